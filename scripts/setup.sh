@@ -12,7 +12,7 @@ PACKAGES=(
   libssl-dev openssl
   libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  softhsm2 libsofthsm2 opensc
+  softhsm2 libsofthsm2 opensc libp11-kit-dev
   libsqlite3-dev sqlite3
   python3 python3-cryptography-vectors
   clang-14 libclang-rt-14-dev llvm-14
