@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "crypto/secure_memory.hpp"
@@ -47,6 +48,7 @@ bool aead_nonce_length_allowed(AeadMode mode, std::size_t nonce_length) noexcept
 AesAead::AesAead(AesAead&& other) noexcept
     : encrypt_ctx_(std::exchange(other.encrypt_ctx_, nullptr)),
       decrypt_ctx_(std::exchange(other.decrypt_ctx_, nullptr)),
+      key_(std::move(other.key_)),
       mode_(other.mode_),
       tag_length_(std::exchange(other.tag_length_, 0)),
       encrypt_nonce_length_(std::exchange(other.encrypt_nonce_length_, 0)),
@@ -57,6 +59,7 @@ AesAead& AesAead::operator=(AesAead&& other) noexcept {
     release();
     encrypt_ctx_ = std::exchange(other.encrypt_ctx_, nullptr);
     decrypt_ctx_ = std::exchange(other.decrypt_ctx_, nullptr);
+    key_ = std::move(other.key_);
     mode_ = other.mode_;
     tag_length_ = std::exchange(other.tag_length_, 0);
     encrypt_nonce_length_ = std::exchange(other.encrypt_nonce_length_, 0);
@@ -73,6 +76,7 @@ void AesAead::release() noexcept {
   EVP_CIPHER_CTX_free(decrypt_ctx_);
   encrypt_ctx_ = nullptr;
   decrypt_ctx_ = nullptr;
+  key_.wipe();
   tag_length_ = 0;
 }
 
@@ -109,6 +113,7 @@ Status AesAead::init(AeadMode mode, std::span<const std::uint8_t> key,
   }
   encrypt_ctx_ = enc;
   decrypt_ctx_ = dec;
+  if (mode == AeadMode::ccm) std::copy(key.begin(), key.end(), key_.data());  // see prepare()
   mode_ = mode;
   tag_length_ = tag_length;
   encrypt_nonce_length_ = decrypt_nonce_length_ = static_cast<std::size_t>(default_nonce);
@@ -130,6 +135,11 @@ Status AesAead::prepare(evp_cipher_ctx_st* ctx, std::span<const std::uint8_t> no
   if (nonce.size() != current_nonce_length) {
     if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, static_cast<int>(nonce.size()),
                             nullptr) != 1)
+      return Status::backend_failure;
+    // CCM: OpenSSL bakes L = 15 - nonce length into its state when the key is set and
+    // refuses a nonce of another length afterwards, so the key is scheduled again.
+    if (mode_ == AeadMode::ccm &&
+        EVP_CipherInit_ex(ctx, nullptr, nullptr, key_.data(), nullptr, encrypt) != 1)
       return Status::backend_failure;
     current_nonce_length = nonce.size();
   }

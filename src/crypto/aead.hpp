@@ -1,6 +1,7 @@
 // Authenticated encryption: AES-CCM (NIST SP 800-38C) and AES-GCM (SP 800-38D).
 //
-// Device-side contract: the key is scheduled once in init() and reused for every message;
+// Device-side contract: the key is scheduled once in init() and reused for every message
+// (CCM schedules it again when the nonce length changes from one message to the next);
 // seal()/open() allocate nothing and never throw. open() checks the tag in constant time
 // (inside OpenSSL) and wipes the plaintext output when the tag does not verify.
 #pragma once
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/secret.hpp"
 #include "crypto/status.hpp"
 
 struct evp_cipher_ctx_st;  // OpenSSL's EVP_CIPHER_CTX, kept out of callers' headers
@@ -70,6 +72,9 @@ class AesAead {
 
   evp_cipher_ctx_st* encrypt_ctx_ = nullptr;
   evp_cipher_ctx_st* decrypt_ctx_ = nullptr;
+  // OpenSSL fixes CCM's length-field size L = 15 - nonce length when the key is set, so a
+  // CCM message with another nonce length needs the key scheduled again (prepare()).
+  SecretArray<32> key_;
   AeadMode mode_ = AeadMode::ccm;
   std::size_t tag_length_ = 0;
   std::size_t encrypt_nonce_length_ = 0;

@@ -163,6 +163,28 @@ Status p256_ecdh(std::span<const std::uint8_t> private_key, std::span<const std:
       EVP_PKEY_free(peer);
       peer = nullptr;
     }
+    // Strict DER, as for signatures: re-encode and demand the identical bytes, so BER
+    // length forms, indefinite lengths and stray tags that d2i_PUBKEY tolerates are refused.
+    if (peer != nullptr) {
+      unsigned char* der = nullptr;
+      const int der_len = i2d_PUBKEY(peer, &der);
+      const bool canonical = der_len > 0 && static_cast<std::size_t>(der_len) == peer_key.size() &&
+                             CRYPTO_memcmp(der, peer_key.data(), peer_key.size()) == 0;
+      OPENSSL_free(der);
+      if (!canonical) {
+        EVP_PKEY_free(peer);
+        peer = nullptr;
+      }
+    }
+    // RFC 5480 §2.1.1: only the namedCurve form. OpenSSL maps explicit parameters that
+    // match P-256 to the named group even when their cofactor or other fields are bogus.
+    int explicit_params = 0;
+    if (peer != nullptr &&
+        (EVP_PKEY_get_int_param(peer, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &explicit_params) != 1 ||
+         explicit_params != 0)) {
+      EVP_PKEY_free(peer);
+      peer = nullptr;
+    }
   } else {
     peer = key_from_params(peer_key, nullptr);
   }

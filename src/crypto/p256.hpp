@@ -32,8 +32,9 @@ inline constexpr std::size_t p256_scalar_size = 32;
                                        std::span<const std::uint8_t> der_signature) noexcept;
 
 // ECDH: private scalar (big-endian, leading zeros allowed) and a peer key, either a SEC1
-// point or a DER SubjectPublicKeyInfo (is_spki). The peer key must be a valid point of
-// P-256 itself (other curves, points off the curve, the point at infinity are refused).
+// point or a strict-DER SubjectPublicKeyInfo (is_spki; namedCurve form only, RFC 5480
+// §2.1.1). The peer key must be a valid point of P-256 itself (other curves, explicit curve
+// parameters, points off the curve, the point at infinity are refused).
 // Errors: invalid_public_key, bad_key_length, backend_failure.
 [[nodiscard]] Status p256_ecdh(std::span<const std::uint8_t> private_key,
                                std::span<const std::uint8_t> peer_key, bool is_spki,

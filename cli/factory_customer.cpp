@@ -1,0 +1,125 @@
+#include "factory_customer.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "firmware/customer_tag.hpp"
+#include "keys/custody_derivation.hpp"
+#include "keys/key_id.hpp"
+#include "wire/hex.hpp"
+
+namespace meshsec::cli {
+namespace {
+
+FactoryCustomer complete(hsm::KeyStore& store, const std::string& customer, keys::Environment environment,
+                         hsm::Result<keys::CustomerMasters> masters) {
+  if (!masters)
+    throw std::runtime_error("customer " + customer + " (" + std::string(keys::to_string(environment)) +
+                             "): custody objects: " + std::string(hsm::to_string(masters.error())));
+  FactoryCustomer c;
+  c.id = customer;
+  c.environment = environment;
+  c.masters = masters.value();
+  if (firmware::customer_tag(customer, c.tag) != firmware::BlobError::ok)
+    throw std::runtime_error("customer tag failed");
+  auto pub = store.public_key(c.masters.blob_signing.private_key);
+  if (!pub || pub.value().size() != c.blob_verification_key.size())
+    throw std::runtime_error("blob signing key has no Ed25519 public key");
+  std::copy(pub.value().begin(), pub.value().end(), c.blob_verification_key.begin());
+  return c;
+}
+
+}  // namespace
+
+std::filesystem::path customer_record_path(const std::filesystem::path& home, const std::string& customer,
+                                           keys::Environment environment) {
+  return home / "factory" / customer / (std::string(keys::to_string(environment)) + ".json");
+}
+
+void write_customer_record(const std::filesystem::path& home, const CustomerRecord& record) {
+  const auto path = customer_record_path(home, record.customer, record.environment);
+  std::filesystem::create_directories(path.parent_path());
+  nlohmann::json j{{"customer", record.customer},
+                   {"environment", keys::to_string(record.environment)},
+                   {"blob_verification_key", record.blob_verification_key_hex},
+                   {"next_node_id", record.next_node_id}};
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << j.dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+CustomerRecord read_customer_record(const std::filesystem::path& home, const std::string& customer,
+                                    keys::Environment environment) {
+  const auto path = customer_record_path(home, customer, environment);
+  std::ifstream in(path);
+  if (!in)
+    throw std::runtime_error("customer " + customer + " has no " + std::string(keys::to_string(environment)) +
+                             " environment: run `meshsec factory init --customer " + customer + " --env " +
+                             std::string(keys::to_string(environment)) + "` first");
+  const auto j = nlohmann::json::parse(in);
+  CustomerRecord r;
+  r.customer = j.at("customer").get<std::string>();
+  r.environment = environment;
+  r.blob_verification_key_hex = j.at("blob_verification_key").get<std::string>();
+  r.next_node_id = j.at("next_node_id").get<std::uint32_t>();
+  return r;
+}
+
+keys::Environment customer_environment(const std::filesystem::path& home, const std::string& customer) {
+  const bool dev = std::filesystem::exists(customer_record_path(home, customer, keys::Environment::dev));
+  const bool prod = std::filesystem::exists(customer_record_path(home, customer, keys::Environment::prod));
+  if (dev && prod) throw std::runtime_error("customer " + customer + " has both environments: choose one with --env");
+  if (prod) return keys::Environment::prod;
+  if (dev) return keys::Environment::dev;
+  throw std::runtime_error("unknown customer " + customer + ": run `meshsec factory init` first");
+}
+
+FactoryCustomer provision_customer(hsm::KeyStore& store, const std::string& customer, keys::Environment environment) {
+  return complete(store, customer, environment, keys::provision_customer_masters(store, environment, customer));
+}
+
+FactoryCustomer open_customer(hsm::KeyStore& store, const std::string& customer, keys::Environment environment) {
+  return complete(store, customer, environment, keys::find_customer_masters(store, environment, customer));
+}
+
+namespace {
+keys::DerivationInput blob_input(const FactoryCustomer& customer, std::uint32_t version) {
+  keys::DerivationInput input;
+  input.customer_id = customer.id;
+  input.environment = customer.environment;
+  input.purpose = keys::KeyPurpose::blob;
+  input.subject_id = 0;
+  input.version = version;
+  input.key_size = keys::KeySize::bits256;  // the blob format's AES-256-GCM
+  return input;
+}
+}  // namespace
+
+hsm::ObjectHandle blob_key_in_custody(hsm::KeyStore& store, const FactoryCustomer& customer,
+                                      std::uint32_t blob_key_version) {
+  hsm::KeyUsage usage;
+  usage.encrypt = true;
+  usage.decrypt = true;
+  auto key = keys::derive_key_in_custody(store, customer.masters.blob, blob_input(customer, blob_key_version), usage);
+  if (!key) throw std::runtime_error("deriving the blob key in custody: " + std::string(hsm::to_string(key.error())));
+  return key.value();
+}
+
+firmware::blob::KeyId blob_key_id(const FactoryCustomer& customer, std::uint32_t blob_key_version) {
+  keys::KeyId id{};
+  if (keys::compute_key_id(blob_input(customer, blob_key_version), id) != keys::KeyError::ok)
+    throw std::runtime_error("blob key id");
+  firmware::blob::KeyId out{};
+  std::copy(id.begin(), id.end(), out.begin());
+  return out;
+}
+
+}  // namespace meshsec::cli

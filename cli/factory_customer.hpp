@@ -1,0 +1,54 @@
+// A factory customer: its custody objects (keys/customer_masters.hpp) and its record under
+// $MESHSEC_HOME/factory/<customer>/<env>.json (public facts only: environment, blob
+// verification key, next node id). Host side; throws std::runtime_error at the edge.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "firmware/blob_layout.hpp"
+#include "firmware/blob_signer.hpp"
+#include "hsm/key_custody.hpp"
+#include "keys/customer_masters.hpp"
+#include "keys/derivation_input.hpp"
+
+namespace meshsec::cli {
+
+struct FactoryCustomer {
+  std::string id;
+  keys::Environment environment = keys::Environment::prod;
+  std::uint64_t tag = 0;  // firmware::customer_tag of the id
+  keys::CustomerMasters masters;
+  firmware::Ed25519PublicKey blob_verification_key{};
+};
+
+struct CustomerRecord {
+  std::string customer;
+  keys::Environment environment = keys::Environment::prod;
+  std::string blob_verification_key_hex;
+  std::uint32_t next_node_id = 1;
+};
+
+[[nodiscard]] std::filesystem::path customer_record_path(const std::filesystem::path& home, const std::string& customer,
+                                                         keys::Environment environment);
+void write_customer_record(const std::filesystem::path& home, const CustomerRecord& record);
+[[nodiscard]] CustomerRecord read_customer_record(const std::filesystem::path& home, const std::string& customer,
+                                                  keys::Environment environment);
+// The environment a customer was initialised in; throws when none or both exist and the
+// caller did not choose.
+[[nodiscard]] keys::Environment customer_environment(const std::filesystem::path& home, const std::string& customer);
+
+// Creates the missing custody objects (factory init). Dev masters need an import-enabled store.
+[[nodiscard]] FactoryCustomer provision_customer(hsm::KeyStore& store, const std::string& customer,
+                                                 keys::Environment environment);
+// Finds existing custody objects only.
+[[nodiscard]] FactoryCustomer open_customer(hsm::KeyStore& store, const std::string& customer,
+                                            keys::Environment environment);
+
+// The blob key of the customer (purpose blob, AES-256), derived inside custody as a
+// non-extractable object that can encrypt and decrypt, and its public key id.
+[[nodiscard]] hsm::ObjectHandle blob_key_in_custody(hsm::KeyStore& store, const FactoryCustomer& customer,
+                                                    std::uint32_t blob_key_version);
+[[nodiscard]] firmware::blob::KeyId blob_key_id(const FactoryCustomer& customer, std::uint32_t blob_key_version);
+
+}  // namespace meshsec::cli

@@ -1,0 +1,178 @@
+#include "factory_personaliser.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "crypto/mac.hpp"
+#include "crypto/p256.hpp"
+#include "crypto/random.hpp"
+#include "crypto/secure_memory.hpp"
+#include "customer_keys.hpp"
+#include "factory_blob.hpp"
+#include "factory_customer.hpp"
+#include "firmware/boot_image_builder.hpp"
+#include "firmware_args.hpp"
+#include "keys/custody_derivation.hpp"
+#include "keys/key_id.hpp"
+#include "keys/node_key_set.hpp"
+#include "keys/personalisation_image.hpp"
+#include "wire/hex.hpp"
+
+namespace meshsec::cli {
+namespace {
+
+std::span<const std::uint8_t> as_bytes(std::string_view s) noexcept {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// Creates the file (it must not exist yet: an image is written once) readable by the owner
+// only, and writes all bytes.
+void write_new_private_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create " + path.string() + " (it must not exist yet)");
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot write " + path.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string sha256_hex(std::initializer_list<std::span<const std::uint8_t>> parts, std::size_t bytes = 32) {
+  std::array<std::uint8_t, crypto::sha256_size> d{};
+  if (crypto::sha256(parts, d) != crypto::Status::ok) throw std::runtime_error("sha256 failed");
+  return wire::to_hex(std::span<const std::uint8_t>(d).first(bytes));
+}
+
+std::string key_id_hex(const keys::CustomerContext& ctx, const keys::NodeKeyRequest& req, keys::KeyPurpose purpose) {
+  keys::KeyId id{};
+  if (keys::compute_key_id(keys::node_key_input(ctx, req, purpose), id) != keys::KeyError::ok)
+    throw std::runtime_error("key id");
+  return wire::to_hex(id);
+}
+
+// The keystore a node's OS checks (W1): the customer's blob verification key, signed by the
+// vendor root. The vendor root is still the published development key of cli/customer_keys.
+std::vector<std::uint8_t> build_node_keystore(const FactoryCustomer& customer) {
+  firmware::KeystoreParams params;
+  params.environment = customer.environment == keys::Environment::dev ? firmware::Environment::development
+                                                                      : firmware::Environment::production;
+  params.customer_id = customer.tag;
+  params.counter = 1;
+  params.keys.push_back(firmware::KeystoreEntry{firmware::KeyUsage::blob_verification, customer.blob_verification_key});
+  DevVendorKeys vendor = dev_vendor_keys();
+  firmware::SoftwareBlobSigner root;
+  if (root.init(vendor.root_seed.span()) != crypto::Status::ok) throw std::runtime_error("vendor root key");
+  std::vector<std::uint8_t> out;
+  if (const auto e = firmware::build_keystore(params, root, out); e != firmware::BlobError::ok)
+    throw std::runtime_error("keystore: " + std::string(firmware::to_string(e)));
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::path& home,
+                                 const PersonaliseRequest& request) {
+  if (request.count == 0 || request.count > 100000) throw std::runtime_error("--count must be 1..100000");
+  CustomerRecord record = read_customer_record(home, request.customer, request.environment);
+  const FactoryCustomer customer = open_customer(store, request.customer, request.environment);
+  if (wire::to_hex(customer.blob_verification_key) != record.blob_verification_key_hex)
+    throw std::runtime_error("the token's blob signing key differs from the customer's record");
+
+  // Step 2: nothing is derived or written unless the blob verifies and decrypts.
+  const std::vector<std::uint8_t> blob = read_file_bytes(request.firmware_blob.string());
+  firmware::BlobHeader header;
+  std::vector<std::uint8_t> firmware_image;
+  if (const auto e = open_blob_in_custody(store, customer, request.blob_key_version, blob, header, firmware_image);
+      e != firmware::BlobError::ok)
+    throw std::runtime_error("firmware blob refused (" + std::string(firmware::to_string(e)) +
+                             "): no node was personalised");
+
+  const std::uint32_t first = request.first_node_id != 0 ? request.first_node_id : record.next_node_id;
+  if (first == 0 || std::uint64_t{first} + request.count - 1 > UINT32_MAX) throw std::runtime_error("node id range");
+  const std::vector<std::uint8_t> keystore = build_node_keystore(customer);
+
+  std::filesystem::create_directories(request.out_dir);
+  write_new_private_file(request.out_dir / "firmware.bin", firmware_image);
+  crypto::secure_wipe(firmware_image);
+
+  keys::CustomerContext ctx{customer.id, customer.environment, request.key_size};
+  nlohmann::json nodes = nlohmann::json::array();
+  std::vector<std::uint8_t> buffer(keys::max_personalisation_image_size);
+  for (std::uint32_t n = 0; n < request.count; ++n) {
+    keys::NodeKeyRequest req;
+    req.node_id = first + n;
+    req.network_id = request.network_id;
+    req.network_key_index = request.network_key_index;
+    req.gateway = request.gateway;
+    req.blob_key_version = request.blob_key_version;
+
+    keys::PersonalisationImage image;
+    if (!image.set_customer_id(customer.id) || !image.set_keystore(keystore)) throw std::runtime_error("image fields");
+    image.environment = customer.environment;
+    auto set = keys::derive_node_key_set(store, customer.masters, ctx, req);
+    if (!set) throw std::runtime_error("deriving node keys: " + std::string(hsm::to_string(set.error())));
+    image.keys = std::move(set).value();
+    if (crypto::random_secret_bytes(image.secret_serial.span()) != crypto::Status::ok)
+      throw std::runtime_error("random serial");
+    std::array<std::uint8_t, crypto::p256_point_size> device_public{};
+    if (crypto::p256_generate(image.device_auth_key.span(), device_public) != crypto::Status::ok)
+      throw std::runtime_error("device key pair");
+
+    std::size_t written = 0;
+    if (const auto e = keys::encode_personalisation_image(image, buffer, written); e != keys::ImageError::ok)
+      throw std::runtime_error("image: " + std::string(keys::to_string(e)));
+    const std::span<const std::uint8_t> bytes(buffer.data(), written);
+    const std::string file = "node-" + std::to_string(req.node_id) + ".mspi";
+    write_new_private_file(request.out_dir / file, bytes);
+
+    nlohmann::json key_ids{{"auth", key_id_hex(ctx, req, keys::KeyPurpose::auth)},
+                           {"enc", key_id_hex(ctx, req, keys::KeyPurpose::enc)},
+                           {"e2", key_id_hex(ctx, req, keys::KeyPurpose::e2)},
+                           {"net", key_id_hex(ctx, req, keys::KeyPurpose::net)}};
+    if (request.gateway) key_ids["blob"] = key_id_hex(ctx, req, keys::KeyPurpose::blob);
+    nodes.push_back({{"node_id", req.node_id},
+                     {"image", file},
+                     {"image_sha256", sha256_hex({bytes})},
+                     {"serial_hash", sha256_hex({as_bytes("meshsec serial hash v1"), image.secret_serial.span()}, 16)},
+                     {"key_ids", key_ids},
+                     {"device_auth_public_key", wire::to_hex(device_public)},
+                     {"gateway", request.gateway}});
+    crypto::secure_wipe(buffer);
+    image.wipe();
+  }
+
+  nlohmann::json manifest{
+      {"format", "meshsec personalisation manifest v1"},
+      {"customer", customer.id},
+      {"environment", keys::to_string(customer.environment)},
+      {"key_bits", static_cast<int>(request.key_size)},
+      {"network_id", request.network_id},
+      {"network_key_index", request.network_key_index},
+      {"blob_verification_key", wire::to_hex(customer.blob_verification_key)},
+      {"firmware",
+       {{"blob_id", wire::to_hex(header.blob_id)},
+        {"product_id", header.product_id},
+        {"version", format_firmware_version(header.version)},
+        {"security_counter", header.security_counter},
+        {"image_sha256", wire::to_hex(header.image_digest)},
+        {"file", "firmware.bin"}}},
+      {"keystore_sha256", sha256_hex({keystore})},
+      {"nodes", nodes}};
+  const std::string text = manifest.dump(2) + "\n";
+  write_new_private_file(request.out_dir / "manifest.json", as_bytes(text));
+  record.next_node_id = std::max(record.next_node_id, first + request.count);
+  write_customer_record(home, record);
+  return manifest;
+}
+
+}  // namespace meshsec::cli

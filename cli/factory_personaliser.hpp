@@ -1,0 +1,41 @@
+// `meshsec factory personalise`: one personalisation image per node from a customer's
+// custody objects, after the firmware blob has passed verification (M6, S4, W2, W9).
+//
+// Order (each step only after the previous one succeeded):
+//   1. open the customer's custody objects;
+//   2. verify the firmware blob completely and decrypt it inside custody (factory_blob.hpp)
+//      — a blob that fails leaves nothing behind: no directory, no image, no manifest;
+//   3. per node: derive its keys inside custody, draw its secret serial and device key
+//      pair, encode the image (keys/personalisation_image.hpp), write it 0600;
+//   4. write the manifest (public facts only) and advance the customer's node counter.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "hsm/key_custody.hpp"
+#include "keys/derivation_input.hpp"
+
+namespace meshsec::cli {
+
+struct PersonaliseRequest {
+  std::string customer;
+  keys::Environment environment = keys::Environment::prod;
+  std::uint32_t count = 1;
+  std::filesystem::path out_dir;
+  std::filesystem::path firmware_blob;
+  std::uint32_t first_node_id = 0;  // 0: continue from the customer's record
+  std::uint32_t network_id = 1;
+  std::uint8_t network_key_index = 0;
+  keys::KeySize key_size = keys::KeySize::bits256;
+  bool gateway = false;             // gateways also receive the blob decryption key
+  std::uint32_t blob_key_version = 1;
+};
+
+// Returns the manifest that was written. Throws std::runtime_error (nothing written when the
+// firmware blob is refused).
+[[nodiscard]] nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::path& home,
+                                               const PersonaliseRequest& request);
+
+}  // namespace meshsec::cli

@@ -1,0 +1,93 @@
+// What identifies one derived key of the hierarchy: the public fields the SP 800-108 Label
+// and Context bind (docs/keys.md §Labels). Codes are the bytes that go on the wire; 0 is
+// never valid, so zeroed memory does not read as a real environment or purpose.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace meshsec::keys {
+
+enum class Environment : std::uint8_t {
+  dev = 0x01,   // W9: shares the published, insecure development masters
+  prod = 0x02,  // masters generated inside custody, per customer
+};
+
+enum class KeyPurpose : std::uint8_t {
+  auth = 0x01,  // node authentication key (ISO/IEC 9798-2 with the uploader, M7)
+  enc = 0x02,   // node encryption key (secure point-to-point link session keys, M7)
+  e2 = 0x03,    // per-node E2 key, node ↔ gateway (L2)
+  net = 0x04,   // network key of one installation (E1, M3); version = key index
+  blob = 0x05,  // blob decryption key, gateways only (M8)
+};
+
+enum class KeySize : std::uint16_t { bits128 = 128, bits256 = 256 };
+
+inline constexpr std::size_t max_customer_id_size = 64;
+inline constexpr std::size_t max_key_bytes = 32;
+inline constexpr std::uint32_t max_network_key_index = 0xff;
+
+struct DerivationInput {
+  std::string_view customer_id;       // 1..64 bytes of [A-Za-z0-9._-]
+  Environment environment = Environment::prod;
+  KeyPurpose purpose = KeyPurpose::auth;
+  std::uint32_t subject_id = 0;       // node id (auth, enc, e2); network id (net); 0 (blob)
+  std::uint32_t version = 0;          // key version; for net the key index, 0..255
+  KeySize key_size = KeySize::bits256;
+};
+
+[[nodiscard]] constexpr std::size_t key_bytes(KeySize s) noexcept { return s == KeySize::bits128 ? 16 : 32; }
+
+[[nodiscard]] constexpr bool is_valid(Environment e) noexcept {
+  return e == Environment::dev || e == Environment::prod;
+}
+[[nodiscard]] constexpr bool is_valid(KeyPurpose p) noexcept {
+  return p == KeyPurpose::auth || p == KeyPurpose::enc || p == KeyPurpose::e2 || p == KeyPurpose::net ||
+         p == KeyPurpose::blob;
+}
+[[nodiscard]] constexpr bool is_valid(KeySize s) noexcept { return s == KeySize::bits128 || s == KeySize::bits256; }
+
+// Customer ids appear in labels, MQTT topics and file names: a closed alphabet keeps them
+// free of separators and look-alikes.
+[[nodiscard]] constexpr bool is_valid_customer_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > max_customer_id_size) return false;
+  for (char c : id) {
+    const bool good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    if (!good) return false;
+  }
+  return true;
+}
+
+// The ASCII names used in labels, custody object names and the CLI.
+[[nodiscard]] constexpr std::string_view to_string(Environment e) noexcept {
+  return e == Environment::dev ? "dev" : e == Environment::prod ? "prod" : "invalid";
+}
+[[nodiscard]] constexpr std::string_view to_string(KeyPurpose p) noexcept {
+  switch (p) {
+    case KeyPurpose::auth: return "auth";
+    case KeyPurpose::enc: return "enc";
+    case KeyPurpose::e2: return "e2";
+    case KeyPurpose::net: return "net";
+    case KeyPurpose::blob: return "blob";
+  }
+  return "invalid";
+}
+
+[[nodiscard]] constexpr bool parse_environment(std::string_view text, Environment& out) noexcept {
+  if (text == "dev") out = Environment::dev;
+  else if (text == "prod") out = Environment::prod;
+  else return false;
+  return true;
+}
+[[nodiscard]] constexpr bool parse_purpose(std::string_view text, KeyPurpose& out) noexcept {
+  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob}) {
+    if (text == to_string(p)) {
+      out = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace meshsec::keys

@@ -1,0 +1,67 @@
+// M1: the keys one node holds, and how a node's set is derived from its customer's masters.
+// The node itself never derives anything: it receives its set at personalisation (M6) and
+// holds only derived keys; the derivation below is the simulator's and tests' literal-bytes
+// twin of the custody path (keys/custody_derivation.hpp), with identical output.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "crypto/secret.hpp"
+#include "keys/derivation_input.hpp"
+#include "keys/key_error.hpp"
+#include "keys/master_key_material.hpp"
+
+namespace meshsec::keys {
+
+// The customer side of every derivation.
+struct CustomerContext {
+  std::string_view customer_id;  // 1..64 bytes of [A-Za-z0-9._-]
+  Environment environment = Environment::prod;
+  KeySize key_size = KeySize::bits256;  // of every derived symmetric key
+};
+
+// The node side.
+struct NodeKeyRequest {
+  std::uint32_t node_id = 0;
+  std::uint32_t key_version = 1;         // of the auth, enc and E2 keys; raised to re-key a node
+  std::uint32_t network_id = 0;          // the installation whose network key the node gets
+  std::uint8_t network_key_index = 0;    // which network key (B1 refresh raises it)
+  bool gateway = false;                  // gateways also get the blob decryption key
+  std::uint32_t blob_key_version = 1;
+};
+
+struct NodeKeySet {
+  std::uint32_t node_id = 0;
+  KeySize key_size = KeySize::bits256;
+  std::uint32_t key_version = 0;
+  std::uint32_t network_id = 0;
+  std::uint8_t network_key_index = 0;
+  bool has_blob_decryption_key = false;
+  std::uint32_t blob_key_version = 0;
+  std::array<std::uint8_t, blob_verification_key_size> blob_verification_key{};  // Ed25519 public
+
+  // Each holds key_bytes(key_size) bytes; the rest stays zero.
+  crypto::SecretArray<max_key_bytes> auth_key;
+  crypto::SecretArray<max_key_bytes> enc_key;
+  crypto::SecretArray<max_key_bytes> e2_key;
+  crypto::SecretArray<max_key_bytes> network_key;
+  crypto::SecretArray<max_key_bytes> blob_decryption_key;  // gateways only
+
+  // The active bytes of the key for a purpose; empty for blob on a non-gateway.
+  [[nodiscard]] std::span<const std::uint8_t> key(KeyPurpose purpose) const noexcept;
+  [[nodiscard]] std::span<std::uint8_t> key(KeyPurpose purpose) noexcept;
+  void wipe() noexcept;
+};
+
+// The DerivationInput of one key of a node's set (shared by both derivation paths).
+[[nodiscard]] DerivationInput node_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
+                                             KeyPurpose purpose) noexcept;
+
+// Derives a node's whole set from literal masters. On error `out` is wiped.
+// Errors: those of encode_derivation_label, crypto_failure.
+[[nodiscard]] KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerContext& customer,
+                                           const NodeKeyRequest& request, NodeKeySet& out) noexcept;
+
+}  // namespace meshsec::keys

@@ -1,0 +1,357 @@
+#include "mesh/disseminator.hpp"
+
+#include <limits>
+
+#include "wire/bounded_writer.hpp"
+
+namespace meshsec::mesh {
+namespace {
+
+constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
+
+bool newer_than(const firmware::BlobHeader& a, const firmware::BlobHeader& b) noexcept {
+  return a.security_counter > b.security_counter ||
+         (a.security_counter == b.security_counter && a.version > b.version);
+}
+
+std::uint8_t fragments_for(std::size_t size) noexcept {
+  return static_cast<std::uint8_t>((size + fragment_data_size - 1) / fragment_data_size);
+}
+
+}  // namespace
+
+void Disseminator::init(const MeshConfig& config, const firmware::Ed25519PublicKey& verification_key,
+                        node::ChunkStore& store, std::uint64_t seed) noexcept {
+  config_ = config;
+  verification_key_ = verification_key;
+  policy_ = config.blob_policy;
+  store_ = &store;
+  rng_ ^= (seed + 1) * 0xD1B54A32D192ED03ULL;
+  if (rng_ == 0) rng_ = 1;
+}
+
+std::uint32_t Disseminator::random_below(std::uint64_t bound) noexcept {
+  rng_ ^= rng_ << 13;
+  rng_ ^= rng_ >> 7;
+  rng_ ^= rng_ << 17;
+  return bound == 0 ? 0 : static_cast<std::uint32_t>(rng_ % bound);
+}
+
+std::size_t Disseminator::packet_size(std::uint16_t index) const noexcept {
+  if (index == header_fragment_index) return firmware::blob::signed_header_size;
+  if (!header_ok_) return 0;
+  const auto& h = verifier_.header();
+  const std::size_t length = firmware::blob_chunk_length(h, index);
+  if (length == 0) return 0;
+  return firmware::chunk_packet_overhead + length + firmware::blob_tree_depth(h.chunk_count) * firmware::blob::digest_size;
+}
+
+HeaderOutcome Disseminator::on_header(std::span<const std::uint8_t> signed_header,
+                                      const DisseminationView& view) noexcept {
+  if (signed_header.size() != firmware::blob::signed_header_size) return HeaderOutcome::rejected;
+  // A known header costs no signature check (public bytes: a plain compare is fine).
+  if (header_ok_) {
+    bool same = true;
+    for (std::size_t i = 0; i < signed_header.size(); ++i) same = same && signed_header[i] == signed_header_[i];
+    if (same) return HeaderOutcome::duplicate;
+  }
+  // Checked in a scratch verifier so a forged header cannot disturb the blob in progress.
+  firmware::BlobVerifier candidate;
+  if (candidate.begin(signed_header, verification_key_, policy_) != firmware::BlobError::ok)
+    return HeaderOutcome::rejected;
+  if (header_ok_ && !newer_than(candidate.header(), verifier_.header())) return HeaderOutcome::duplicate;
+  verifier_ = candidate;
+  header_ok_ = true;
+  for (std::size_t i = 0; i < signed_header.size(); ++i) signed_header_[i] = signed_header[i];
+  store_->clear();
+  for (auto& r : reassembly_)
+    if (r.index != header_fragment_index) r.used = false;
+  outgoing_ = Outgoing{};
+  push_size_ = 0;
+  serve_.fill(0);
+  serve_count_ = 0;
+  activated_ = false;
+  failed_requests_ = 0;
+  last_progress_us_ = view.now_us;
+  next_request_at_ = view.now_us;
+  header_source_ = node::no_node;
+  gateway_next_ = 0;
+  gateway_next_at_ = view.now_us;
+  // The backbone (and the gateway) passes the header on at once.
+  header_pending_ = view.backbone || view.gateway;
+  reset_trickle(view.now_us);
+  return HeaderOutcome::accepted;
+}
+
+ChunkOutcome Disseminator::on_chunk(std::span<const std::uint8_t> packet, const DisseminationView& view) noexcept {
+  firmware::ChunkPacketView chunk;
+  if (firmware::parse_chunk_packet(packet, chunk) != firmware::BlobError::ok) {
+    ++chunks_rejected_;
+    return ChunkOutcome::rejected;
+  }
+  if (!header_ok_ || chunk.blob_id != verifier_.header().blob_id) return ChunkOutcome::out_of_order;
+  // Cheap pre-check, no state change: a chunk already held needs no hashing.
+  if (verifier_.received().test(chunk.index)) return ChunkOutcome::duplicate;
+  if (verifier_.accept_packet(chunk) != firmware::BlobError::ok) {
+    ++chunks_rejected_;
+    return ChunkOutcome::rejected;
+  }
+  // Verified: only now is it stored, and only now may it be forwarded.
+  if (!store_->write(chunk.index, packet)) return ChunkOutcome::rejected;
+  last_progress_us_ = view.now_us;
+  failed_requests_ = 0;
+  if (view.backbone && !view.gateway) push(chunk.index);
+  if (verifier_.complete() && !activated_) {
+    activated_ = true;
+    activated_at_us_ = view.now_us;
+    policy_.installed.version = verifier_.header().version;
+    policy_.installed.security_counter = verifier_.header().security_counter;
+    reset_trickle(view.now_us);
+  }
+  return ChunkOutcome::stored;
+}
+
+ChunkOutcome Disseminator::on_fragment(const FragmentView& fragment, const DisseminationView& view,
+                                       HeaderOutcome& header_outcome) noexcept {
+  header_outcome = HeaderOutcome::duplicate;
+  const bool is_header = fragment.index == header_fragment_index;
+  if (!is_header) {
+    if (!header_ok_) return ChunkOutcome::out_of_order;
+    if (fragment.index >= verifier_.header().chunk_count) return ChunkOutcome::rejected;
+    if (verifier_.received().test(fragment.index)) return ChunkOutcome::duplicate;
+  }
+  const std::size_t size = packet_size(fragment.index);
+  if (size == 0 || size > max_packet_size) return ChunkOutcome::rejected;
+  const std::uint8_t count = fragments_for(size);
+  const std::size_t offset = static_cast<std::size_t>(fragment.number) * fragment_data_size;
+  const std::size_t expected = fragment.number + 1 == count ? size - offset : fragment_data_size;
+  if (fragment.number >= count || fragment.data.size() != expected) return ChunkOutcome::rejected;
+  Reassembly* slot = nullptr;
+  Reassembly* victim = &reassembly_[0];
+  for (auto& r : reassembly_) {
+    if (r.used && r.index == fragment.index) slot = &r;
+    if (!r.used) victim = &r;
+    else if (victim->used && r.touched_us < victim->touched_us) victim = &r;
+  }
+  if (slot == nullptr) {
+    slot = victim;
+    slot->used = true;
+    slot->index = fragment.index;
+    slot->have = 0;
+    slot->count = count;
+    slot->size = static_cast<std::uint16_t>(size);
+  }
+  slot->touched_us = view.now_us;
+  const std::uint32_t bit = 1U << fragment.number;
+  if ((slot->have & bit) != 0) return ChunkOutcome::duplicate;
+  for (std::size_t i = 0; i < expected; ++i) slot->bytes[offset + i] = fragment.data[i];
+  slot->have |= bit;
+  if (slot->have != (count == 32 ? 0xFFFFFFFFU : (1U << count) - 1U)) return ChunkOutcome::partial;
+  slot->used = false;
+  const auto packet = std::span<const std::uint8_t>(slot->bytes).first(size);
+  if (is_header) {
+    header_outcome = on_header(packet, view);
+    return header_outcome == HeaderOutcome::rejected ? ChunkOutcome::rejected : ChunkOutcome::stored;
+  }
+  return on_chunk(packet, view);
+}
+
+void Disseminator::push(std::uint16_t index) noexcept {
+  if (push_size_ == push_capacity) return;  // repair fills what the push drops
+  push_ring_[(push_head_ + push_size_) % push_capacity] = index;
+  ++push_size_;
+}
+
+void Disseminator::on_advert(node::NodeId from, const AdvertBody& advert, const DisseminationView& view) noexcept {
+  if (header_ok_ && advert.blob_id == verifier_.header().blob_id) {
+    ++trickle_heard_;
+    return;
+  }
+  // A different blob: newer → fetch its header from the advertiser; older → tell them.
+  if (!header_ok_ || advert.security_counter > verifier_.header().security_counter) {
+    header_source_ = from;
+  } else {
+    reset_trickle(view.now_us);
+  }
+}
+
+void Disseminator::on_request(const RequestBody& request, const DisseminationView& view) noexcept {
+  if (request.target != view.self || !header_ok_) return;
+  if (request.want_header != 0) header_pending_ = true;
+  if (request.blob_id != verifier_.header().blob_id) return;
+  for (std::uint32_t i = 0; i < 64; ++i) {
+    if ((request.mask >> i & 1U) == 0) continue;
+    const std::uint32_t index = request.base + i;
+    if (!verifier_.received().test(index)) continue;
+    auto& word = serve_[index / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+    if ((word & bit) == 0) {
+      word |= bit;
+      ++serve_count_;
+    }
+  }
+}
+
+void Disseminator::reset_trickle(std::uint64_t now_us) noexcept {
+  trickle_interval_ = config_.trickle_min_us;
+  roll_trickle(now_us);
+}
+
+void Disseminator::roll_trickle(std::uint64_t now_us) noexcept {
+  trickle_heard_ = 0;
+  trickle_fired_ = false;
+  trickle_end_at_ = now_us + trickle_interval_;
+  trickle_fire_at_ = now_us + trickle_interval_ / 2 + random_below(trickle_interval_ / 2);
+}
+
+bool Disseminator::start_outgoing(std::uint16_t index) noexcept {
+  const std::size_t size = packet_size(index);
+  if (size == 0) return false;
+  if (index != header_fragment_index && store_->read(index).size() != size) return false;
+  outgoing_.active = true;
+  outgoing_.index = index;
+  outgoing_.next = 0;
+  outgoing_.count = fragments_for(size);
+  return true;
+}
+
+std::size_t Disseminator::next_fragment(std::span<std::uint8_t> out) noexcept {
+  const std::uint16_t index = outgoing_.index;
+  const std::span<const std::uint8_t> packet =
+      index == header_fragment_index ? std::span<const std::uint8_t>(signed_header_) : store_->read(index);
+  const std::size_t offset = static_cast<std::size_t>(outgoing_.next) * fragment_data_size;
+  if (packet.empty() || offset >= packet.size()) {
+    outgoing_.active = false;
+    return 0;
+  }
+  const std::size_t n = packet.size() - offset < fragment_data_size ? packet.size() - offset : fragment_data_size;
+  wire::BoundedWriter w(out);
+  w.u16be(index);
+  w.u8(outgoing_.next);
+  w.bytes(packet.subspan(offset, n));
+  if (++outgoing_.next >= outgoing_.count) outgoing_.active = false;
+  if (index == header_fragment_index) ++sent_.header_frames;
+  else ++sent_.data_frames;
+  return w.ok() ? w.size() : 0;
+}
+
+std::size_t Disseminator::write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  w.u16be(request.target);
+  w.bytes(request.blob_id);
+  w.u8(request.want_header);
+  w.u16be(request.base);
+  w.u64be(request.mask);
+  ++sent_.requests;
+  return w.ok() ? w.size() : 0;
+}
+
+std::size_t Disseminator::next_message(const DisseminationView& view, MessageType& type,
+                                       std::span<std::uint8_t> out) noexcept {
+  const std::uint64_t now = view.now_us;
+  // A packet already started goes out fragment after fragment (the gateway paced).
+  if (!outgoing_.active) {
+    if (header_ok_ && header_pending_) {
+      header_pending_ = false;
+      (void)start_outgoing(header_fragment_index);
+    } else if (header_ok_ && view.gateway && gateway_next_ < verifier_.header().chunk_count) {
+      if (now >= gateway_next_at_ && start_outgoing(static_cast<std::uint16_t>(gateway_next_))) {
+        ++gateway_next_;
+        ++sent_.push_chunks;
+      }
+    } else {
+      while (push_size_ > 0 && !outgoing_.active) {
+        const std::uint16_t index = push_ring_[push_head_];
+        push_head_ = (push_head_ + 1) % push_capacity;
+        --push_size_;
+        if (start_outgoing(index)) ++sent_.push_chunks;
+      }
+      for (std::size_t w = 0; serve_count_ > 0 && !outgoing_.active && w < serve_.size(); ++w) {
+        while (serve_[w] != 0 && !outgoing_.active) {
+          std::size_t b = 0;
+          while ((serve_[w] >> b & 1U) == 0) ++b;
+          serve_[w] &= ~(std::uint64_t{1} << b);
+          --serve_count_;
+          if (start_outgoing(static_cast<std::uint16_t>(w * 64 + b))) ++sent_.repair_chunks;
+        }
+      }
+    }
+  }
+  if (outgoing_.active && (!view.gateway || now >= gateway_next_at_)) {
+    type = MessageType::fragment;
+    if (view.gateway) gateway_next_at_ = now + config_.push_interval_us;
+    return next_fragment(out);
+  }
+  if (outgoing_.active) return 0;  // gateway pacing
+  // Request the header of a newer blob a neighbour advertised.
+  if (header_source_ != node::no_node && now >= next_request_at_) {
+    RequestBody request;
+    request.target = header_source_;
+    request.want_header = 1;
+    if (header_ok_) request.blob_id = verifier_.header().blob_id;
+    header_source_ = node::no_node;
+    next_request_at_ = now + config_.repair_idle_us;
+    type = MessageType::request;
+    return write_request(request, out);
+  }
+  // Repair: missing chunks after a quiet spell.
+  if (header_ok_ && !verifier_.complete() && !view.gateway && now >= next_request_at_ &&
+      now >= last_progress_us_ + config_.repair_idle_us && view.neighbours != nullptr) {
+    const node::NodeId target = view.neighbours->best_source(view.parent, present(), view.round, failed_requests_);
+    next_request_at_ = now + config_.repair_idle_us + random_below(config_.repair_idle_us / 2);
+    ++failed_requests_;  // progress resets it; otherwise the next request tries another source
+    if (target != node::no_node) {
+      RequestBody request;
+      request.target = target;
+      request.blob_id = verifier_.header().blob_id;
+      const std::size_t base = verifier_.received().first_missing();
+      request.base = static_cast<std::uint16_t>(base);
+      for (std::size_t i = 0; i < 64 && base + i < verifier_.received().count(); ++i)
+        if (!verifier_.received().test(base + i)) request.mask |= std::uint64_t{1} << i;
+      type = MessageType::request;
+      return write_request(request, out);
+    }
+  }
+  // Trickle advert (RFC 6206, k = 1).
+  if (header_ok_) {
+    if (now >= trickle_end_at_) {
+      trickle_interval_ = trickle_interval_ * 2 > config_.trickle_max_us ? config_.trickle_max_us : trickle_interval_ * 2;
+      roll_trickle(now);
+    }
+    if (!trickle_fired_ && now >= trickle_fire_at_) {
+      trickle_fired_ = true;
+      if (trickle_heard_ < 1) {
+        wire::BoundedWriter w(out);
+        w.bytes(verifier_.header().blob_id);
+        w.u32be(verifier_.header().security_counter);
+        w.u16be(verifier_.header().chunk_count);
+        w.u16be(present());
+        w.u16be(static_cast<std::uint16_t>(verifier_.received().first_missing()));
+        type = MessageType::advert;
+        ++sent_.adverts;
+        return w.ok() ? w.size() : 0;
+      }
+    }
+  }
+  return 0;
+}
+
+std::uint64_t Disseminator::next_deadline() const noexcept {
+  std::uint64_t t = never;
+  auto at = [&t](std::uint64_t v) {
+    if (v < t) t = v;
+  };
+  if (header_source_ != node::no_node) at(next_request_at_);
+  if (!header_ok_) return t;
+  if (outgoing_.active) at(config_.role == Role::gateway ? gateway_next_at_ : 0);
+  if (header_pending_ || push_size_ > 0 || serve_count_ > 0) at(0);
+  if (config_.role == Role::gateway && gateway_next_ < verifier_.header().chunk_count) at(gateway_next_at_);
+  if (!verifier_.complete() && config_.role != Role::gateway) {
+    const std::uint64_t idle = last_progress_us_ + config_.repair_idle_us;
+    at(idle > next_request_at_ ? idle : next_request_at_);
+  }
+  at(trickle_fired_ ? trickle_end_at_ : trickle_fire_at_);
+  return t;
+}
+
+}  // namespace meshsec::mesh

@@ -1,0 +1,44 @@
+// Tunables of one node's mesh layer (docs/simulator.md lists the defaults and why).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "firmware/blob_verifier.hpp"
+#include "net/net_config.hpp"
+
+namespace meshsec::mesh {
+
+enum class Role : std::uint8_t { node, gateway };
+
+// Largest radio frame (E1 frame and its CRC).
+inline constexpr std::size_t max_frame_size = 128;
+
+struct MeshConfig {
+  Role role = Role::node;
+  net::NetConfig net{};  // address is set from the node id
+  std::uint32_t first_slot = 1000;  // gateway: the global time it starts the network at
+  firmware::BlobPolicy blob_policy{};
+  // Radio timing the node knows about (for time-stamp compensation and backoff).
+  std::uint32_t bitrate_bps = 250'000;  // IEEE 802.15.4, 2.4 GHz
+  std::uint32_t preamble_bytes = 6;     // preamble, SFD, PHR
+  std::uint32_t turnaround_us = 192;  // carrier sense to first bit on air
+  std::uint32_t backoff_slot_us = 320;
+  std::uint16_t backoff_slots = 16;
+  // Gateway: beacon period and the first beacon.
+  std::uint64_t beacon_period_us = 10'000'000;
+  std::uint8_t flood_ttl = 250;
+  // Uplinks: retries when the next hop is not heard forwarding (implicit acknowledgement).
+  std::uint8_t uplink_retries = 3;
+  // Dissemination.
+  std::uint64_t sync_retry_us = 1'500'000;   // unsynchronised: ask for global time this often
+  std::uint64_t push_interval_us = 12'000;   // gateway pace between fragment frames
+  std::uint64_t repair_idle_us = 400'000;    // no progress this long → request missing chunks
+  std::uint64_t trickle_min_us = 500'000;
+  std::uint64_t trickle_max_us = 60'000'000;
+};
+
+[[nodiscard]] constexpr std::uint64_t frame_airtime_us(const MeshConfig& c, std::size_t frame_bytes) noexcept {
+  return (static_cast<std::uint64_t>(frame_bytes + c.preamble_bytes) * 8U * 1'000'000U) / c.bitrate_bps;
+}
+
+}  // namespace meshsec::mesh

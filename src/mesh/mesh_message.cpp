@@ -1,0 +1,154 @@
+#include "mesh/mesh_message.hpp"
+
+#include "wire/bounded_reader.hpp"
+#include "wire/bounded_writer.hpp"
+
+namespace meshsec::mesh {
+namespace {
+
+void write_header(wire::BoundedWriter& w, const MeshHeader& h) noexcept {
+  w.u8(static_cast<std::uint8_t>(h.type));
+  w.u16be(h.origin);
+  w.u16be(h.seq);
+  w.u8(h.ttl);
+  w.u8(h.hops);
+  w.u16be(h.parent);
+  w.u8(h.flags);
+}
+
+std::size_t done(const wire::BoundedWriter& w) noexcept { return w.ok() ? w.size() : 0; }
+
+}  // namespace
+
+std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  return done(w);
+}
+
+std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u32be(b.round);
+  w.u64be(b.global_us);
+  w.u8(b.degree);
+  return done(w);
+}
+
+std::size_t encode_app(const MeshHeader& h, const AppBody& b, std::span<std::uint8_t> out) noexcept {
+  if (b.length > max_app_payload) return 0;
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u16be(b.destination);
+  w.u16be(b.length);
+  w.bytes(std::span<const std::uint8_t>(b.payload).first(b.length));
+  return done(w);
+}
+
+std::size_t encode_advert(const MeshHeader& h, const AdvertBody& b, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.bytes(b.blob_id);
+  w.u32be(b.security_counter);
+  w.u16be(b.chunk_count);
+  w.u16be(b.present);
+  w.u16be(b.first_missing);
+  return done(w);
+}
+
+std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u16be(b.target);
+  w.bytes(b.blob_id);
+  w.u8(b.want_header);
+  w.u16be(b.base);
+  w.u64be(b.mask);
+  return done(w);
+}
+
+std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
+                            std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept {
+  if (data.empty() || data.size() > fragment_data_size) return 0;
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u16be(index);
+  w.u8(number);
+  w.bytes(data);
+  return done(w);
+}
+
+std::size_t encode_raw(const MeshHeader& h, std::span<const std::uint8_t> body, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.bytes(body);
+  return done(w);
+}
+
+bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::span<const std::uint8_t>& body) noexcept {
+  wire::BoundedReader r(message);
+  const std::uint8_t type = r.u8();
+  h.origin = r.u16be();
+  h.seq = r.u16be();
+  h.ttl = r.u8();
+  h.hops = r.u8();
+  h.parent = r.u16be();
+  h.flags = r.u8();
+  body = r.rest();
+  if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
+      type > static_cast<std::uint8_t>(MessageType::fragment) || (h.flags & ~known_flags) != 0)
+    return false;
+  h.type = static_cast<MessageType>(type);
+  return true;
+}
+
+bool parse_beacon(std::span<const std::uint8_t> body, BeaconBody& b) noexcept {
+  wire::BoundedReader r(body);
+  b.round = r.u32be();
+  b.global_us = r.u64be();
+  b.degree = r.u8();
+  return r.finish() == wire::WireError::ok;
+}
+
+bool parse_app(std::span<const std::uint8_t> body, AppBody& b) noexcept {
+  wire::BoundedReader r(body);
+  b.destination = r.u16be();
+  b.length = r.u16be();
+  if (b.length > max_app_payload) return false;
+  if (!r.copy_to(std::span<std::uint8_t>(b.payload).first(b.length))) return false;
+  return r.finish() == wire::WireError::ok;
+}
+
+bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept {
+  wire::BoundedReader r(body);
+  r.copy_to(b.blob_id);
+  b.security_counter = r.u32be();
+  b.chunk_count = r.u16be();
+  b.present = r.u16be();
+  b.first_missing = r.u16be();
+  return r.finish() == wire::WireError::ok && b.present <= b.chunk_count;
+}
+
+bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept {
+  wire::BoundedReader r(body);
+  b.target = r.u16be();
+  r.copy_to(b.blob_id);
+  b.want_header = r.u8();
+  b.base = r.u16be();
+  b.mask = r.u64be();
+  return r.finish() == wire::WireError::ok && b.want_header <= 1;
+}
+
+}  // namespace meshsec::mesh
+
+namespace meshsec::mesh {
+
+bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept {
+  wire::BoundedReader r(body);
+  f.index = r.u16be();
+  f.number = r.u8();
+  f.data = r.rest();
+  return r.ok() && !f.data.empty() && f.data.size() <= fragment_data_size;
+}
+
+}  // namespace meshsec::mesh

@@ -1,0 +1,634 @@
+#include "mesh/mesh_node.hpp"
+
+#include <limits>
+
+#include "crypto/secure_memory.hpp"
+#include "wire/bounded_reader.hpp"
+#include "wire/bounded_writer.hpp"
+#include "wire/key_delivery.hpp"
+#include "wire/net_token.hpp"
+
+namespace meshsec::mesh {
+namespace {
+
+constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
+
+net::NetConfig net_config_for(const MeshConfig& config, node::NodeId id) noexcept {
+  net::NetConfig c = config.net;
+  c.address = id;
+  c.whitelist.allow(mesh_token_type);
+  return c;
+}
+
+}  // namespace
+
+MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
+                   net::NvStore& nv) noexcept
+    : id_(id), config_(config), platform_(platform), store_(store), net_(net_config_for(config, id), nv) {
+  if (config_.role == Role::gateway) hops_ = 0;
+}
+
+bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
+  if (net_.provision(keys.network_key_index, keys.key(keys::KeyPurpose::net), keys.key(keys::KeyPurpose::enc)) !=
+      net::SetupError::ok)
+    return false;
+  if (!sealer_.init(keys.key(keys::KeyPurpose::e2))) return false;
+  acked_epoch_ = keys.network_key_index;
+  firmware::Ed25519PublicKey vk{};
+  for (std::size_t i = 0; i < vk.size(); ++i) vk[i] = keys.blob_verification_key[i];
+  disseminator_.init(config_, vk, store_, id_);
+  return true;
+}
+
+void MeshNode::tick() noexcept { net_.tick(platform_.local_us() / 1000U); }
+
+void MeshNode::start() noexcept {
+  tick();
+  const std::uint64_t now = platform_.local_us();
+  if (config_.role == Role::gateway) {
+    // The gateway is the network's time root (M5).
+    net_.set_global_time(config_.first_slot);
+    offset_us_ = static_cast<std::int64_t>(std::uint64_t{config_.first_slot} * slot_us()) -
+                 static_cast<std::int64_t>(now);
+    fine_synced_ = true;
+    next_beacon_at_ = now;
+  } else {
+    next_sync_request_at_ = now + backoff_us(0, 1000);
+  }
+  tx_ready_at_ = now;
+  schedule();
+}
+
+std::uint64_t MeshNode::global_us() const noexcept {
+  if (fine_synced_)
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(platform_.local_us()) + offset_us_);
+  return std::uint64_t{net_.clock().now()} * slot_us();
+}
+
+bool MeshNode::backbone() const noexcept {
+  return config_.role == Role::gateway || neighbours_.is_parent_of_someone(id_, round_);
+}
+
+DisseminationView MeshNode::view() const noexcept {
+  DisseminationView v;
+  v.now_us = platform_.local_us();
+  v.self = id_;
+  v.parent = parent_;
+  v.backbone = backbone();
+  v.gateway = config_.role == Role::gateway;
+  v.round = round_;
+  v.neighbours = &neighbours_;
+  return v;
+}
+
+MeshHeader MeshNode::own_header(MessageType type) const noexcept {
+  MeshHeader h;
+  h.type = type;
+  h.origin = id_;
+  h.hops = hops_;
+  h.parent = parent_;
+  h.flags = static_cast<std::uint8_t>((backbone() ? flag_backbone : 0) |
+                                      (disseminator_.complete() ? flag_blob_complete : 0));
+  return h;
+}
+
+std::uint64_t MeshNode::backoff_us(std::uint32_t min_slots, std::uint32_t slots) noexcept {
+  const std::uint32_t n = min_slots + (slots == 0 ? 0 : platform_.random_u32() % slots);
+  return static_cast<std::uint64_t>(n) * config_.backoff_slot_us;
+}
+
+void MeshNode::drop(node::DropReason r) noexcept {
+  drops_.add(r);
+  if (current_ != nullptr && !current_->mesh_dropped) {
+    current_->mesh_dropped = true;
+    current_->mesh_reason = r;
+  }
+}
+
+RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
+  RxOutcome out;
+  tick();
+  current_ = &out;
+  rx_frame_size_ = frame.size();
+  const std::uint32_t epoch_before = net_.keys().newest_epoch();
+  const net::RxResult r = net_.receive(frame, rx_plain_, this, nullptr);
+  current_ = nullptr;
+  out.net_reason = r.reason;
+  if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced() &&
+      pending_raw_len_ == 0) {
+    // Answer a neighbour's request for global time (net rate-limits to one per slot).
+    std::size_t len = 0;
+    if (net_.answer_sync_request(r, pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
+  }
+  // A key delivered over the air (B1): acknowledge it to the back office.
+  const std::uint32_t epoch_after = net_.keys().newest_epoch();
+  if (epoch_after != epoch_before && epoch_after > acked_epoch_ && config_.role != Role::gateway) {
+    acked_epoch_ = epoch_after;
+    std::array<std::uint8_t, 4> ack{};
+    wire::BoundedWriter w(ack);
+    w.u32be(epoch_after);
+    queue_record_uplink(node::RecordKind::key_ack, ack);
+  }
+  schedule();
+  return out;
+}
+
+void MeshNode::on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept {
+  if (type != mesh_token_type) return;
+  if (current_ != nullptr) current_->mesh_message = true;
+  handle_message(src, value);
+}
+
+void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept {
+  MeshHeader h;
+  std::span<const std::uint8_t> body;
+  if (!parse_header(message, h, body)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  if (current_ != nullptr) current_->type = h.type;
+  if (h.type == MessageType::beacon) {
+    handle_beacon(sender, h, body);
+    return;
+  }
+  Neighbour& n = neighbours_.heard(sender, round_);
+  n.hops = h.hops;
+  n.parent = h.parent;
+  n.backbone = (h.flags & flag_backbone) != 0;
+  n.blob_complete = (h.flags & flag_blob_complete) != 0;
+  switch (h.type) {
+    case MessageType::uplink: handle_uplink(h, body); break;
+    case MessageType::downlink: handle_downlink(h, body); break;
+    case MessageType::advert: {
+      AdvertBody a;
+      if (!parse_advert(body, a)) {
+        drop(node::DropReason::malformed);
+        break;
+      }
+      n.blob_present = a.present;
+      disseminator_.on_advert(sender, a, view());
+      break;
+    }
+    case MessageType::request: {
+      RequestBody r;
+      if (!parse_request(body, r)) {
+        drop(node::DropReason::malformed);
+        break;
+      }
+      disseminator_.on_request(r, view());
+      break;
+    }
+    case MessageType::fragment: {
+      FragmentView f;
+      if (!parse_fragment(body, f)) {
+        drop(node::DropReason::malformed);
+        break;
+      }
+      HeaderOutcome header = HeaderOutcome::duplicate;
+      const ChunkOutcome o = disseminator_.on_fragment(f, view(), header);
+      if (o == ChunkOutcome::rejected) {
+        drop(f.index == header_fragment_index ? node::DropReason::bad_blob_header : node::DropReason::bad_chunk);
+      } else if (o == ChunkOutcome::duplicate) {
+        drop(node::DropReason::duplicate);
+      } else if (o == ChunkOutcome::out_of_order) {
+        drop(node::DropReason::out_of_order);
+      } else if (o == ChunkOutcome::stored && current_ != nullptr) {
+        if (f.index == header_fragment_index) current_->header_accepted = header == HeaderOutcome::accepted;
+        else current_->chunk_stored = true;
+      }
+      break;
+    }
+    case MessageType::beacon: break;
+  }
+}
+
+void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  BeaconBody b;
+  if (!parse_beacon(body, b)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  const bool fresh = b.round > round_ && config_.role != Role::gateway;
+  if (fresh) {
+    // M5: the sender stamped its global time as it handed the frame to the radio; add the
+    // flight (turnaround + airtime of the frame as received).
+    const std::uint64_t flight = config_.turnaround_us + frame_airtime_us(config_, rx_frame_size_);
+    const std::uint64_t now = platform_.local_us();
+    const std::uint64_t global_now = b.global_us + flight;
+    offset_us_ = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(now);
+    fine_synced_ = true;
+    // Align the network layer's slot counter to the slot boundary (never backwards).
+    const std::uint64_t next_slot = global_now / slot_us() + 1;
+    adopt_slot_ = static_cast<std::uint32_t>(next_slot);
+    adopt_at_us_ = now + (next_slot * slot_us() - global_now);
+    adopt_pending_ = true;
+    round_ = b.round;
+    neighbours_.expire(round_);
+  }
+  Neighbour& n = neighbours_.heard(sender, round_);
+  n.hops = h.hops;
+  n.parent = h.parent;
+  n.degree = b.degree;
+  n.backbone = (h.flags & flag_backbone) != 0;
+  n.blob_complete = (h.flags & flag_blob_complete) != 0;
+  if (!fresh) {
+    drop(node::DropReason::duplicate);
+    return;
+  }
+  // M10: recompute the gradient from the last rounds, then pass the beacon on once.
+  hops_ = neighbours_.best_hops(round_);
+  parent_ = neighbours_.choose_parent(hops_, parent_, round_);
+  beacon_pending_ = true;
+  // A wide jitter: every node re-sends the beacon, and they must not all collide (time
+  // accuracy does not suffer: the stamp is taken when the frame goes to the radio).
+  beacon_due_us_ = platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots);
+}
+
+MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
+  for (auto& s : slots_)
+    if (!s.used) return &s;
+  return nullptr;
+}
+
+void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body,
+                         std::uint64_t due) noexcept {
+  slot.used = true;
+  slot.sent = false;
+  slot.tries = 0;
+  slot.header = h;
+  slot.length = static_cast<std::uint8_t>(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) slot.body[i] = body[i];
+  slot.due_us = due;
+}
+
+void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  // Implicit acknowledgement: a closer node carrying our pending message on.
+  for (auto& s : slots_)
+    if (s.used && s.sent && s.header.type == MessageType::uplink && s.header.origin == h.origin &&
+        s.header.seq == h.seq && h.hops < hops_)
+      s = FloodSlot{};
+  if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    drop(node::DropReason::duplicate);
+    return;
+  }
+  AppBody app;
+  if (!parse_app(body, app)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  if (config_.role == Role::gateway) {
+    (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+    if (sink_ != nullptr) sink_->on_uplink(h.origin, std::span<const std::uint8_t>(app.payload).first(app.length));
+    return;
+  }
+  const bool named = h.parent == id_;
+  const bool backup = (h.flags & flag_retry) != 0 && hops_ < h.hops;
+  if (!named && !backup) return;  // not ours to carry (a retry may make it ours)
+  if (h.ttl == 0) {
+    drop(node::DropReason::ttl_expired);
+    return;
+  }
+  FloodSlot* slot = free_slot();
+  if (slot == nullptr) {
+    drop(node::DropReason::queue_full);
+    return;
+  }
+  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  MeshHeader fwd = h;
+  fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
+  fwd.flags = 0;
+  // The named parent goes first; backups wait a little longer.
+  fill_slot(*slot, fwd, body,
+            platform_.local_us() + backoff_us(named ? 0 : config_.backoff_slots, config_.backoff_slots));
+}
+
+void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    drop(node::DropReason::duplicate);
+    return;
+  }
+  AppBody app;
+  if (!parse_app(body, app) || app.length == 0) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  const auto payload = std::span<const std::uint8_t>(app.payload).first(app.length);
+  const auto kind = static_cast<DownlinkKind>(payload[0]);
+  if (kind == DownlinkKind::records) {
+    apply_records(payload);
+  } else if (kind == DownlinkKind::key_delivery) {
+    // Our acknowledgement may have been lost: a delivery for us of a key we already hold
+    // is acknowledged again (the network layer ignores it as stale).
+    wire::KeyDeliveryView delivery;
+    if (wire::read_key_delivery(payload.subspan(1), delivery) == wire::WireError::ok && delivery.target == id_ &&
+        net_.keys().holds_epoch(delivery.epoch) && config_.role != Role::gateway) {
+      std::array<std::uint8_t, 4> ack{};
+      wire::BoundedWriter w(ack);
+      w.u32be(delivery.epoch);
+      queue_record_uplink(node::RecordKind::key_ack, ack);
+    }
+  } else if (kind != DownlinkKind::key_phase) {
+    // Key delivery and key phase: the network layer already applied the token beside it.
+    drop(node::DropReason::not_whitelisted);
+    return;
+  }
+  if (!backbone() || h.ttl == 0 || config_.role == Role::gateway) return;
+  FloodSlot* slot = free_slot();
+  if (slot == nullptr) {
+    drop(node::DropReason::queue_full);
+    return;
+  }
+  MeshHeader fwd = h;
+  fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
+  fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(0, config_.backoff_slots));
+}
+
+void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
+  // records = kind ‖ record kind ‖ count ‖ record size ‖ count × record
+  wire::BoundedReader r(payload);
+  (void)r.u8();
+  const auto kind = static_cast<node::RecordKind>(r.u8());
+  const std::uint8_t count = r.u8();
+  const std::uint8_t size = r.u8();
+  if (!r.ok() || size < node::record_overhead || r.remaining() != static_cast<std::size_t>(count) * size) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  for (std::uint8_t i = 0; i < count; ++i) {
+    const auto record = r.bytes(size);
+    if (node::record_node(record) != id_) continue;
+    std::array<std::uint8_t, commission_params_size> plain{};
+    if (kind != node::RecordKind::commission || size - node::record_overhead != plain.size()) {
+      drop(node::DropReason::not_whitelisted);
+      return;
+    }
+    std::uint32_t counter = 0;
+    if (!sealer_.open(kind, node::RecordDirection::downlink, id_, record, counter, plain)) {
+      drop(node::DropReason::bad_record);
+      return;
+    }
+    // A record seen before is acknowledged again (our ack may have been lost) but not
+    // applied twice; an older one is a replay.
+    if (counter < downlink_counter_) {
+      drop(node::DropReason::record_replay);
+      crypto::secure_wipe(plain.data(), plain.size());
+      return;
+    }
+    if (counter > downlink_counter_) {
+      wire::BoundedReader p(plain);
+      params_.report_interval_s = p.u16be();
+      params_.group = p.u16be();
+      params_.role = p.u8();
+      params_.tx_power = p.u8();
+      params_.reserved = p.u16be();
+      commissioned_ = true;
+      downlink_counter_ = counter;
+    }
+    crypto::secure_wipe(plain.data(), plain.size());
+    std::array<std::uint8_t, 4> ack{};
+    wire::BoundedWriter w(ack);
+    w.u32be(counter);
+    queue_record_uplink(node::RecordKind::commission_ack, ack);
+    return;
+  }
+}
+
+void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept {
+  FloodSlot* slot = free_slot();
+  AppBody app;
+  if (slot == nullptr || plaintext.size() + node::record_overhead + 1 > app.payload.size()) {
+    ++uplinks_abandoned_;
+    return;
+  }
+  app.payload[0] = static_cast<std::uint8_t>(kind);
+  const std::size_t n = sealer_.seal(kind, node::RecordDirection::uplink, id_, ++uplink_counter_, plaintext,
+                                     std::span<std::uint8_t>(app.payload).subspan(1));
+  if (n == 0) return;
+  app.destination = 0;
+  app.length = static_cast<std::uint16_t>(n + 1);
+  MeshHeader h = own_header(MessageType::uplink);
+  h.seq = ++seq_;
+  h.ttl = config_.flood_ttl;
+  h.flags = 0;
+  std::array<std::uint8_t, max_message_size> buffer{};
+  const std::size_t len = encode_app(h, app, buffer);
+  if (len <= mesh_header_size) return;
+  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size),
+            platform_.local_us() + backoff_us(0, config_.backoff_slots));
+  schedule();
+}
+
+bool MeshNode::send_reading(std::span<const std::uint8_t> plaintext) noexcept {
+  if (!net_.synced() || config_.role == Role::gateway || hops_ == 0xFF || free_slot() == nullptr) return false;
+  queue_record_uplink(node::RecordKind::reading, plaintext);
+  return true;
+}
+
+bool MeshNode::send_downlink(std::span<const std::uint8_t> body) noexcept {
+  if (config_.role != Role::gateway || body.empty() || body.size() > max_app_payload) return false;
+  FloodSlot* slot = free_slot();
+  if (slot == nullptr) return false;
+  MeshHeader h = own_header(MessageType::downlink);
+  h.seq = ++seq_;
+  h.ttl = config_.flood_ttl;
+  AppBody app;
+  app.destination = node::broadcast_id;
+  app.length = static_cast<std::uint16_t>(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) app.payload[i] = body[i];
+  std::array<std::uint8_t, max_message_size> buffer{};
+  const std::size_t len = encode_app(h, app, buffer);
+  if (len <= mesh_header_size) return false;
+  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size),
+            platform_.local_us());
+  schedule();
+  return true;
+}
+
+net::KeyChange MeshNode::gateway_stage_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept {
+  tick();
+  return net_.stage_key(epoch, key);
+}
+net::KeyChange MeshNode::gateway_switch_key(std::uint32_t epoch) noexcept {
+  tick();
+  return net_.switch_key(epoch);
+}
+net::KeyChange MeshNode::gateway_retire_key(std::uint32_t epoch) noexcept {
+  tick();
+  return net_.retire_key(epoch);
+}
+
+HeaderOutcome MeshNode::gateway_offer_header(std::span<const std::uint8_t> signed_header) noexcept {
+  const HeaderOutcome o = disseminator_.on_header(signed_header, view());
+  schedule();
+  return o;
+}
+
+ChunkOutcome MeshNode::gateway_offer_chunk(std::span<const std::uint8_t> packet) noexcept {
+  const ChunkOutcome o = disseminator_.on_chunk(packet, view());
+  schedule();
+  return o;
+}
+
+void MeshNode::on_wake() noexcept {
+  tick();
+  const std::uint64_t now = platform_.local_us();
+  if (adopt_pending_ && now >= adopt_at_us_) {
+    adopt_pending_ = false;
+    if (!net_.synced() || adopt_slot_ >= net_.clock().now()) net_.set_global_time(adopt_slot_);
+  }
+  if (config_.role == Role::gateway && now >= next_beacon_at_) {
+    ++round_;
+    neighbours_.expire(round_);
+    beacon_pending_ = true;
+    beacon_due_us_ = now;
+    next_beacon_at_ = now + config_.beacon_period_us;
+  }
+  // Unsynchronised: ask the neighbours for global time (net sync request, in the clear).
+  if (!net_.synced() && now >= next_sync_request_at_ && pending_raw_len_ == 0) {
+    std::size_t len = 0;
+    if (net_.make_sync_request(pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
+    next_sync_request_at_ = now + config_.sync_retry_us + backoff_us(0, 1000);
+  }
+  // Uplinks whose implicit acknowledgement did not come: retry, then give up.
+  for (auto& s : slots_) {
+    if (!s.used || !s.sent || now < s.due_us) continue;
+    if (s.tries > config_.uplink_retries) {
+      s = FloodSlot{};
+      ++uplinks_abandoned_;
+      continue;
+    }
+    s.sent = false;
+    s.header.flags = static_cast<std::uint8_t>(s.header.flags | flag_retry);
+    s.due_us = now + backoff_us(0, config_.backoff_slots);
+  }
+  try_send();
+  schedule();
+}
+
+void MeshNode::on_radio_idle() noexcept {
+  tx_ready_at_ = platform_.local_us() + backoff_us(1, config_.backoff_slots);
+  schedule();
+}
+
+std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> tokens, MessageType& type) noexcept {
+  std::array<std::uint8_t, max_message_size> message{};
+  std::size_t n = 0;
+  std::span<const std::uint8_t> extra;  // network token value re-sent beside a downlink
+  std::uint8_t extra_type = 0;
+  FloodSlot* done_slot = nullptr;
+  if (beacon_pending_ && now >= beacon_due_us_) {
+    beacon_pending_ = false;
+    MeshHeader h = own_header(MessageType::beacon);
+    h.origin = 0;
+    h.seq = static_cast<std::uint16_t>(round_);
+    BeaconBody b;
+    b.round = round_;
+    b.global_us = global_us();
+    b.degree = neighbours_.live_count(round_);
+    type = MessageType::beacon;
+    n = encode_beacon(h, b, message);
+  }
+  for (std::size_t i = 0; n == 0 && i < slots_.size(); ++i) {
+    FloodSlot& s = slots_[i];
+    if (!s.used || s.sent || now < s.due_us) continue;
+    MeshHeader h = s.header;
+    h.hops = hops_;
+    h.parent = parent_;
+    h.flags = static_cast<std::uint8_t>((s.header.flags & flag_retry) | (backbone() ? flag_backbone : 0) |
+                                        (disseminator_.complete() ? flag_blob_complete : 0));
+    type = h.type;
+    n = encode_raw(h, std::span<const std::uint8_t>(s.body).first(s.length), message);
+    if (h.type == MessageType::downlink) {
+      // body = destination u16 ‖ length u16 ‖ kind ‖ ...; net tokens follow the kind byte.
+      const auto kind = s.length > 5 ? static_cast<DownlinkKind>(s.body[4]) : DownlinkKind::records;
+      if (kind == DownlinkKind::key_delivery || kind == DownlinkKind::key_phase) {
+        extra = std::span<const std::uint8_t>(s.body).subspan(5, s.length - 5u);
+        extra_type = kind == DownlinkKind::key_delivery ? wire::NetTokenType::key_delivery : wire::NetTokenType::key_phase;
+      }
+    }
+    done_slot = &s;
+  }
+  if (n == 0) {
+    std::array<std::uint8_t, max_body> body{};
+    const std::size_t b = disseminator_.next_message(view(), type, body);
+    if (b == 0) return 0;
+    MeshHeader h = own_header(type);
+    h.seq = ++seq_;
+    n = encode_raw(h, std::span<const std::uint8_t>(body).first(b), message);
+  }
+  if (n == 0) return 0;
+  wire::BoundedWriter w(tokens);
+  // The network token first: a key phase applies before the message is handled.
+  if (!extra.empty() && wire::write_token(w, extra_type, extra) != wire::WireError::ok) return 0;
+  if (wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
+    return 0;
+  if (done_slot != nullptr) {
+    // Uplinks wait for the next hop to be heard carrying them. The gateway carries nothing
+    // on, so next to it the message simply goes out twice.
+    if (type == MessageType::uplink && hops_ > 1) {
+      done_slot->sent = true;
+      ++done_slot->tries;
+      const std::uint64_t airtime = frame_airtime_us(config_, max_frame_size);
+      done_slot->due_us = now + 4 * airtime + 2ULL * config_.backoff_slots * config_.backoff_slot_us;
+    } else if (type == MessageType::uplink && done_slot->tries == 0) {
+      done_slot->tries = 1;
+      done_slot->due_us = now + frame_airtime_us(config_, max_frame_size) + backoff_us(4, 4U * config_.backoff_slots);
+    } else {
+      *done_slot = FloodSlot{};
+    }
+  }
+  return w.size();
+}
+
+void MeshNode::try_send() noexcept {
+  if (platform_.radio_busy()) return;
+  const std::uint64_t now = platform_.local_us();
+  if (now < tx_ready_at_) return;
+  if (!platform_.channel_clear(max_frame_size)) {
+    tx_ready_at_ = now + backoff_us(1, config_.backoff_slots);
+    return;
+  }
+  if (pending_raw_len_ > 0) {
+    if (platform_.transmit(std::span<const std::uint8_t>(pending_raw_).first(pending_raw_len_))) ++sync_frames_;
+    pending_raw_len_ = 0;
+    return;
+  }
+  if (!net_.synced()) return;
+  std::array<std::uint8_t, max_message_size + 2> tokens{};
+  MessageType type = MessageType::beacon;
+  const std::size_t n = build_tokens(now, tokens, type);
+  if (n == 0) return;
+  std::size_t len = 0;
+  const net::SendError e = net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(n), tx_frame_, len, 1);
+  if (e != net::SendError::ok) {
+    // The slot's sequence numbers are used up (or time went back): wait for the next slot.
+    tx_ready_at_ = now + slot_us() / 4;
+    return;
+  }
+  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(type)];
+}
+
+void MeshNode::schedule() noexcept {
+  if (platform_.radio_busy()) return;  // on_radio_idle() schedules again
+  std::uint64_t due = never;
+  auto at = [&due](std::uint64_t v) {
+    if (v < due) due = v;
+  };
+  if (config_.role == Role::gateway) at(next_beacon_at_);
+  if (adopt_pending_) at(adopt_at_us_);
+  if (pending_raw_len_ > 0) at(0);
+  if (!net_.synced() && config_.role != Role::gateway) at(next_sync_request_at_);
+  if (beacon_pending_) at(beacon_due_us_);
+  for (const auto& s : slots_)
+    if (s.used) at(s.due_us);
+  if (net_.synced()) at(disseminator_.next_deadline());
+  if (due == never) return;
+  if (due < tx_ready_at_) due = tx_ready_at_;
+  const std::uint64_t now = platform_.local_us();
+  // Never a wake-up at "now" again: something due that produced no frame waits a little.
+  platform_.wake_at(due > now ? due : now + 20);
+}
+
+}  // namespace meshsec::mesh

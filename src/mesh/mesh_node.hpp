@@ -1,0 +1,200 @@
+// The root object of one node: it owns every subsystem a device runs — the E1 network
+// layer (net::NetworkLayer: seal/open, replay cache, filters, global time, key ring), the
+// node's record sealer under its own E2 key, the neighbour table and hop gradient, the
+// flood duplicate cache and the firmware disseminator with its BlobVerifier — and talks
+// to the world only through node::Platform. No globals, so the simulator runs thousands
+// of these in one process.
+//
+// Mesh messages travel as one application token in an E1 data frame, re-sealed at every
+// hop (each hop is the frame's source, so the per-source replay cache works hop by hop).
+//   sync      unsynchronised nodes ask neighbours for global time (net sync request);
+//   beacon    the gateway floods one per round; each node re-sends it once, refines its
+//             global time to the microsecond from the first copy (M5) and recomputes its
+//             hop distance and parent (M10);
+//   uplink    the sender's parent carries it on; a retry (no forward overheard: implicit
+//             acknowledgement) may be carried by any neighbour closer to the gateway;
+//   downlink  flooded along the backbone (nodes some neighbour names as parent).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "keys/node_key_set.hpp"
+#include "mesh/disseminator.hpp"
+#include "mesh/duplicate_cache.hpp"
+#include "mesh/mesh_config.hpp"
+#include "mesh/mesh_message.hpp"
+#include "mesh/neighbour_table.hpp"
+#include "net/network_layer.hpp"
+#include "node/chunk_store.hpp"
+#include "node/drop_reason.hpp"
+#include "node/node_record.hpp"
+#include "node/platform.hpp"
+
+namespace meshsec::mesh {
+
+// Downlink payload kinds (first byte of a downlink body).
+enum class DownlinkKind : std::uint8_t {
+  records = 1,       // kind ‖ record kind ‖ count ‖ record size ‖ records (one per node)
+  key_delivery = 2,  // kind ‖ E1 key delivery blob: every hop re-sends it as a network token
+  key_phase = 3,     // kind ‖ epoch u32 ‖ phase u8: likewise, as a key phase token
+};
+
+// Where the gateway hands uplink payloads (the back office checks the per-node record).
+class UplinkSink {
+ public:
+  virtual ~UplinkSink() = default;
+  virtual void on_uplink(node::NodeId origin, std::span<const std::uint8_t> payload) noexcept = 0;
+};
+
+struct RxOutcome {
+  net::DropReason net_reason = net::DropReason::malformed;  // none: E1 accepted it
+  bool mesh_dropped = false;
+  node::DropReason mesh_reason = node::DropReason::malformed;
+  bool mesh_message = false;  // a mesh token was processed
+  MessageType type = MessageType::beacon;
+  bool chunk_stored = false;
+  bool header_accepted = false;
+};
+
+struct CommissionParams {
+  std::uint16_t report_interval_s = 0;
+  std::uint16_t group = 0;
+  std::uint8_t role = 0;
+  std::uint8_t tx_power = 0;
+  std::uint16_t reserved = 0;
+};
+inline constexpr std::size_t commission_params_size = 8;
+
+class MeshNode final : private net::TokenHandler {
+ public:
+  static constexpr std::size_t flood_slots = 6;
+  static constexpr std::size_t max_body = max_message_size - mesh_header_size;
+
+  MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
+           net::NvStore& nv) noexcept;
+  MeshNode(const MeshNode&) = delete;
+  MeshNode& operator=(const MeshNode&) = delete;
+
+  // Personalisation (M6): the network key and key-encryption key go to the network layer,
+  // the E2 key to the record sealer, the blob verification key to the disseminator.
+  [[nodiscard]] bool personalise(const keys::NodeKeySet& keys) noexcept;
+  // Boot: the gateway sets global time and starts beaconing; nodes ask for time.
+  void start() noexcept;
+
+  // Platform entry points.
+  RxOutcome receive(std::span<const std::uint8_t> frame) noexcept;
+  void on_wake() noexcept;
+  void on_radio_idle() noexcept;
+
+  // Application: queue a sensor reading to the back office, sealed under the E2 key.
+  [[nodiscard]] bool send_reading(std::span<const std::uint8_t> plaintext) noexcept;
+  // Gateway: flood a downlink body (kind byte first); false when no slot is free.
+  [[nodiscard]] bool send_downlink(std::span<const std::uint8_t> body) noexcept;
+  // Gateway: key refresh on the gateway itself (the nodes get theirs over the air).
+  [[nodiscard]] net::KeyChange gateway_stage_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept;
+  [[nodiscard]] net::KeyChange gateway_switch_key(std::uint32_t epoch) noexcept;
+  [[nodiscard]] net::KeyChange gateway_retire_key(std::uint32_t epoch) noexcept;
+  // Gateway: a blob header and its chunk packets, already decrypted and checked by the
+  // gateway; each still passes this node's own verifier before it is stored.
+  [[nodiscard]] HeaderOutcome gateway_offer_header(std::span<const std::uint8_t> signed_header) noexcept;
+  [[nodiscard]] ChunkOutcome gateway_offer_chunk(std::span<const std::uint8_t> packet) noexcept;
+  void set_uplink_sink(UplinkSink* sink) noexcept { sink_ = sink; }
+
+  // Observation.
+  [[nodiscard]] node::NodeId id() const noexcept { return id_; }
+  [[nodiscard]] bool synced() const noexcept { return net_.synced(); }
+  [[nodiscard]] bool fine_synced() const noexcept { return fine_synced_; }
+  [[nodiscard]] std::uint64_t global_us() const noexcept;
+  [[nodiscard]] std::uint8_t hops() const noexcept { return hops_; }
+  [[nodiscard]] node::NodeId parent() const noexcept { return parent_; }
+  [[nodiscard]] bool backbone() const noexcept;
+  [[nodiscard]] std::uint32_t round() const noexcept { return round_; }
+  [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
+  [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
+  [[nodiscard]] const Disseminator& dissemination() const noexcept { return disseminator_; }
+  [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
+  [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
+  [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
+  [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
+  [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
+
+ private:
+  struct FloodSlot {
+    bool used = false;
+    bool sent = false;  // waiting for the implicit acknowledgement
+    MeshHeader header{};
+    std::uint8_t length = 0;
+    std::array<std::uint8_t, max_body> body{};
+    std::uint64_t due_us = 0;
+    std::uint8_t tries = 0;
+  };
+
+  void on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept override;
+  void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;
+  void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void apply_records(std::span<const std::uint8_t> payload) noexcept;
+  void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
+  [[nodiscard]] FloodSlot* free_slot() noexcept;
+  void fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body, std::uint64_t due) noexcept;
+  [[nodiscard]] MeshHeader own_header(MessageType type) const noexcept;
+  [[nodiscard]] DisseminationView view() const noexcept;
+  [[nodiscard]] std::uint64_t backoff_us(std::uint32_t min_slots, std::uint32_t slots) noexcept;
+  [[nodiscard]] std::uint64_t slot_us() const noexcept { return std::uint64_t{config_.net.slot_ms} * 1000U; }
+  void tick() noexcept;
+  void try_send() noexcept;
+  [[nodiscard]] std::size_t build_tokens(std::uint64_t now, std::span<std::uint8_t> tokens, MessageType& type) noexcept;
+  void schedule() noexcept;
+  void drop(node::DropReason r) noexcept;
+
+  node::NodeId id_;
+  MeshConfig config_;
+  node::Platform& platform_;
+  node::ChunkStore& store_;
+  net::NetworkLayer net_;
+  node::RecordSealer sealer_;
+  NeighbourTable neighbours_;
+  DuplicateCache duplicates_;
+  Disseminator disseminator_;
+  UplinkSink* sink_ = nullptr;
+  node::DropCounters drops_;
+  RxOutcome* current_ = nullptr;  // outcome of the frame being received
+  std::size_t rx_frame_size_ = 0;
+
+  // Global time: the network layer counts slots; the beacon refines to microseconds.
+  bool fine_synced_ = false;
+  std::int64_t offset_us_ = 0;  // global = local + offset, once fine_synced_
+  std::uint64_t adopt_at_us_ = 0;
+  std::uint32_t adopt_slot_ = 0;
+  bool adopt_pending_ = false;
+  std::uint64_t next_sync_request_at_ = 0;
+  std::uint64_t sync_frames_ = 0;
+  std::array<std::uint8_t, max_frame_size> pending_raw_{};  // a built sync frame to send
+  std::size_t pending_raw_len_ = 0;
+
+  std::uint32_t round_ = 0;
+  std::uint8_t hops_ = 0xFF;
+  node::NodeId parent_ = node::no_node;
+  std::uint64_t next_beacon_at_ = 0;
+  bool beacon_pending_ = false;
+  std::uint64_t beacon_due_us_ = 0;
+  std::uint16_t seq_ = 0;
+  std::array<FloodSlot, flood_slots> slots_{};
+  std::uint64_t tx_ready_at_ = 0;
+
+  bool commissioned_ = false;
+  CommissionParams params_{};
+  std::uint32_t downlink_counter_ = 0;
+  std::uint32_t uplink_counter_ = 0;
+  std::uint32_t acked_epoch_ = 0;
+  std::uint32_t uplinks_abandoned_ = 0;
+  std::array<std::uint64_t, 8> sent_{};
+
+  std::array<std::uint8_t, net::NetworkLayer::max_radio_frame> rx_plain_{};
+  std::array<std::uint8_t, max_frame_size> tx_frame_{};
+};
+
+}  // namespace meshsec::mesh

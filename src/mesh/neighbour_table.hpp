@@ -1,0 +1,65 @@
+// What a node knows about its neighbours, learned from the header every message carries:
+// hop distance to the gateway, chosen parent, backbone and blob flags, and from beacons
+// and adverts the degree and blob progress. Fixed size; the stalest entry is replaced.
+//
+// From it the node derives its own hop distance and parent each beacon round (M10: a
+// failed neighbour ages out and the gradient re-forms around it), and whether it is on the
+// backbone (some live neighbour named it parent): the backbone relays floods and pushes
+// firmware, and as the set of tree parents it is a connected dominating set.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "node/node_id.hpp"
+
+namespace meshsec::mesh {
+
+struct Neighbour {
+  node::NodeId id = node::no_node;
+  std::uint8_t hops = 0xFF;
+  node::NodeId parent = node::no_node;
+  std::uint8_t degree = 0;
+  bool backbone = false;
+  bool blob_complete = false;
+  std::uint16_t blob_present = 0;
+  std::uint32_t heard_round = 0;
+};
+
+class NeighbourTable {
+ public:
+  static constexpr std::size_t capacity = 40;
+  static constexpr std::uint32_t expiry_rounds = 3;
+
+  // Records a message from `id`; returns the entry (never null: replaces the stalest).
+  Neighbour& heard(node::NodeId id, std::uint32_t round) noexcept;
+  [[nodiscard]] const Neighbour* find(node::NodeId id) const noexcept;
+  [[nodiscard]] Neighbour* find(node::NodeId id) noexcept;
+  // Drops entries not heard for expiry_rounds rounds.
+  void expire(std::uint32_t round) noexcept;
+  [[nodiscard]] std::uint8_t live_count(std::uint32_t round) const noexcept;
+  // 1 + the smallest live neighbour hop count (0xFF when none).
+  [[nodiscard]] std::uint8_t best_hops(std::uint32_t round) const noexcept;
+  // A live neighbour with hops == my_hops - 1: the current one if still eligible, else the
+  // best by (backbone, degree, lowest id).
+  [[nodiscard]] node::NodeId choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round) const noexcept;
+  [[nodiscard]] bool is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept;
+  // A live neighbour holding the complete blob (parent first, then fewest hops); or the
+  // one with the most chunks above `have`; no_node when none.
+  [[nodiscard]] node::NodeId best_source(node::NodeId parent, std::uint16_t have, std::uint32_t round,
+                                         std::uint32_t skip_rank) const noexcept;
+
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& n : entries_)
+      if (n.id != node::no_node) f(n);
+  }
+
+ private:
+  [[nodiscard]] bool live(const Neighbour& n, std::uint32_t round) const noexcept {
+    return n.id != node::no_node && n.heard_round + expiry_rounds >= round;
+  }
+  std::array<Neighbour, capacity> entries_{};
+};
+
+}  // namespace meshsec::mesh

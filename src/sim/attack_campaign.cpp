@@ -1,0 +1,366 @@
+// The attackers (docs/simulator.md §Attacks). Each is a radio station of its own; the
+// insiders hold a real net::NetworkLayer provisioned with keys extracted from a stolen
+// node. An attack "succeeds" when it achieves its goal anywhere in the mesh:
+//   eavesdropper     a captured frame shows plaintext (reading or image marker)
+//   replayer         a re-sent captured frame passes a node's network layer
+//   forger           a frame built without the network key passes a network layer
+//   bit_flipper      a captured frame with flipped bits (CRC recomputed) passes
+//   stolen node      before revocation: a reading forged for another node is accepted by
+//                    the back office, or a forged commissioning record is applied;
+//                    after revocation: any of its frames passes a network layer
+//   rogue injector   a forged blob header is accepted or a forged chunk stored anywhere
+//   jammer           a damaged frame passes a node's CRC and MIC
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <stdexcept>
+#include <cmath>
+#include <numbers>
+
+#include "net/frame_crypto.hpp"
+#include "net/network_layer.hpp"
+#include "node/nv_ram_store.hpp"
+#include "sim/attacker.hpp"
+#include "sim/simulator.hpp"
+#include "wire/crc16.hpp"
+#include "wire/net_frame.hpp"
+#include "wire/net_token.hpp"
+
+namespace meshsec::sim {
+
+
+
+namespace {
+
+bool contains(const std::vector<std::uint8_t>& haystack, std::string_view needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+}
+
+}  // namespace
+
+void Simulator::place_attackers() {
+  if (!scenario_.phases.attacks) return;
+  SimRng arng = rng_.fork(0xA77AC);
+  // The stolen node: a random node away from the gateway.
+  stolen_station_ = static_cast<std::uint32_t>(1 + arng.below(node_count() - 1));
+  auto add = [&](AttackKind kind, bool enabled, bool insider) {
+    if (!enabled) return;
+    auto a = std::make_unique<Attacker>();
+    a->kind = kind;
+    // Next to a random node (the stolen node's own place for the insiders).
+    const std::uint32_t anchor = insider ? stolen_station_ : static_cast<std::uint32_t>(1 + arng.below(node_count() - 1));
+    const auto& p = topology_.position(anchor);
+    const double angle = arng.uniform() * 2 * std::numbers::pi;
+    const double r = topology_.range() * 0.3;
+    a->station = topology_.add_station({p.x + r * std::cos(angle), p.y + r * std::sin(angle)});
+    if (insider) {
+      keys::NodeKeySet set;
+      const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
+      keys_->node_keys(stolen_id, 1, false, set);  // the keys extracted from the device
+      net::NetConfig config;
+      config.channel = 11;
+      config.domain = 0x123;
+      // The stolen node speaks as itself; the injector as a made-up address.
+      a->address = kind == AttackKind::rogue_blob_injector ? static_cast<node::NodeId>(node_count() + 100) : stolen_id;
+      config.address = a->address;
+      a->net = std::make_unique<net::NetworkLayer>(config, a->nv);
+      if (a->net->provision(1, set.key(keys::KeyPurpose::net), set.key(keys::KeyPurpose::enc)) != net::SetupError::ok)
+        throw std::runtime_error("attacker provisioning failed");
+      if (!a->sealer.init(set.key(keys::KeyPurpose::e2))) throw std::runtime_error("attacker sealer failed");
+    }
+    attackers_.push_back(std::move(a));
+  };
+  const auto& s = scenario_.attacks;
+  add(AttackKind::eavesdropper, s.eavesdropper, false);
+  add(AttackKind::replayer, s.replayer, false);
+  add(AttackKind::forger, s.forger, false);
+  add(AttackKind::bit_flipper, s.bit_flipper, false);
+  add(AttackKind::stolen_node_before_revocation, s.stolen_node, true);
+  add(AttackKind::rogue_blob_injector, s.rogue_injector, true);
+  add(AttackKind::jammer, s.jammer, false);
+  radio_.resize(topology_.station_count());
+}
+
+void Simulator::capture(std::uint32_t station, const Transmission& t) {
+  for (auto& a : attackers_) {
+    if (a->station != station) continue;
+    if (a->kind != AttackKind::eavesdropper && a->kind != AttackKind::replayer && a->kind != AttackKind::bit_flipper)
+      return;
+    ++a->captured_total;
+    if (a->kind == AttackKind::eavesdropper) {
+      // Learns nothing readable: look for any plaintext the mesh carries.
+      if (contains(t.bytes, reading_marker) || contains(t.bytes, image_marker.substr(0, 12))) ++a->readable;
+      return;
+    }
+    a->captured.push_back({t.bytes, now_, t.accepted_by});
+    if (a->captured.size() > 256) a->captured.pop_front();
+    return;
+  }
+}
+
+void Simulator::start_jam(std::uint32_t station, std::uint64_t duration_us) {
+  // A burst of noise as long as `duration_us` (a transmission without content).
+  const auto bytes = static_cast<std::size_t>(duration_us * scenario_.radio.bitrate_bps / 8 / 1'000'000);
+  std::vector<std::uint8_t> noise(std::max<std::size_t>(bytes, 8), 0xA5);
+  if (start_transmission(station, noise, AttackKind::jammer)) transmissions_[last_transmission()].jam = true;
+}
+
+void Simulator::phase_attacks(bool after_revocation) {
+  if (attackers_.empty()) return;
+  if (!after_revocation) fail_node(stolen_station_);  // the device is gone from the mesh
+  for (auto& a : attackers_)
+    if (a->kind == AttackKind::stolen_node_before_revocation && after_revocation)
+      a->kind = AttackKind::stolen_node_after_revocation;
+  const std::uint64_t readings_forged_before = back_office_->forged_accepted();
+  schedule_readings(2, scenario_.phases.attack_s);  // legitimate traffic for the attackers to work on
+  attack_round(after_revocation);
+  const auto span = static_cast<std::uint64_t>(scenario_.phases.attack_s * 1e6);
+  const std::string name = after_revocation ? "attacks after revocation" : "attacks";
+  for (std::uint64_t t = 0; t < span + 3'000'000; t += 1'000'000) {
+    run_for(1'000'000);
+    progress(name, static_cast<double>(t + 1'000'000) / static_cast<double>(span + 3'000'000));
+  }
+  // Outcomes that show at the receivers' ends rather than per frame.
+  auto& stolen = attacks_[static_cast<std::size_t>(after_revocation ? AttackKind::stolen_node_after_revocation
+                                                                    : AttackKind::stolen_node_before_revocation)];
+  stolen.succeeded += back_office_->forged_accepted() - readings_forged_before;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
+  for (auto& a : attackers_) {
+    if (a->kind != AttackKind::eavesdropper) continue;
+    auto& e = attacks_[static_cast<std::size_t>(AttackKind::eavesdropper)];
+    e.attempts = a->captured_total;
+    e.succeeded = a->readable;
+    e.note = "frames captured; succeeded = frames showing plaintext";
+  }
+}
+
+void Simulator::attack_round(bool after_revocation) {
+  const auto span = static_cast<std::uint64_t>(scenario_.phases.attack_s * 1e6);
+  const std::uint32_t attempts = scenario_.attacks.attempts;
+  SimRng arng = rng_.fork(after_revocation ? 0xA2 : 0xA1);
+  for (auto& holder : attackers_) {
+    Attacker* a = holder.get();
+    for (std::uint32_t k = 0; k < attempts; ++k) {
+      const std::uint64_t at = now_ + 500'000 + arng.below(span);
+      const std::uint64_t salt = arng.next();
+      schedule_action(at, [this, a, salt, k] {
+        SimRng r(salt);
+        auto& tally = attacks_[static_cast<std::size_t>(a->kind)];
+        auto send = [&](std::span<const std::uint8_t> frame) {
+          if (frame.empty()) return;
+          if (start_transmission(a->station, frame, a->kind)) ++tally.attempts;
+        };
+        // Insiders keep their network layer on the mesh's time (they can hear it).
+        auto insider_send = [&](std::span<const std::uint8_t> mesh_message) {
+          a->net->tick(now_ / 1000);
+          a->net->set_global_time(nodes_[0]->mesh->network().clock().now());
+          std::array<std::uint8_t, 97> tokens{};
+          wire::BoundedWriter w(tokens);
+          (void)wire::write_token(w, mesh::mesh_token_type, mesh_message);
+          std::array<std::uint8_t, 128> frame{};
+          std::size_t len = 0;
+          if (a->net->send(wire::NetLayout::broadcast, w.written(), frame, len, 1) == net::SendError::ok)
+            send(std::span<const std::uint8_t>(frame).first(len));
+        };
+        switch (a->kind) {
+          case AttackKind::replayer: {
+            if (a->captured.empty()) return;
+            // Old frames (outside the window) and fresh ones (inside it) alike.
+            const auto& f = k % 2 == 0 ? a->captured.front() : a->captured[r.below(a->captured.size())];
+            if (start_transmission(a->station, f.bytes, a->kind)) {
+              ++tally.attempts;
+              auto& t = transmissions_[last_transmission()];
+              t.original_time = f.time;
+              t.original_accepted_by = f.accepted_by;
+            }
+            return;
+          }
+          case AttackKind::bit_flipper: {
+            if (a->captured.empty()) return;
+            std::vector<std::uint8_t> f = a->captured.back().bytes;
+            if (f.size() < 4) return;
+            const std::size_t body = f.size() - wire::kCrc16Size;
+            // Any byte but the TTL, which is outside the MIC by design (relays lower it;
+            // the network layer bounds it by max_ttl).
+            const std::size_t ttl_at = wire::net_ttl_offset(wire::peek_net_frame_type(f));
+            std::size_t pos = r.below(body - 1);
+            if (pos >= ttl_at) ++pos;
+            f[pos] ^= static_cast<std::uint8_t>(1U << r.below(8));
+            (void)wire::append_crc16(f, body);  // a careful attacker fixes the CRC
+            send(f);
+            return;
+          }
+          case AttackKind::forger: {
+            // A frame sealed under a key the attacker made up, with plausible fields.
+            crypto::AesAead aead;
+            std::array<std::uint8_t, 16> key{};
+            for (auto& b : key) b = static_cast<std::uint8_t>(r.next());
+            if (aead.init(crypto::AeadMode::ccm, key, 8) != crypto::Status::ok) return;
+            wire::NetHeader h;
+            h.channel = 11;
+            h.domain = 0x123;
+            h.src = static_cast<std::uint16_t>(2 + r.below(node_count() - 1));
+            h.dst = wire::NetLayout::broadcast;
+            h.time = nodes_[0]->mesh->network().clock().now();
+            h.seq = static_cast<std::uint8_t>(r.below(256));
+            h.ttl = 1;
+            h.key_index = 1;
+            std::array<std::uint8_t, 40> body{};
+            body[0] = mesh::mesh_token_type;
+            body[1] = 38;
+            for (std::size_t i = 2; i < body.size(); ++i) body[i] = static_cast<std::uint8_t>(r.next());
+            std::array<std::uint8_t, 128> frame{};
+            std::size_t len = 0;
+            if (net::seal_frame(aead, h, h.time, body, frame, len) == net::BuildError::ok)
+              send(std::span<const std::uint8_t>(frame).first(len));
+            return;
+          }
+          case AttackKind::stolen_node_before_revocation:
+          case AttackKind::stolen_node_after_revocation: {
+            // Forge a reading for another node (sealed under the stolen node's key), or a
+            // commissioning record for another node; after revocation the frame itself
+            // should not even pass the network layer.
+            const auto victim = static_cast<node::NodeId>(2 + r.below(node_count() - 1));
+            mesh::MeshHeader h;
+            h.origin = victim;
+            h.seq = static_cast<std::uint16_t>(0xF000 + a->counter);
+            h.ttl = 200;
+            h.hops = 200;
+            h.parent = 0;
+            mesh::AppBody app;
+            if (k % 2 == 0) {
+              h.type = mesh::MessageType::uplink;
+              h.flags = mesh::flag_retry;  // any closer node may carry it
+              auto plain = BackOffice::reading_plaintext(victim, BackOffice::forged_seq_base + a->counter++);
+              app.payload[0] = static_cast<std::uint8_t>(node::RecordKind::reading);
+              const std::size_t n = a->sealer.seal(node::RecordKind::reading, node::RecordDirection::uplink, victim,
+                                                   0x7FFFFFF0U + a->counter, plain, std::span<std::uint8_t>(app.payload).subspan(1));
+              app.length = static_cast<std::uint16_t>(n + 1);
+            } else {
+              h.type = mesh::MessageType::downlink;
+              h.origin = 1;  // pretends to be the gateway
+              std::array<std::uint8_t, 8> params{0x00, 0x3C, 0x0B, 0xEE, 1, 4, 0, 0};
+              app.payload[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
+              app.payload[1] = static_cast<std::uint8_t>(node::RecordKind::commission);
+              app.payload[2] = 1;
+              app.payload[3] = static_cast<std::uint8_t>(node::record_overhead + params.size());
+              const std::size_t n = a->sealer.seal(node::RecordKind::commission, node::RecordDirection::downlink, victim,
+                                                   1000 + a->counter++, params, std::span<std::uint8_t>(app.payload).subspan(4));
+              app.length = static_cast<std::uint16_t>(n + 4);
+            }
+            std::array<std::uint8_t, mesh::max_message_size> message{};
+            const std::size_t len = mesh::encode_app(h, app, message);
+            insider_send(std::span<const std::uint8_t>(message).first(len));
+            return;
+          }
+          case AttackKind::rogue_blob_injector: {
+            // Alternately: fragments of a blob signed with the attacker's own key, and
+            // forged chunks carrying the genuine blob's id.
+            mesh::MeshHeader h;
+            h.type = mesh::MessageType::fragment;
+            h.origin = a->address;
+            h.seq = static_cast<std::uint16_t>(a->counter++);
+            h.hops = 1;
+            h.flags = mesh::flag_blob_complete | mesh::flag_backbone;
+            std::array<std::uint8_t, mesh::max_message_size> message{};
+            std::size_t len = 0;
+            if (k % 2 == 0) {
+              static thread_local FirmwareRelease rogue;
+              if (rogue.packets.empty()) rogue = build_rogue_release(scenario_.firmware, scenario_.seed);
+              const std::uint8_t frag = static_cast<std::uint8_t>(k / 2 % 3);
+              const std::size_t off = frag * mesh::fragment_data_size;
+              const std::size_t n = std::min(mesh::fragment_data_size, rogue.signed_header.size() - off);
+              len = mesh::encode_fragment(h, mesh::header_fragment_index, frag,
+                                          std::span<const std::uint8_t>(rogue.signed_header).subspan(off, n), message);
+            } else if (!release_.packets.empty()) {
+              const auto index = static_cast<std::uint16_t>(r.below(release_.packets.size()));
+              std::vector<std::uint8_t> forged = release_.packets[index];
+              for (std::size_t i = 16; i < forged.size() && i < 48; ++i) forged[i] ^= 0x5A;  // altered ciphertext
+              // One full forged chunk: all its fragments back to back.
+              const std::size_t frags = (forged.size() + mesh::fragment_data_size - 1) / mesh::fragment_data_size;
+              for (std::size_t f = 0; f < frags; ++f) {
+                const std::size_t off = f * mesh::fragment_data_size;
+                const std::size_t n = std::min(mesh::fragment_data_size, forged.size() - off);
+                const std::size_t l = mesh::encode_fragment(h, index, static_cast<std::uint8_t>(f),
+                                                            std::span<const std::uint8_t>(forged).subspan(off, n), message);
+                // Queue the fragments one airtime apart.
+                std::vector<std::uint8_t> copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(l));
+                schedule_action(now_ + (f + 1) * 6'000, [this, a, copy] {
+                  a->net->tick(now_ / 1000);
+                  a->net->set_global_time(nodes_[0]->mesh->network().clock().now());
+                  std::array<std::uint8_t, 97> tokens{};
+                  wire::BoundedWriter w(tokens);
+                  (void)wire::write_token(w, mesh::mesh_token_type, copy);
+                  std::array<std::uint8_t, 128> frame{};
+                  std::size_t flen = 0;
+                  if (a->net->send(wire::NetLayout::broadcast, w.written(), frame, flen, 1) == net::SendError::ok &&
+                      start_transmission(a->station, std::span<const std::uint8_t>(frame).first(flen), a->kind))
+                    ++attacks_[static_cast<std::size_t>(a->kind)].attempts;
+                });
+              }
+              return;
+            }
+            if (len > 0) insider_send(std::span<const std::uint8_t>(message).first(len));
+            return;
+          }
+          case AttackKind::jammer: {
+            // Bursts of 2–8 ms; over the window about jammer_duty of the time.
+            const std::uint64_t burst = 2'000 + r.below(6'000);
+            ++tally.attempts;
+            start_jam(a->station, burst);
+            return;
+          }
+          default: return;
+        }
+      });
+    }
+  }
+}
+
+void Simulator::phase_revocation() {
+  report_.revocation_ran = true;
+  const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
+  back_office_->revoke(stolen_id);
+  constexpr std::uint32_t epoch = 2;
+  crypto::SecretArray<16> key;
+  keys_->network_key(static_cast<std::uint8_t>(epoch), key);
+  auto& gateway = *nodes_[0]->mesh;
+  if (gateway.gateway_stage_key(epoch, key.span()) != net::KeyChange::installed)
+    throw std::runtime_error("gateway could not stage the new network key");
+  auto pending = [&] {
+    std::vector<node::NodeId> out;
+    for (std::uint32_t i = 1; i < node_count(); ++i)
+      if (nodes_[i]->alive && back_office_->key_acked_epoch(static_cast<node::NodeId>(i + 1)) < epoch)
+        out.push_back(static_cast<node::NodeId>(i + 1));
+    return out;
+  };
+  report_.revocation_targets = static_cast<std::uint32_t>(pending().size());
+  const std::uint64_t start = now_;
+  const std::uint64_t limit = 90'000'000;
+  const std::uint64_t interval = 10 * airtime_us(128);
+  while (now_ - start < limit) {
+    const auto targets = pending();
+    if (targets.empty()) break;
+    const auto bodies = back_office_->key_delivery_bodies(targets, epoch, key.span());
+    for (std::size_t i = 0; i < bodies.size() && now_ - start < limit; ++i) {
+      while (!gateway.send_downlink(bodies[i]) && now_ - start < limit) run_for(interval);
+      run_for(interval);
+      progress("revocation", static_cast<double>(report_.revocation_targets - pending().size()) /
+                                 std::max<double>(1, report_.revocation_targets));
+    }
+    run_until([&] { return pending().empty(); }, 5'000'000, 250'000);
+  }
+  report_.revocation_acked = report_.revocation_targets - static_cast<std::uint32_t>(pending().size());
+  // Switch: the gateway seals with the new key and floods the switch under it; then retire.
+  (void)gateway.gateway_switch_key(epoch);
+  while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 2))) run_for(interval);
+  run_for(8'000'000);
+  (void)gateway.gateway_retire_key(epoch);
+  while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 3))) run_for(interval);
+  run_for(8'000'000);
+  report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
+  progress("revocation", 1);
+}
+
+}  // namespace meshsec::sim

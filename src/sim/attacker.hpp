@@ -1,0 +1,34 @@
+// An attacker station of the simulator (attack_campaign.cpp says what each one does).
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "net/network_layer.hpp"
+#include "node/node_record.hpp"
+#include "node/nv_ram_store.hpp"
+#include "sim/simulator.hpp"
+
+namespace meshsec::sim {
+
+struct Simulator::Attacker {
+  AttackKind kind = AttackKind::none;
+  std::uint32_t station = 0;
+  struct Capture {
+    std::vector<std::uint8_t> bytes;
+    std::uint64_t time = 0;
+    std::vector<std::uint32_t> accepted_by;
+  };
+  std::deque<Capture> captured;
+  std::uint64_t captured_total = 0;
+  std::uint64_t readable = 0;
+  // Insiders: the stolen node's extracted keys in a real network layer.
+  node::NvRamStore nv;
+  std::unique_ptr<net::NetworkLayer> net;
+  node::RecordSealer sealer;
+  node::NodeId address = 0;
+  std::uint32_t counter = 0;
+};
+
+}  // namespace meshsec::sim

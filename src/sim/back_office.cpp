@@ -1,0 +1,155 @@
+#include "sim/back_office.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "crypto/aead.hpp"
+#include "net/key_delivery_crypto.hpp"
+#include "wire/bounded_reader.hpp"
+#include "wire/bounded_writer.hpp"
+#include "wire/key_delivery.hpp"
+
+namespace meshsec::sim {
+
+BackOffice::BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, std::uint16_t net_id)
+    : keys_(keys), net_id_(net_id) {
+  const std::size_t size = static_cast<std::size_t>(node_count) + 1;
+  sealers_.resize(size);
+  last_counter_.assign(size, 0);
+  commission_counter_.assign(size, 0);
+  commission_acked_.assign(size, false);
+  key_acked_.assign(size, 1);
+  readings_.assign(size, 0);
+  for (std::uint32_t id = 1; id <= node_count; ++id) {
+    keys::NodeKeySet set;
+    keys.node_keys(id, 1, id == 1, set);
+    auto sealer = std::make_unique<node::RecordSealer>();
+    if (!sealer->init(set.key(keys::KeyPurpose::e2))) throw std::runtime_error("back office: record key");
+    sealers_[id] = std::move(sealer);
+  }
+}
+
+std::vector<std::uint8_t> BackOffice::reading_plaintext(node::NodeId node, std::uint32_t seq) {
+  std::vector<std::uint8_t> p(reading_marker.begin(), reading_marker.end());
+  p.push_back(static_cast<std::uint8_t>(node >> 8));
+  p.push_back(static_cast<std::uint8_t>(node));
+  for (int s = 24; s >= 0; s -= 8) p.push_back(static_cast<std::uint8_t>(seq >> s));
+  p.push_back(static_cast<std::uint8_t>(20 + node % 10));  // "temperature"
+  return p;
+}
+
+void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> payload) noexcept {
+  (void)origin;  // unauthenticated routing field: the record names (and proves) its node
+  if (payload.size() < 1 + node::record_overhead) {
+    ++rejected_;
+    return;
+  }
+  const auto kind = static_cast<node::RecordKind>(payload[0]);
+  const auto record = payload.subspan(1);
+  const node::NodeId claimed = node::record_node(record);
+  if (claimed == 0 || claimed >= sealers_.size() || !sealers_[claimed]) {
+    ++rejected_;
+    return;
+  }
+  std::array<std::uint8_t, 64> plain{};
+  const std::size_t n = record.size() - node::record_overhead;
+  std::uint32_t counter = 0;
+  if (n > plain.size() ||
+      !sealers_[claimed]->open(kind, node::RecordDirection::uplink, claimed, record, counter,
+                               std::span<std::uint8_t>(plain).first(n))) {
+    ++rejected_;
+    return;
+  }
+  if (counter <= last_counter_[claimed]) {
+    ++rejected_;  // replayed record
+    return;
+  }
+  if (revoked_.count(claimed) != 0) {
+    ++rejected_revoked_;
+    return;
+  }
+  last_counter_[claimed] = counter;
+  wire::BoundedReader r(std::span<const std::uint8_t>(plain).first(n));
+  switch (kind) {
+    case node::RecordKind::reading:
+      if (n >= reading_marker.size() + 6) {
+        wire::BoundedReader seq_reader(std::span<const std::uint8_t>(plain).subspan(reading_marker.size() + 2, 4));
+        if (seq_reader.u32be() >= forged_seq_base) ++forged_accepted_;
+      }
+      ++readings_[claimed];
+      ++readings_total_;
+      break;
+    case node::RecordKind::commission_ack:
+      if (r.u32be() == commission_counter_[claimed] && r.finish() == wire::WireError::ok) commission_acked_[claimed] = true;
+      break;
+    case node::RecordKind::key_ack: {
+      const std::uint32_t epoch = r.u32be();
+      if (r.finish() == wire::WireError::ok && epoch > key_acked_[claimed]) key_acked_[claimed] = epoch;
+      break;
+    }
+    default: ++rejected_; break;
+  }
+}
+
+std::vector<std::vector<std::uint8_t>> BackOffice::commission_bodies(const std::vector<node::NodeId>& targets) {
+  constexpr std::size_t record_size = node::record_overhead + mesh::commission_params_size;
+  constexpr std::size_t per_body = (mesh::max_app_payload - 4) / record_size;
+  std::vector<std::vector<std::uint8_t>> bodies;
+  for (std::size_t i = 0; i < targets.size(); i += per_body) {
+    const std::size_t count = std::min(per_body, targets.size() - i);
+    std::vector<std::uint8_t> body(4 + count * record_size);
+    body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
+    body[1] = static_cast<std::uint8_t>(node::RecordKind::commission);
+    body[2] = static_cast<std::uint8_t>(count);
+    body[3] = static_cast<std::uint8_t>(record_size);
+    for (std::size_t k = 0; k < count; ++k) {
+      const node::NodeId id = targets[i + k];
+      // The same record is re-sent until acknowledged (same counter, same bytes).
+      if (commission_counter_[id] == 0) commission_counter_[id] = 1;
+      std::array<std::uint8_t, mesh::commission_params_size> params{};
+      wire::BoundedWriter w(params);
+      w.u16be(static_cast<std::uint16_t>(60 + id % 240));  // report interval, s
+      w.u16be(static_cast<std::uint16_t>(id % 16));        // group
+      w.u8(1);                                              // role: sensor
+      w.u8(4);                                              // tx power step
+      w.u16be(0);
+      if (sealers_[id]->seal(node::RecordKind::commission, node::RecordDirection::downlink, id, commission_counter_[id],
+                             params, std::span<std::uint8_t>(body).subspan(4 + k * record_size, record_size)) == 0)
+        throw std::runtime_error("back office: commissioning seal failed");
+    }
+    bodies.push_back(std::move(body));
+  }
+  return bodies;
+}
+
+std::vector<std::vector<std::uint8_t>> BackOffice::key_delivery_bodies(const std::vector<node::NodeId>& targets,
+                                                                        std::uint32_t epoch,
+                                                                        std::span<const std::uint8_t> key) {
+  std::vector<std::vector<std::uint8_t>> bodies;
+  for (node::NodeId id : targets) {
+    keys::NodeKeySet set;
+    keys_.node_keys(id, 1, id == 1, set);
+    crypto::AesAead kek;
+    if (net::init_key_encryption_key(kek, set.key(keys::KeyPurpose::enc)) != crypto::Status::ok)
+      throw std::runtime_error("back office: key-encryption key");
+    std::vector<std::uint8_t> body(1 + wire::KeyDeliveryLayout::size_256);
+    body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::key_delivery);
+    std::size_t len = 0;
+    if (net::seal_key_delivery(kek, net_id_, id, epoch, wire::KeyDeliveryLayout::flag_staged, key,
+                               std::span<std::uint8_t>(body).subspan(1), len) != net::BuildError::ok)
+      throw std::runtime_error("back office: key delivery seal failed");
+    body.resize(1 + len);
+    bodies.push_back(std::move(body));
+  }
+  return bodies;
+}
+
+std::vector<std::uint8_t> BackOffice::key_phase_body(std::uint32_t epoch, std::uint8_t phase) {
+  std::vector<std::uint8_t> body(6);
+  body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::key_phase);
+  for (std::size_t i = 0; i < 4; ++i) body[1 + i] = static_cast<std::uint8_t>(epoch >> (24 - 8 * i));
+  body[5] = phase;
+  return body;
+}
+
+}  // namespace meshsec::sim

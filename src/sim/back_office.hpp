@@ -1,0 +1,66 @@
+// The back office behind the gateway: it holds every node's E2 record key (derived from
+// the customer's masters, as the HSM would) and key-encryption key, checks each uplink
+// record (node key, increasing counter, not revoked), builds commissioning records (M9)
+// and network key deliveries for a refresh that leaves a revoked node out (B1).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "mesh/mesh_node.hpp"
+#include "node/node_record.hpp"
+#include "sim/key_provisioning.hpp"
+
+namespace meshsec::sim {
+
+inline constexpr std::string_view reading_marker = "MESHSEC-READING";
+
+class BackOffice final : public mesh::UplinkSink {
+ public:
+  // Nodes have ids 1..node_count (1 is the gateway). Throws on a derivation failure.
+  BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, std::uint16_t net_id);
+
+  void on_uplink(node::NodeId origin, std::span<const std::uint8_t> payload) noexcept override;
+
+  // A reading's plaintext (marker ‖ node ‖ seq ‖ value) as the node's application makes it.
+  [[nodiscard]] static std::vector<std::uint8_t> reading_plaintext(node::NodeId node, std::uint32_t seq);
+
+  // Downlink bodies carrying commissioning records for `targets` (a few per frame).
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> commission_bodies(const std::vector<node::NodeId>& targets);
+  [[nodiscard]] bool commissioned(node::NodeId node) const { return commission_acked_.at(node); }
+  // One downlink body per target: a staged delivery of `key` for `epoch` under its KEK.
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> key_delivery_bodies(const std::vector<node::NodeId>& targets,
+                                                                          std::uint32_t epoch,
+                                                                          std::span<const std::uint8_t> key);
+  [[nodiscard]] static std::vector<std::uint8_t> key_phase_body(std::uint32_t epoch, std::uint8_t phase);
+  [[nodiscard]] std::uint32_t key_acked_epoch(node::NodeId node) const { return key_acked_.at(node); }
+  void revoke(node::NodeId node) { revoked_.insert(node); }
+
+  // Accepted readings per node (valid record, fresh counter, not revoked).
+  [[nodiscard]] std::uint64_t readings_from(node::NodeId node) const { return readings_.at(node); }
+  [[nodiscard]] std::uint64_t readings_total() const noexcept { return readings_total_; }
+  [[nodiscard]] std::uint64_t rejected() const noexcept { return rejected_; }
+  [[nodiscard]] std::uint64_t rejected_revoked() const noexcept { return rejected_revoked_; }
+  // Readings whose sequence number lies in the range only attackers use, accepted anyway.
+  [[nodiscard]] std::uint64_t forged_accepted() const noexcept { return forged_accepted_; }
+  static constexpr std::uint32_t forged_seq_base = 0xF0000000U;
+
+ private:
+  const KeyProvisioning& keys_;
+  std::uint16_t net_id_;
+  std::vector<std::unique_ptr<node::RecordSealer>> sealers_;  // index = node id
+  std::vector<std::uint32_t> last_counter_;
+  std::vector<std::uint32_t> commission_counter_;
+  std::vector<bool> commission_acked_;
+  std::vector<std::uint32_t> key_acked_;
+  std::vector<std::uint64_t> readings_;
+  std::set<node::NodeId> revoked_;
+  std::uint64_t readings_total_ = 0;
+  std::uint64_t rejected_ = 0;
+  std::uint64_t rejected_revoked_ = 0;
+  std::uint64_t forged_accepted_ = 0;
+};
+
+}  // namespace meshsec::sim

@@ -1,0 +1,62 @@
+#include "sim/key_provisioning.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "keys/dev_master_keys.hpp"
+
+namespace meshsec::sim {
+namespace {
+
+// Node keys are AES-128 as in the source system (they fit the 802.15.4 frames of key
+// deliveries); the blob key is AES-256 as the blob format requires.
+keys::CustomerContext customer(keys::KeySize size) {
+  keys::CustomerContext c;
+  c.customer_id = "sim-customer";
+  c.environment = keys::Environment::dev;
+  c.key_size = size;
+  return c;
+}
+
+}  // namespace
+
+KeyProvisioning::KeyProvisioning() : masters_(std::make_unique<keys::MasterKeyMaterial>()) {
+  if (keys::load_insecure_dev_masters(*masters_) != keys::KeyError::ok)
+    throw std::runtime_error("cannot load the development masters");
+  keys::NodeKeyRequest request;
+  request.node_id = 1;
+  request.network_id = sim_network_id;
+  request.network_key_index = 1;
+  request.gateway = true;
+  keys::NodeKeySet set;
+  const keys::KeyError e = keys::derive_node_key_set(*masters_, customer(keys::KeySize::bits256), request, set);
+  if (e != keys::KeyError::ok) throw std::runtime_error("blob key derivation failed: " + std::string(keys::to_string(e)));
+  const auto blob = set.key(keys::KeyPurpose::blob);
+  if (blob.size() != 32) throw std::runtime_error("blob key: unexpected size");
+  blob_key_.assign(std::span<const std::uint8_t, 32>(blob.data(), 32));
+}
+
+void KeyProvisioning::node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway,
+                                keys::NodeKeySet& out) const {
+  keys::NodeKeyRequest request;
+  request.node_id = node_id;
+  request.network_id = sim_network_id;
+  request.network_key_index = network_epoch;
+  request.gateway = gateway;
+  const keys::KeyError e = keys::derive_node_key_set(*masters_, customer(keys::KeySize::bits128), request, out);
+  if (e != keys::KeyError::ok) throw std::runtime_error("node key derivation failed: " + std::string(keys::to_string(e)));
+}
+
+void KeyProvisioning::network_key(std::uint8_t epoch, crypto::SecretArray<16>& out) const {
+  keys::NodeKeySet set;
+  node_keys(1, epoch, false, set);
+  const auto key = set.key(keys::KeyPurpose::net);
+  if (key.size() != 16) throw std::runtime_error("network key: unexpected size");
+  out.assign(std::span<const std::uint8_t, 16>(key.data(), 16));
+}
+
+std::span<const std::uint8_t, 32> KeyProvisioning::blob_signing_seed() const noexcept {
+  return keys::insecure_dev_blob_signing_seed();
+}
+
+}  // namespace meshsec::sim

@@ -1,0 +1,40 @@
+// Manufacturing in the simulator (M6): the ONE place where the simulator obtains keys. It
+// derives every node's key set with the real key hierarchy (keys::derive_node_key_set)
+// from the published development masters of a development customer — literal bytes, the
+// twin of the HSM custody path — and the blob key and signing seed the vendor would hold.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "crypto/secret.hpp"
+#include "keys/master_key_material.hpp"
+#include "keys/node_key_set.hpp"
+
+namespace meshsec::sim {
+
+inline constexpr std::uint32_t sim_network_id = 7;
+inline constexpr std::uint32_t sim_customer_number = 4242;  // firmware::BlobPolicy customer id
+
+class KeyProvisioning {
+ public:
+  // Throws std::runtime_error when the masters cannot be loaded.
+  KeyProvisioning();
+  // The key set personalised into node `node_id` (network key of `network_epoch`).
+  // Throws std::runtime_error on a derivation failure.
+  void node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway, keys::NodeKeySet& out) const;
+  // The network key of an epoch (what the back office distributes on refresh).
+  void network_key(std::uint8_t epoch, crypto::SecretArray<16>& out) const;
+  // The customer's 32-byte blob encryption key (vendor HSM and gateways).
+  [[nodiscard]] const crypto::SecretArray<32>& blob_key() const noexcept { return blob_key_; }
+  [[nodiscard]] std::span<const std::uint8_t, 32> blob_signing_seed() const noexcept;
+  [[nodiscard]] const std::array<std::uint8_t, 32>& blob_verification_key() const noexcept {
+    return masters_->blob_verification_key;
+  }
+
+ private:
+  std::unique_ptr<keys::MasterKeyMaterial> masters_;
+  crypto::SecretArray<32> blob_key_;
+};
+
+}  // namespace meshsec::sim

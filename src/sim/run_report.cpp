@@ -1,0 +1,129 @@
+#include "sim/run_report.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace meshsec::sim {
+
+nlohmann::json to_json(const RunReport& r) {
+  using nlohmann::json;
+  json j;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["nodes"] = r.nodes;
+  j["topology"] = {{"kind", r.topology}, {"mean_degree", r.mean_degree}, {"max_hops", r.max_hops}};
+  j["time_sync"] = {{"synced_fraction", r.synced_fraction},
+                    {"error_max_us", r.sync_error_max_us},
+                    {"error_mean_us", r.sync_error_mean_us}};
+  j["commissioning"] = {{"ran", r.commission_ran},
+                        {"commissioned", r.commissioned},
+                        {"targets", r.commission_targets},
+                        {"seconds", r.commission_seconds},
+                        {"note", r.commission_note}};
+  j["operate"] = json::array();
+  for (int i = 0; i < 2; ++i) {
+    const double ratio = r.readings_sent[i] == 0 ? 0.0
+                                                 : static_cast<double>(r.readings_delivered[i]) /
+                                                       static_cast<double>(r.readings_sent[i]);
+    j["operate"].push_back({{"window", i == 0 ? "before_failures" : "after_failures"},
+                            {"readings_sent", r.readings_sent[i]},
+                            {"readings_delivered", r.readings_delivered[i]},
+                            {"delivery_ratio", ratio}});
+  }
+  j["failed_nodes"] = r.failed_nodes;
+  const auto& o = r.rollout;
+  j["rollout"] = {{"ran", o.ran},
+                  {"coverage", o.coverage},
+                  {"seconds", o.seconds},
+                  {"transmissions", o.transmissions},
+                  {"data_frames", o.data_frames},
+                  {"control_frames", o.control_frames},
+                  {"control_share", o.control_share},
+                  {"push_chunks", o.push_chunks},
+                  {"repair_chunks", o.repair_chunks},
+                  {"chunks_rejected", o.chunks_rejected},
+                  {"nodes_activated", o.nodes_activated},
+                  {"nodes_targeted", o.nodes_targeted},
+                  {"lower_bound", o.lower_bound},
+                  {"time_bound_seconds", o.time_bound_s},
+                  {"transmissions_ratio", o.transmissions_ratio},
+                  {"time_ratio", o.time_ratio},
+                  {"channel_rate_fraction", o.channel_rate_fraction},
+                  {"bound_inputs",
+                   {{"frames_f", o.frames_f},
+                    {"frames_f_payload_only", o.frames_f_raw},
+                    {"cds_size", o.cds_size},
+                    {"cds_method", "greedy (Guha-Khuller), an approximation of the minimum"},
+                    {"eccentricity_hops", o.eccentricity},
+                    {"frame_airtime_ms", o.frame_airtime_ms}}}};
+  j["attacks"] = json::object();
+  for (const auto& [name, a] : r.attacks)
+    j["attacks"][name] = {{"attempts", a.attempts}, {"succeeded", a.succeeded}, {"note", a.note}};
+  j["revocation"] = {{"ran", r.revocation_ran},
+                     {"acked", r.revocation_acked},
+                     {"targets", r.revocation_targets},
+                     {"note", r.revocation_note}};
+  j["drops"] = json::object();
+  for (const auto& [k, v] : r.drops) j["drops"][k] = v;
+  j["legitimate_frames_lost_to_defences"] = json::object();
+  for (const auto& [k, v] : r.legit_defence_drops) j["legitimate_frames_lost_to_defences"][k] = v;
+  j["engine"] = {{"sim_seconds", r.sim_seconds},
+                 {"wall_seconds", r.wall_seconds},
+                 {"events", r.events},
+                 {"node_events", r.node_events},
+                 {"node_events_per_second", r.wall_seconds > 0 ? static_cast<double>(r.node_events) / r.wall_seconds : 0.0},
+                 {"frames_sent", r.frames_sent}};
+  return j;
+}
+
+std::string summary_table(const RunReport& r) {
+  std::ostringstream s;
+  char line[256];
+  auto row = [&](const char* name, const std::string& value) {
+    std::snprintf(line, sizeof line, "  %-34s %s\n", name, value.c_str());
+    s << line;
+  };
+  auto num = [](double v, int digits = 2) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return std::string(b);
+  };
+  s << "meshsec simulation: " << r.scenario << " (seed " << r.seed << ")\n";
+  row("nodes / topology", std::to_string(r.nodes) + " / " + r.topology + ", max " + std::to_string(r.max_hops) + " hops");
+  row("time sync (synced, max error)", num(100 * r.synced_fraction, 1) + " %, " + num(r.sync_error_max_us / 1000, 3) + " ms");
+  if (r.commission_ran)
+    row("commissioned", std::to_string(r.commissioned) + " / " + std::to_string(r.commission_targets) + " in " +
+                            num(r.commission_seconds, 1) + " s");
+  else
+    row("commissioning", "skipped: " + r.commission_note);
+  for (int i = 0; i < 2; ++i) {
+    const double ratio = r.readings_sent[i] == 0 ? 0.0 : 100.0 * static_cast<double>(r.readings_delivered[i]) / static_cast<double>(r.readings_sent[i]);
+    row(i == 0 ? "readings delivered" : "readings delivered after failures",
+        std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) + " %)");
+  }
+  row("failed nodes", std::to_string(r.failed_nodes));
+  const auto& o = r.rollout;
+  if (o.ran) {
+    row("rollout coverage", num(100 * o.coverage, 1) + " % (" + std::to_string(o.nodes_activated) + " / " +
+                                std::to_string(o.nodes_targeted) + ") in " + num(o.seconds, 1) + " s");
+    row("rollout transmissions / bound", std::to_string(o.transmissions) + " / " + std::to_string(o.lower_bound) + " = " +
+                                             num(o.transmissions_ratio) + "x (goal <= 1.5x)");
+    row("rollout time / bound", num(o.seconds, 1) + " s / " + num(o.time_bound_s, 1) + " s = " + num(o.time_ratio) +
+                                    "x (goal <= 3x)");
+    row("control traffic share", num(100 * o.control_share, 1) + " %");
+    row("channel rate reached", num(100 * o.channel_rate_fraction, 1) + " %");
+  }
+  for (const auto& [name, a] : r.attacks) {
+    std::string label = "attack " + name;
+    row(label.c_str(), std::to_string(a.succeeded) + " succeeded of " + std::to_string(a.attempts));
+  }
+  if (r.revocation_ran) row("revocation key refresh acked", std::to_string(r.revocation_acked) + " / " + std::to_string(r.revocation_targets));
+  std::uint64_t legit = 0;
+  for (const auto& [k, v] : r.legit_defence_drops) legit += v;
+  row("legit frames lost to defences", std::to_string(legit));
+  row("simulated / wall time", num(r.sim_seconds, 1) + " s / " + num(r.wall_seconds, 2) + " s");
+  row("node events per second", num(r.wall_seconds > 0 ? static_cast<double>(r.node_events) / r.wall_seconds : 0, 0));
+  return s.str();
+}
+
+}  // namespace meshsec::sim

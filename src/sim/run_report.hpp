@@ -1,0 +1,81 @@
+// What a run measured (docs/simulator.md §Report): written as DIR/report.json and printed
+// as the summary table.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace meshsec::sim {
+
+struct AttackResult {
+  std::uint64_t attempts = 0;
+  std::uint64_t succeeded = 0;
+  std::string note;
+};
+
+struct RolloutResult {
+  bool ran = false;
+  double coverage = 0;             // activated / alive reachable nodes (gateway excluded)
+  double seconds = 0;              // injection → last activation (or timeout)
+  std::uint64_t transmissions = 0;  // every dissemination frame (data + control)
+  std::uint64_t data_frames = 0;
+  std::uint64_t control_frames = 0;  // header fragments, requests, adverts
+  double control_share = 0;
+  std::uint64_t push_chunks = 0, repair_chunks = 0;
+  std::uint64_t chunks_rejected = 0;  // by any verifier (attacks included)
+  std::uint32_t nodes_activated = 0, nodes_targeted = 0;
+  // Bounds.
+  std::uint64_t frames_f = 0;        // F: data frames the image needs in this format
+  std::uint64_t frames_f_raw = 0;    // ⌈image / frame payload⌉ if frames carried image bytes only
+  std::uint64_t cds_size = 0;
+  std::uint32_t eccentricity = 0;
+  double frame_airtime_ms = 0;
+  std::uint64_t lower_bound = 0;     // F × |CDS|
+  double time_bound_s = 0;           // (F + h − 1) × airtime
+  double transmissions_ratio = 0;
+  double time_ratio = 0;
+  double channel_rate_fraction = 0;  // image bytes / (seconds × bitrate/8)
+};
+
+struct RunReport {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint32_t nodes = 0;
+  std::string topology;
+  double mean_degree = 0;
+  // Phases.
+  double synced_fraction = 0;
+  double sync_error_max_us = 0, sync_error_mean_us = 0;
+  std::uint32_t max_hops = 0;
+  bool commission_ran = false;
+  std::string commission_note;
+  std::uint32_t commissioned = 0, commission_targets = 0;
+  double commission_seconds = 0;
+  std::uint64_t readings_sent[2] = {0, 0};
+  std::uint64_t readings_delivered[2] = {0, 0};
+  std::uint32_t failed_nodes = 0;
+  RolloutResult rollout;
+  std::map<std::string, AttackResult> attacks;
+  bool revocation_ran = false;
+  std::string revocation_note;
+  std::uint32_t revocation_acked = 0, revocation_targets = 0;
+  std::map<std::string, std::uint64_t> drops;          // every reception that did not pass, by reason
+  std::map<std::string, std::uint64_t> legit_defence_drops;  // legitimate frames the defences removed
+  // Engine.
+  double sim_seconds = 0;
+  double wall_seconds = 0;
+  std::uint64_t events = 0;
+  std::uint64_t node_events = 0;
+  std::uint64_t frames_sent = 0;
+  std::vector<std::pair<double, double>> coverage_curve;  // (seconds since injection, coverage)
+};
+
+[[nodiscard]] nlohmann::json to_json(const RunReport& report);
+// Human-readable summary table.
+[[nodiscard]] std::string summary_table(const RunReport& report);
+
+}  // namespace meshsec::sim

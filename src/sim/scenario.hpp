@@ -1,0 +1,75 @@
+// A simulation scenario: every knob of a run, with embedded defaults (the `meshsec demo`
+// run) and a TOML form (docs/simulator.md §Scenarios, scenarios/*.toml).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sim/topology.hpp"
+
+namespace meshsec::sim {
+
+struct RadioSpec {
+  std::uint32_t bitrate_bps = 250'000;
+  double duty_cycle = 1.0;        // fraction of time a node may transmit (token bucket)
+  double clock_drift_ppm = 40.0;  // each node's clock drifts by up to ± this
+};
+
+struct PhaseSpec {
+  double boot_s = 45;                 // synchronisation and gradient before anything else
+  bool commission = true;
+  double commission_timeout_s = 60;
+  std::uint32_t readings_per_node = 2;  // per operate window (before and after failures)
+  double operate_s = 30;
+  double fail_fraction = 0.02;        // nodes that die before the rollout (M10)
+  bool rollout = true;
+  double rollout_timeout_s = 300;
+  bool attacks = true;
+  double attack_s = 20;
+};
+
+struct FirmwareSpec {
+  std::uint32_t blob_kib = 32;
+  std::uint32_t chunk_size = 1024;
+  std::uint32_t version_major = 1, version_minor = 1, version_revision = 0;
+  std::uint32_t security_counter = 2;
+};
+
+struct AttackSpec {
+  bool eavesdropper = true;
+  bool replayer = true;
+  bool forger = true;
+  bool bit_flipper = true;
+  bool stolen_node = true;
+  bool rogue_injector = true;
+  bool jammer = true;
+  double jammer_duty = 0.3;
+  std::uint32_t attempts = 40;  // per active attacker and attack window
+};
+
+struct MeshSpec {
+  double beacon_period_s = 10;
+  double push_interval_ms = 12;
+  double repair_idle_ms = 400;
+  std::uint32_t backoff_slots = 16;
+};
+
+struct Scenario {
+  std::string name = "default";
+  std::uint64_t seed = 1;
+  TopologySpec topology{};
+  RadioSpec radio{};
+  PhaseSpec phases{};
+  FirmwareSpec firmware{};
+  AttackSpec attacks{};
+  MeshSpec mesh{};
+};
+
+// The embedded default: a few hundred nodes, every phase, every attacker.
+[[nodiscard]] Scenario default_scenario();
+// Reads a TOML scenario over the defaults; throws std::runtime_error with the reason.
+[[nodiscard]] Scenario load_scenario(const std::string& path);
+[[nodiscard]] Scenario parse_scenario(const std::string& toml_text, const std::string& source_name);
+// Throws std::runtime_error when a value is out of range.
+void validate(const Scenario& scenario);
+
+}  // namespace meshsec::sim

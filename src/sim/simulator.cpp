@@ -1,0 +1,406 @@
+#include "sim/simulator.hpp"
+
+#include "sim/attacker.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "net/drop_reason.hpp"
+
+namespace meshsec::sim {
+namespace {
+
+constexpr std::uint32_t turnaround_us = 192;
+constexpr std::uint8_t sim_channel = 11;
+constexpr std::uint16_t sim_domain = 0x123;
+
+}  // namespace
+
+std::string attack_name(AttackKind kind) {
+  switch (kind) {
+    case AttackKind::none: return "none";
+    case AttackKind::eavesdropper: return "eavesdropper";
+    case AttackKind::replayer: return "replayer";
+    case AttackKind::forger: return "forger";
+    case AttackKind::bit_flipper: return "bit_flipper";
+    case AttackKind::stolen_node_before_revocation: return "stolen_node_before_revocation";
+    case AttackKind::stolen_node_after_revocation: return "stolen_node_after_revocation";
+    case AttackKind::rogue_blob_injector: return "rogue_blob_injector";
+    case AttackKind::jammer: return "jammer";
+    case AttackKind::count_: break;
+  }
+  return "unknown";
+}
+
+Simulator::Simulator(const Scenario& scenario)
+    : scenario_(scenario), rng_(scenario.seed), medium_rng_(rng_.fork(0x3ED1)) {
+  validate(scenario_);
+}
+
+Simulator::~Simulator() = default;
+
+void Simulator::progress(const std::string& phase, double fraction) {
+  if (progress_) progress_(phase, fraction);
+}
+
+std::uint64_t Simulator::airtime_us(std::size_t bytes) const noexcept {
+  return (static_cast<std::uint64_t>(bytes + 6) * 8U * 1'000'000U) / scenario_.radio.bitrate_bps;
+}
+
+void Simulator::manufacture() {
+  SimRng topo_rng = rng_.fork(0x7090);
+  topology_ = Topology::generate(scenario_.topology, topo_rng);
+  keys_ = std::make_unique<KeyProvisioning>();
+  const std::uint32_t n = topology_.node_count();
+  if (n >= 0x7FFF) throw std::runtime_error("at most 32766 nodes");
+  const std::uint16_t net_id = static_cast<std::uint16_t>((sim_channel << 12) | sim_domain);
+  back_office_ = std::make_unique<BackOffice>(*keys_, n, net_id);
+
+  mesh::MeshConfig base;
+  base.net.channel = sim_channel;
+  base.net.domain = sim_domain;
+  base.bitrate_bps = scenario_.radio.bitrate_bps;
+  base.turnaround_us = turnaround_us;
+  base.backoff_slots = static_cast<std::uint16_t>(scenario_.mesh.backoff_slots);
+  base.beacon_period_us = static_cast<std::uint64_t>(scenario_.mesh.beacon_period_s * 1e6);
+  base.push_interval_us = static_cast<std::uint64_t>(scenario_.mesh.push_interval_ms * 1e3);
+  base.repair_idle_us = static_cast<std::uint64_t>(scenario_.mesh.repair_idle_ms * 1e3);
+  base.blob_policy.customer_id = sim_customer_number;
+  base.blob_policy.installed.version = {1, 0, 0, 0};
+  base.blob_policy.installed.security_counter = 1;
+
+  SimRng node_rng = rng_.fork(0x40DE);
+  nodes_.reserve(n);
+  radio_.assign(n, RadioState{});
+  keys::NodeKeySet set;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double ppm = (node_rng.uniform() * 2 - 1) * scenario_.radio.clock_drift_ppm;
+    const auto drift_ppb = static_cast<std::int64_t>(ppm * 1000);
+    const std::uint64_t boot_offset = node_rng.below(1'000'000'000ULL);
+    auto sim_node = std::make_unique<SimNode>(*this, i, drift_ppb, boot_offset, node_rng.next(), flash_);
+    mesh::MeshConfig config = base;
+    config.role = i == 0 ? mesh::Role::gateway : mesh::Role::node;
+    const auto id = static_cast<node::NodeId>(i + 1);
+    sim_node->mesh = std::make_unique<mesh::MeshNode>(id, config, *sim_node, sim_node->store, sim_node->nv);
+    keys_->node_keys(id, 1, i == 0, set);
+    if (!sim_node->mesh->personalise(set)) throw std::runtime_error("personalisation failed for node " + std::to_string(id));
+    nodes_.push_back(std::move(sim_node));
+  }
+  set.wipe();
+  nodes_[0]->mesh->set_uplink_sink(back_office_.get());
+  report_.scenario = scenario_.name;
+  report_.seed = scenario_.seed;
+  report_.nodes = n;
+  report_.topology = Topology::kind_name(scenario_.topology.kind);
+  double degree = 0;
+  for (std::uint32_t i = 0; i < n; ++i) degree += static_cast<double>(topology_.links(i).size());
+  report_.mean_degree = degree / n;
+}
+
+void Simulator::boot() {
+  for (auto& n : nodes_) {
+    ++node_events_;
+    n->mesh->start();
+  }
+}
+
+void Simulator::push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b) {
+  queue_.push(Event{time, seq_++, kind, a, b});
+}
+
+void Simulator::schedule_wake(std::uint32_t station, std::uint64_t at_us) {
+  auto& n = *nodes_[station];
+  ++n.wake_generation;
+  push(std::max(at_us, now_), EventKind::wake, station, n.wake_generation);
+}
+
+void Simulator::schedule_action(std::uint64_t at_us, std::function<void()> action) {
+  actions_.push_back(std::move(action));
+  push(std::max(at_us, now_), EventKind::action, 0, actions_.size() - 1);
+}
+
+void Simulator::run_for(std::uint64_t duration_us) {
+  const std::uint64_t end = now_ + duration_us;
+  while (!queue_.empty() && queue_.top().time <= end) {
+    const Event e = queue_.top();
+    queue_.pop();
+    now_ = e.time;
+    ++events_;
+    dispatch(e);
+  }
+  now_ = end;
+}
+
+void Simulator::run_until(const std::function<bool()>& done, std::uint64_t limit_us, std::uint64_t check_every_us) {
+  const std::uint64_t end = now_ + limit_us;
+  while (now_ < end && !done()) run_for(std::min(check_every_us, end - now_));
+}
+
+void Simulator::dispatch(const Event& e) {
+  switch (e.kind) {
+    case EventKind::wake: {
+      auto& n = *nodes_[e.a];
+      if (!n.alive || e.b != n.wake_generation) return;
+      ++node_events_;
+      n.mesh->on_wake();
+      record_activation(e.a);
+      return;
+    }
+    case EventKind::tx_start: on_tx_start(e.a); return;
+    case EventKind::tx_end: on_tx_end(e.a); return;
+    case EventKind::reading: {
+      auto& n = *nodes_[e.a];
+      if (!n.alive) return;
+      ++node_events_;
+      if (e.b < 2) ++report_.readings_sent[e.b];
+      (void)n.mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(e.a + 1), ++reading_seq_));
+      return;
+    }
+    case EventKind::action: {
+      auto action = std::move(actions_[e.b]);
+      if (action) action();
+      return;
+    }
+  }
+}
+
+bool Simulator::channel_clear(std::uint32_t station) const noexcept {
+  const auto& r = radio_[station];
+  if (r.busy || r.heard > 0) return false;
+  if (scenario_.radio.duty_cycle >= 1.0) return true;
+  // Token bucket: credit grows at duty_cycle per µs, up to one second's worth.
+  const double elapsed = static_cast<double>(now_ - r.duty_updated_us);
+  const double cap = scenario_.radio.duty_cycle * 1e6;
+  const double credit = std::min(cap, r.duty_credit_us + elapsed * scenario_.radio.duty_cycle);
+  return credit >= static_cast<double>(airtime_us(128));
+}
+
+bool Simulator::start_transmission(std::uint32_t station, std::span<const std::uint8_t> frame, AttackKind tag) {
+  auto& r = radio_[station];
+  if (r.busy) return false;
+  std::uint32_t id = 0;
+  if (!free_tx_.empty()) {
+    id = free_tx_.back();
+    free_tx_.pop_back();
+  } else {
+    id = static_cast<std::uint32_t>(transmissions_.size());
+    transmissions_.emplace_back();
+  }
+  auto& t = transmissions_[id];
+  t.sender = station;
+  t.bytes.assign(frame.begin(), frame.end());
+  t.tag = tag;
+  t.jam = false;
+  t.accepted_somewhere = false;
+  t.harmful = false;
+  t.accepted_by.clear();
+  t.original_time = 0;
+  t.original_accepted_by.clear();
+  last_tx_ = id;
+  r.busy = true;
+  const std::uint64_t airtime = airtime_us(frame.size());
+  if (scenario_.radio.duty_cycle < 1.0) {
+    const double cap = scenario_.radio.duty_cycle * 1e6;
+    r.duty_credit_us = std::min(cap, r.duty_credit_us + static_cast<double>(now_ - r.duty_updated_us) * scenario_.radio.duty_cycle);
+    r.duty_credit_us -= static_cast<double>(airtime);
+    r.duty_updated_us = now_;
+  }
+  push(now_ + turnaround_us, EventKind::tx_start, id, 0);
+  push(now_ + turnaround_us + airtime, EventKind::tx_end, id, 0);
+  ++frames_sent_;
+  return true;
+}
+
+void Simulator::on_tx_start(std::uint32_t tx) {
+  auto& t = transmissions_[tx];
+  auto& s = radio_[t.sender];
+  s.on_air = true;
+  if (s.lock >= 0) s.corrupt = true;  // half duplex: sending ends our own reception
+  for (const auto& l : topology_.links(t.sender)) {
+    if (l.peer >= radio_.size()) continue;
+    auto& r = radio_[l.peer];
+    if (is_node(l.peer) && !nodes_[l.peer]->alive) continue;
+    ++r.heard;
+    if (r.on_air) continue;
+    if (r.heard == 1 && r.lock < 0) {
+      r.lock = tx;
+      r.corrupt = false;
+      r.jammed = false;
+    } else if (r.lock >= 0) {
+      r.corrupt = true;
+      if (t.jam) r.jammed = true;
+    }
+  }
+}
+
+void Simulator::on_tx_end(std::uint32_t tx) {
+  auto& t = transmissions_[tx];
+  for (const auto& l : topology_.links(t.sender)) {
+    if (l.peer >= radio_.size()) continue;
+    auto& r = radio_[l.peer];
+    const bool node = is_node(l.peer);
+    if (node && !nodes_[l.peer]->alive) continue;
+    if (r.heard > 0) --r.heard;
+    const bool legit = t.tag == AttackKind::none;
+    if (r.lock != static_cast<std::int64_t>(tx)) {
+      if (!t.jam && node) count_drop(r.on_air ? "half_duplex" : "collision", legit);
+      if (!node && !t.jam) capture(l.peer, t);
+      continue;
+    }
+    r.lock = -1;
+    if (t.jam) continue;
+    if (!node) {
+      if (!r.corrupt) capture(l.peer, t);
+      continue;
+    }
+    if (r.corrupt && !r.jammed) {
+      count_drop("collision", legit);
+      continue;
+    }
+    if (!r.corrupt && medium_rng_.uniform() < l.loss) {
+      count_drop("radio_loss", legit);
+      continue;
+    }
+    deliver(l.peer, t, r.corrupt);
+  }
+  auto& s = radio_[t.sender];
+  s.on_air = false;
+  s.busy = false;
+  if (t.tag != AttackKind::none && t.tag != AttackKind::jammer && t.tag != AttackKind::eavesdropper) {
+    if (t.harmful) ++attacks_[static_cast<std::size_t>(t.tag)].succeeded;
+  }
+  if (is_node(t.sender) && nodes_[t.sender]->alive) {
+    ++node_events_;
+    nodes_[t.sender]->mesh->on_radio_idle();
+  }
+  t.bytes.clear();
+  free_tx_.push_back(tx);
+}
+
+void Simulator::count_drop(const std::string& reason, bool legit) {
+  ++report_.drops[reason];
+  (void)legit;
+}
+
+void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) {
+  auto& n = *nodes_[station];
+  ++node_events_;
+  mesh::RxOutcome out;
+  if (corrupted) {
+    // A jammed reception: the bits arrive damaged (the node's CRC check is what drops it).
+    std::vector<std::uint8_t> damaged = t.bytes;
+    const std::size_t flips = 1 + medium_rng_.below(6);
+    for (std::size_t i = 0; i < flips && !damaged.empty(); ++i)
+      damaged[medium_rng_.below(damaged.size())] ^= static_cast<std::uint8_t>(1U << medium_rng_.below(8));
+    out = n.mesh->receive(damaged);
+    // The jammer wins if a damaged frame gets through the CRC and the MIC.
+    if (out.net_reason == net::DropReason::none) ++attacks_[static_cast<std::size_t>(AttackKind::jammer)].succeeded;
+  } else {
+    out = n.mesh->receive(t.bytes);
+  }
+  const bool legit = t.tag == AttackKind::none && !corrupted;
+  if (out.net_reason != net::DropReason::none) {
+    const std::string reason(net::to_string(out.net_reason));
+    ++report_.drops[reason];
+    // Legitimate frames the defences removed (not: not yet synchronised, not for us).
+    const bool settling = !n.mesh->fine_synced() && (out.net_reason == net::DropReason::time_too_old ||
+                                                     out.net_reason == net::DropReason::time_in_future);
+    const bool expected = settling || out.net_reason == net::DropReason::not_synced ||
+                          out.net_reason == net::DropReason::unexpected_sync_response ||
+                          out.net_reason == net::DropReason::key_delivery_not_for_us ||
+                          out.net_reason == net::DropReason::unknown_key_index;
+    if (legit && !expected) ++report_.legit_defence_drops[reason];
+  } else {
+    t.accepted_somewhere = true;
+    t.accepted_by.push_back(station);
+    if (out.mesh_dropped) {
+      const std::string reason(node::to_string(out.mesh_reason));
+      ++report_.drops[reason];
+      // Content checks (records, chunks, headers) fail only on forged content, which
+      // honest relays may have carried: they are not counted against legitimate traffic.
+      const bool content_check = out.mesh_reason == node::DropReason::bad_record ||
+                                 out.mesh_reason == node::DropReason::bad_chunk ||
+                                 out.mesh_reason == node::DropReason::bad_blob_header ||
+                                 out.mesh_reason == node::DropReason::record_replay;
+      if (legit && !content_check && node::is_security_drop(out.mesh_reason)) ++report_.legit_defence_drops[reason];
+    }
+    switch (t.tag) {
+      case AttackKind::replayer: {
+        // A replay wins if a node accepts a frame it had already accepted, or one older
+        // than the acceptance window (window_past slots of 1 s, plus one of skew).
+        const bool again = std::find(t.original_accepted_by.begin(), t.original_accepted_by.end(), station) !=
+                           t.original_accepted_by.end();
+        const bool stale = now_ - t.original_time > 19'000'000;
+        if (again || stale) t.harmful = true;
+        break;
+      }
+      case AttackKind::forger:
+      case AttackKind::bit_flipper:
+      case AttackKind::stolen_node_after_revocation: t.harmful = true; break;
+      case AttackKind::rogue_blob_injector:
+      case AttackKind::stolen_node_before_revocation:
+        if (out.chunk_stored || out.header_accepted) t.harmful = true;
+        break;
+      default: break;
+    }
+    if (out.net_reason == net::DropReason::none && out.type == mesh::MessageType::fragment) {
+      // Activation is checked right here so coverage is timed to the frame.
+      record_activation(station);
+    }
+  }
+}
+
+void Simulator::record_activation(std::uint32_t station) {
+  auto& n = *nodes_[station];
+  if (n.activated_at_us == 0 && rollout_active_ && station != 0 && n.mesh->dissemination().activated() &&
+      n.mesh->dissemination().header() != nullptr &&
+      n.mesh->dissemination().header()->blob_id == release_.header.blob_id) {
+    n.activated_at_us = now_;
+    ++activated_;
+  }
+}
+
+void Simulator::fail_node(std::uint32_t station) {
+  if (station == 0 || station >= nodes_.size()) return;
+  auto& n = *nodes_[station];
+  n.alive = false;
+  ++n.wake_generation;
+  // Its radio goes silent: any reception in progress ends.
+  radio_[station].lock = -1;
+}
+
+std::uint32_t Simulator::activated_count() const { return activated_; }
+
+std::uint32_t Simulator::reachable_alive_count() const {
+  std::vector<bool> alive(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
+  const auto hops = topology_.hop_distances(&alive);
+  std::uint32_t count = 0;
+  for (std::size_t i = 1; i < hops.size(); ++i)
+    if (alive[i] && hops[i] != std::numeric_limits<std::uint32_t>::max()) ++count;
+  return count;
+}
+
+void Simulator::sample_sync() {
+  // M5: every synchronised node's global time against the gateway's, at this instant.
+  const auto reference = static_cast<double>(nodes_[0]->mesh->global_us());
+  std::uint32_t synced = 0, alive = 0;
+  for (std::size_t i = 1; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->alive) continue;
+    ++alive;
+    if (!nodes_[i]->mesh->fine_synced()) continue;
+    ++synced;
+    const double err = std::fabs(static_cast<double>(nodes_[i]->mesh->global_us()) - reference);
+    sync_error_max_ = std::max(sync_error_max_, err);
+    sync_error_sum_ += err;
+    ++sync_error_samples_;
+  }
+  report_.synced_fraction = alive == 0 ? 0 : static_cast<double>(synced) / alive;
+  report_.sync_error_max_us = sync_error_max_;
+  report_.sync_error_mean_us = sync_error_samples_ == 0 ? 0 : sync_error_sum_ / static_cast<double>(sync_error_samples_);
+}
+
+}  // namespace meshsec::sim

@@ -1,0 +1,183 @@
+// The discrete-event simulator (B3): it owns the clock (integer microseconds), the radio
+// medium and one SimNode per device, each running the real mesh::MeshNode with its real
+// net::NetworkLayer and firmware::BlobVerifier. Deterministic for a scenario and seed.
+//
+// Radio medium: broadcast within range; a receiver locks onto the first frame it hears and
+// loses it when another overlaps (collision) or it starts sending (half duplex); frames
+// that survive are lost with the link's loss rate; a jammer's burst corrupts the frame
+// being received, which then reaches the node with bit errors (its CRC check drops it).
+// Carrier sense and a 192 µs turnaround; per-node duty-cycle budget (token bucket).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "sim/back_office.hpp"
+#include "sim/firmware_release.hpp"
+#include "sim/key_provisioning.hpp"
+#include "sim/run_report.hpp"
+#include "sim/scenario.hpp"
+#include "sim/shared_chunk_flash.hpp"
+#include "sim/sim_node.hpp"
+#include "sim/sim_rng.hpp"
+#include "sim/topology.hpp"
+
+namespace meshsec::sim {
+
+enum class AttackKind : std::uint8_t {
+  none = 0,
+  eavesdropper,
+  replayer,
+  forger,
+  bit_flipper,
+  stolen_node_before_revocation,
+  stolen_node_after_revocation,
+  rogue_blob_injector,
+  jammer,
+  count_
+};
+[[nodiscard]] std::string attack_name(AttackKind kind);
+
+class Simulator {
+ public:
+  using Progress = std::function<void(const std::string& phase, double fraction)>;
+
+  explicit Simulator(const Scenario& scenario);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  void set_progress(Progress progress) { progress_ = std::move(progress); }
+  // Every phase of the scenario; returns the report.
+  RunReport run();
+
+  // Building blocks (tests use them directly).
+  void manufacture();                      // topology, keys, nodes
+  void boot();                             // start every node
+  void run_for(std::uint64_t duration_us);
+  void run_until(const std::function<bool()>& done, std::uint64_t limit_us, std::uint64_t check_every_us);
+  void fail_node(std::uint32_t station);
+  void inject_release();                   // gateway accepts the blob and starts the rollout
+  [[nodiscard]] std::uint64_t now_us() const noexcept { return now_; }
+  [[nodiscard]] const Topology& topology() const noexcept { return topology_; }
+  [[nodiscard]] SimNode& node(std::uint32_t station) { return *nodes_[station]; }
+  [[nodiscard]] std::uint32_t node_count() const noexcept { return topology_.node_count(); }
+  [[nodiscard]] BackOffice& back_office() { return *back_office_; }
+  [[nodiscard]] const FirmwareRelease& release() const { return release_; }
+  [[nodiscard]] const RunReport& report() const noexcept { return report_; }
+  [[nodiscard]] std::uint32_t activated_count() const;
+  [[nodiscard]] std::uint32_t reachable_alive_count() const;  // alive nodes connected to the gateway, gateway excluded
+  [[nodiscard]] std::uint64_t frames_sent() const noexcept { return frames_sent_; }
+  [[nodiscard]] std::uint64_t node_events() const noexcept { return node_events_; }
+  [[nodiscard]] const AttackResult& attack(AttackKind kind) const { return attacks_[static_cast<std::size_t>(kind)]; }
+
+  // Medium interface for SimNode.
+  [[nodiscard]] bool channel_clear(std::uint32_t station) const noexcept;
+  bool start_transmission(std::uint32_t station, std::span<const std::uint8_t> frame, AttackKind tag);
+  // The transmission start_transmission() allocated last (for attackers to annotate).
+  [[nodiscard]] std::uint32_t last_transmission() const noexcept { return last_tx_; }
+  [[nodiscard]] bool radio_busy(std::uint32_t station) const noexcept { return radio_[station].busy; }
+  void schedule_wake(std::uint32_t station, std::uint64_t at_us);
+
+  // Phases (sim_phases.cpp).
+  void phase_commission();
+  void phase_operate(int window);
+  void phase_failures();
+  void phase_rollout();
+  void phase_attacks(bool after_revocation);
+  void phase_revocation();
+  // Attackers (attack_campaign.cpp).
+  void place_attackers();
+  void attack_round(bool after_revocation);
+  void start_jam(std::uint32_t station, std::uint64_t duration_us);
+  void schedule_readings(std::uint32_t window, double seconds);
+
+ private:
+  enum class EventKind : std::uint8_t { wake, tx_start, tx_end, reading, action };
+  struct Event {
+    std::uint64_t time;
+    std::uint64_t seq;
+    EventKind kind;
+    std::uint32_t a;
+    std::uint64_t b;
+    bool operator>(const Event& o) const noexcept { return time != o.time ? time > o.time : seq > o.seq; }
+  };
+  struct Transmission {
+    std::uint32_t sender = 0;
+    std::vector<std::uint8_t> bytes;
+    AttackKind tag = AttackKind::none;
+    bool jam = false;
+    bool accepted_somewhere = false;
+    bool harmful = false;  // an attack frame achieved its goal somewhere
+    std::vector<std::uint32_t> accepted_by;  // stations whose network layer accepted it
+    // Replays: when the original was captured, and who had accepted the original.
+    std::uint64_t original_time = 0;
+    std::vector<std::uint32_t> original_accepted_by;
+  };
+  struct RadioState {
+    bool busy = false;     // handed a frame, not yet finished
+    bool on_air = false;
+    std::uint32_t heard = 0;  // overlapping signals on the air around this station
+    std::int64_t lock = -1;   // transmission being received
+    bool corrupt = false;
+    bool jammed = false;
+    double duty_credit_us = 0;
+    std::uint64_t duty_updated_us = 0;
+  };
+
+  void push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b);
+  void dispatch(const Event& e);
+  void on_tx_start(std::uint32_t tx);
+  void on_tx_end(std::uint32_t tx);
+  void deliver(std::uint32_t station, Transmission& t, bool corrupted);
+  void count_drop(const std::string& reason, bool legit);
+  void schedule_action(std::uint64_t at_us, std::function<void()> action);
+  void sample_sync();
+  void record_activation(std::uint32_t station);
+  [[nodiscard]] std::uint64_t airtime_us(std::size_t bytes) const noexcept;
+  [[nodiscard]] bool is_node(std::uint32_t station) const noexcept { return station < topology_.node_count(); }
+  void progress(const std::string& phase, double fraction);
+  void capture(std::uint32_t attacker, const Transmission& t);
+
+  Scenario scenario_;
+  SimRng rng_;
+  SimRng medium_rng_;
+  Topology topology_;
+  std::unique_ptr<KeyProvisioning> keys_;
+  std::unique_ptr<BackOffice> back_office_;
+  SharedChunkFlash flash_;
+  std::vector<std::unique_ptr<SimNode>> nodes_;
+  std::vector<RadioState> radio_;
+  std::vector<Transmission> transmissions_;
+  std::vector<std::uint32_t> free_tx_;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> queue_;
+  std::vector<std::function<void()>> actions_;
+  std::uint64_t now_ = 0;
+  std::uint32_t last_tx_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t events_ = 0;
+  std::uint64_t node_events_ = 0;
+  std::uint64_t frames_sent_ = 0;
+  Progress progress_;
+  RunReport report_;
+  FirmwareRelease release_;
+  std::uint64_t rollout_start_us_ = 0;
+  bool rollout_active_ = false;
+  std::uint32_t activated_ = 0;
+  std::array<AttackResult, static_cast<std::size_t>(AttackKind::count_)> attacks_{};
+  // Attackers (attack_campaign.cpp).
+  struct Attacker;
+  std::vector<std::unique_ptr<Attacker>> attackers_;
+  std::uint32_t stolen_station_ = 0;
+  friend struct AttackerAccess;
+  double sync_error_sum_ = 0;
+  std::uint64_t sync_error_samples_ = 0;
+  double sync_error_max_ = 0;
+  std::uint32_t reading_seq_ = 0;
+};
+
+}  // namespace meshsec::sim

@@ -1,0 +1,270 @@
+// `meshsec factory` end to end against a real SoftHSM2 token that the program creates itself
+// under a temporary MESHSEC_HOME (its own softhsm2.conf and token directory).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "crypto/random.hpp"
+#include "keys/dev_master_keys.hpp"
+#include "keys/node_key_set.hpp"
+#include "keys/personalisation_image.hpp"
+#include "support/test_paths.hpp"
+#include "wire/hex.hpp"
+
+namespace meshsec::keys {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::uint8_t> read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_all(const fs::path& p, const std::vector<std::uint8_t>& b) {
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+class FactoryCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists("/usr/lib/softhsm/libsofthsm2.so") && std::getenv("MESHSEC_PKCS11_MODULE") == nullptr)
+      GTEST_SKIP() << "no SoftHSM2";
+    home_ = fs::temp_directory_path() / ("meshsec-factory-" + std::to_string(::getpid()));
+    fs::remove_all(home_);
+    fs::create_directories(home_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!home_.empty()) fs::remove_all(home_, ec);
+  }
+
+  // Runs the CLI with its own MESHSEC_HOME and no inherited SoftHSM2/PIN settings.
+  int run(const std::string& args, std::string* out = nullptr) {
+    const fs::path log = home_ / "out.txt";
+    const std::string cmd = "env -u SOFTHSM2_CONF -u MESHSEC_HSM_PIN -u MESHSEC_HSM_TOKEN MESHSEC_HOME='" +
+                            home_.string() + "' '" + meshsec::testing::cli_path() + "' " + args + " >'" +
+                            log.string() + "' 2>&1";
+    const int status = std::system(cmd.c_str());
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (out != nullptr) *out = ss.str();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  nlohmann::json run_json(const std::string& args) {
+    std::string out;
+    EXPECT_EQ(run(args + " --json", &out), 0) << out;
+    return nlohmann::json::parse(out, nullptr, false);
+  }
+
+  fs::path make_blob(const std::string& customer, std::vector<std::uint8_t>& image, const std::string& name) {
+    image.resize(3000);
+    EXPECT_EQ(crypto::random_bytes(image), crypto::Status::ok);
+    write_all(home_ / "image.bin", image);
+    const fs::path blob = home_ / name;
+    std::string out;
+    EXPECT_EQ(run("factory seal --customer " + customer + " --image '" + (home_ / "image.bin").string() + "' --out '" +
+                      blob.string() + "' --version 1.2.3 --product 7",
+                  &out),
+              0)
+        << out;
+    return blob;
+  }
+
+  PersonalisationImage load_image(const fs::path& dir, std::uint32_t node) {
+    PersonalisationImage image;
+    const auto bytes = read_all(dir / ("node-" + std::to_string(node) + ".mspi"));
+    EXPECT_EQ(parse_personalisation_image(bytes, image), ImageError::ok);
+    return image;
+  }
+
+  fs::path home_;
+};
+
+TEST_F(FactoryCli, InitCreatesMastersInsideTheHsm) {
+  const auto prod = run_json("factory init --customer acme --env prod");
+  ASSERT_TRUE(prod.is_object());
+  EXPECT_EQ(prod["environment"], "prod");
+  for (const auto& m : prod["masters"]) {
+    EXPECT_TRUE(m["generated_inside"].get<bool>()) << m.dump();
+    EXPECT_FALSE(m["extractable"].get<bool>());
+  }
+  // The program made its own token store under MESHSEC_HOME.
+  EXPECT_TRUE(fs::exists(home_ / "softhsm" / "softhsm2.conf"));
+  const auto dev = run_json("factory init --customer acme --env dev");
+  for (const auto& m : dev["masters"]) {
+    EXPECT_FALSE(m["generated_inside"].get<bool>());  // published development masters, imported
+    EXPECT_FALSE(m["extractable"].get<bool>());
+  }
+  // Idempotent: a second init finds the same keys.
+  const auto again = run_json("factory init --customer acme --env prod");
+  EXPECT_EQ(again["blob_verification_key"], prod["blob_verification_key"]);
+}
+
+TEST_F(FactoryCli, DevCustomersShareKeysProdCustomersDoNot) {
+  const auto dev_a = run_json("factory init --customer alpha --env dev");
+  const auto dev_b = run_json("factory init --customer beta --env dev");
+  const auto prod_a = run_json("factory init --customer alpha --env prod");
+  const auto prod_b = run_json("factory init --customer beta --env prod");
+  EXPECT_EQ(dev_a["blob_verification_key"], dev_b["blob_verification_key"]);
+  EXPECT_NE(prod_a["blob_verification_key"], prod_b["blob_verification_key"]);
+  EXPECT_NE(prod_a["blob_verification_key"], dev_a["blob_verification_key"]);
+
+  std::vector<std::uint8_t> image;
+  const auto blob_dev = make_blob("alpha --env dev", image, "dev.blob");
+  const auto blob_prod = make_blob("alpha --env prod", image, "prod.blob");
+  ASSERT_EQ(run("factory personalise --customer alpha --env dev --count 1 --out '" + (home_ / "d").string() +
+                "' --firmware '" + blob_dev.string() + "'"),
+            0);
+  ASSERT_EQ(run("factory personalise --customer alpha --env prod --count 1 --out '" + (home_ / "p").string() +
+                "' --firmware '" + blob_prod.string() + "'"),
+            0);
+  const auto d = load_image(home_ / "d", 1);
+  const auto p = load_image(home_ / "p", 1);
+  EXPECT_NE(wire::to_hex(d.keys.auth_key.span()), wire::to_hex(p.keys.auth_key.span()));
+  EXPECT_NE(wire::to_hex(d.keys.network_key.span()), wire::to_hex(p.keys.network_key.span()));
+  EXPECT_EQ(d.environment, Environment::dev);
+  EXPECT_EQ(p.environment, Environment::prod);
+  // A dev blob is refused by the prod customer (other signing key): nothing written.
+  std::string out;
+  EXPECT_NE(run("factory personalise --customer alpha --env prod --count 1 --out '" + (home_ / "x").string() +
+                    "' --firmware '" + blob_dev.string() + "'",
+                &out),
+            0);
+  EXPECT_NE(out.find("refused"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(home_ / "x"));
+}
+
+// The keys in an image (derived inside the token) equal the literal-bytes derivation over
+// the published development masters, and the manifest carries none of them.
+TEST_F(FactoryCli, PersonaliseWritesImagesAndASecretFreeManifest) {
+  run_json("factory init --customer gamma --env dev");
+  std::vector<std::uint8_t> image;
+  const auto blob = make_blob("gamma", image, "fw.blob");
+  const fs::path out_dir = home_ / "batch";
+  const auto manifest = run_json("factory personalise --customer gamma --count 3 --out '" + out_dir.string() +
+                                 "' --firmware '" + blob.string() + "' --network-id 9 --network-key-index 2");
+  ASSERT_TRUE(manifest.is_object());
+  ASSERT_EQ(manifest["nodes"].size(), 3U);
+  EXPECT_EQ(read_all(out_dir / "firmware.bin"), image);  // verified and decrypted inside the HSM
+  EXPECT_EQ(fs::status(out_dir / "node-1.mspi").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  const std::string manifest_text = [&] {
+    std::ifstream in(out_dir / "manifest.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }();
+  const std::string manifest_bytes(manifest_text);
+
+  MasterKeyMaterial masters;
+  ASSERT_EQ(load_insecure_dev_masters(masters), KeyError::ok);
+  const CustomerContext ctx{"gamma", Environment::dev, KeySize::bits256};
+  for (std::uint32_t node = 1; node <= 3; ++node) {
+    const auto img = load_image(out_dir, node);
+    EXPECT_EQ(img.keys.node_id, node);
+    EXPECT_EQ(img.keys.network_id, 9U);
+    EXPECT_EQ(img.keys.network_key_index, 2);
+    NodeKeyRequest req;
+    req.node_id = node;
+    req.network_id = 9;
+    req.network_key_index = 2;
+    NodeKeySet expected;
+    ASSERT_EQ(derive_node_key_set(masters, ctx, req, expected), KeyError::ok);
+    for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net})
+      EXPECT_EQ(wire::to_hex(img.keys.key(p)), wire::to_hex(expected.key(p))) << to_string(p);
+    EXPECT_EQ(wire::to_hex(img.keys.blob_verification_key), manifest["blob_verification_key"].get<std::string>());
+    EXPECT_GT(img.keystore_size, 0U);
+    // No secret in the manifest, neither as hex nor as raw bytes.
+    std::vector<std::span<const std::uint8_t>> secrets{img.secret_serial.span(), img.device_auth_key.span()};
+    for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net})
+      secrets.push_back(img.keys.key(p));
+    for (auto s : secrets) {
+      const std::string hex = wire::to_hex(s);
+      EXPECT_EQ(manifest_text.find(hex), std::string::npos);
+      EXPECT_EQ(manifest_text.find(hex.substr(0, 16)), std::string::npos);
+      EXPECT_EQ(manifest_bytes.find(std::string(s.begin(), s.end())), std::string::npos);
+    }
+  }
+  // Node ids continue where the last batch ended.
+  const auto next = run_json("factory personalise --customer gamma --count 1 --out '" + (home_ / "batch2").string() +
+                             "' --firmware '" + blob.string() + "'");
+  EXPECT_EQ(next["nodes"][0]["node_id"], 4);
+  // Images are written once: the same directory is not overwritten.
+  std::string out;
+  EXPECT_NE(run("factory personalise --customer gamma --count 1 --first-node-id 1 --out '" + out_dir.string() +
+                    "' --firmware '" + blob.string() + "'",
+                &out),
+            0);
+}
+
+// M6: keys are never injected into an image that failed verification.
+TEST_F(FactoryCli, TamperedBlobIsRefusedAndNothingIsWritten) {
+  run_json("factory init --customer delta --env prod");
+  std::vector<std::uint8_t> image;
+  const auto blob = make_blob("delta", image, "fw.blob");
+  const auto good = read_all(blob);
+  ASSERT_GT(good.size(), 400U);
+  struct Tamper {
+    const char* what;
+    std::size_t offset;
+  };
+  const std::vector<Tamper> tampers{{"header (version)", 20},
+                                    {"signature", 124 + 10},
+                                    {"first chunk ciphertext", 188 + 3},
+                                    {"last chunk tag", good.size() - 1}};
+  for (const auto& t : tampers) {
+    auto bad = good;
+    bad[t.offset] ^= 0x01;
+    const fs::path bad_blob = home_ / "bad.blob";
+    write_all(bad_blob, bad);
+    const fs::path out_dir = home_ / "refused";
+    std::string out;
+    EXPECT_NE(run("factory personalise --customer delta --count 2 --out '" + out_dir.string() + "' --firmware '" +
+                      bad_blob.string() + "'",
+                  &out),
+              0)
+        << t.what;
+    EXPECT_NE(out.find("firmware blob refused"), std::string::npos) << t.what << ": " << out;
+    EXPECT_FALSE(fs::exists(out_dir)) << t.what;
+  }
+  // A truncated blob, and another customer's valid blob, are refused the same way.
+  auto cut = good;
+  cut.resize(cut.size() - 5);
+  write_all(home_ / "cut.blob", cut);
+  EXPECT_NE(run("factory personalise --customer delta --count 1 --out '" + (home_ / "c").string() +
+                "' --firmware '" + (home_ / "cut.blob").string() + "'"),
+            0);
+  EXPECT_FALSE(fs::exists(home_ / "c"));
+  run_json("factory init --customer epsilon --env prod");
+  EXPECT_NE(run("factory personalise --customer epsilon --count 1 --out '" + (home_ / "e").string() +
+                "' --firmware '" + blob.string() + "'"),
+            0);
+  EXPECT_FALSE(fs::exists(home_ / "e"));
+  // The untampered blob still works.
+  EXPECT_EQ(run("factory personalise --customer delta --count 1 --out '" + (home_ / "ok").string() +
+                "' --firmware '" + blob.string() + "'"),
+            0);
+}
+
+TEST_F(FactoryCli, ProductionTokenNeedsAPin) {
+  std::string out;
+  const std::string cmd = "env -u SOFTHSM2_CONF -u MESHSEC_HSM_PIN MESHSEC_HSM_TOKEN=factory-prod MESHSEC_HOME='" +
+                          home_.string() + "' '" + meshsec::testing::cli_path() +
+                          "' factory init --customer acme --env prod >/dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+}
+
+}  // namespace
+}  // namespace meshsec::keys

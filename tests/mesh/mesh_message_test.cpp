@@ -1,0 +1,132 @@
+// Mesh message layouts: round trips, and the parsers' bounds.
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "mesh/duplicate_cache.hpp"
+#include "mesh/mesh_message.hpp"
+#include "mesh/neighbour_table.hpp"
+
+namespace {
+
+using namespace meshsec::mesh;
+
+TEST(MeshMessage, BeaconRoundTrip) {
+  MeshHeader h;
+  h.type = MessageType::beacon;
+  h.origin = 1;
+  h.seq = 7;
+  h.hops = 3;
+  h.parent = 9;
+  h.flags = flag_backbone;
+  BeaconBody b{12, 123456789, 8};
+  std::array<std::uint8_t, max_message_size> out{};
+  const std::size_t n = encode_beacon(h, b, out);
+  ASSERT_EQ(n, mesh_header_size + beacon_body_size);
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+  EXPECT_EQ(h2.type, MessageType::beacon);
+  EXPECT_EQ(h2.parent, 9);
+  BeaconBody b2;
+  ASSERT_TRUE(parse_beacon(body, b2));
+  EXPECT_EQ(b2.global_us, 123456789U);
+  EXPECT_EQ(b2.round, 12U);
+}
+
+TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {
+  std::array<std::uint8_t, max_message_size> out{};
+  MeshHeader h;
+  h.type = MessageType::advert;
+  AdvertBody a;
+  a.chunk_count = 10;
+  a.present = 3;
+  const std::size_t n = encode_advert(h, a, out);
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  auto bad = out;
+  bad[0] = 0x42;  // type
+  EXPECT_FALSE(parse_header(std::span<const std::uint8_t>(bad).first(n), h2, body));
+  bad = out;
+  bad[9] = 0x80;  // unknown flag
+  EXPECT_FALSE(parse_header(std::span<const std::uint8_t>(bad).first(n), h2, body));
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n + 1), h2, body));
+  AdvertBody a2;
+  EXPECT_FALSE(parse_advert(body, a2));  // one trailing byte
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+  EXPECT_TRUE(parse_advert(body, a2));
+  a.present = 11;  // more than the count
+  const std::size_t m = encode_advert(h, a, out);
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+  EXPECT_FALSE(parse_advert(body, a2));
+}
+
+TEST(MeshMessage, AppBodyLengthBounded) {
+  MeshHeader h;
+  h.type = MessageType::downlink;
+  AppBody app;
+  app.length = static_cast<std::uint16_t>(max_app_payload + 1);
+  std::array<std::uint8_t, 200> out{};
+  EXPECT_EQ(encode_app(h, app, out), 0U);
+  app.length = static_cast<std::uint16_t>(max_app_payload);
+  const std::size_t n = encode_app(h, app, out);
+  ASSERT_EQ(n, max_message_size);
+  // A length field pointing past the end.
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n - 1), h2, body));
+  AppBody app2;
+  EXPECT_FALSE(parse_app(body, app2));
+}
+
+TEST(MeshMessage, FragmentBounds) {
+  MeshHeader h;
+  h.type = MessageType::fragment;
+  std::array<std::uint8_t, fragment_data_size + 1> data{};
+  std::array<std::uint8_t, 200> out{};
+  EXPECT_EQ(encode_fragment(h, 3, 0, data, out), 0U);  // one byte too many
+  const std::size_t n = encode_fragment(h, 3, 1, std::span<const std::uint8_t>(data).first(fragment_data_size), out);
+  ASSERT_EQ(n, max_message_size);
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+  FragmentView f;
+  ASSERT_TRUE(parse_fragment(body, f));
+  EXPECT_EQ(f.index, 3);
+  EXPECT_EQ(f.number, 1);
+  EXPECT_FALSE(parse_fragment(body.first(3), f));  // no data
+}
+
+TEST(DuplicateCache, RemembersAndForgetsOldest) {
+  DuplicateCache c;
+  EXPECT_TRUE(c.insert(2, 5, 1));
+  EXPECT_FALSE(c.insert(2, 5, 1));
+  EXPECT_TRUE(c.insert(3, 5, 1));  // another type is another message
+  for (std::uint16_t s = 100; s < 100 + DuplicateCache::capacity; ++s) (void)c.insert(2, 9, s);
+  EXPECT_FALSE(c.contains(2, 5, 1));  // evicted by 64 newer entries
+}
+
+TEST(NeighbourTable, GradientParentAndBackbone) {
+  NeighbourTable t;
+  auto& a = t.heard(10, 5);
+  a.hops = 2;
+  a.degree = 4;
+  auto& b = t.heard(11, 5);
+  b.hops = 2;
+  b.degree = 9;
+  auto& c = t.heard(12, 5);
+  c.hops = 4;
+  c.parent = 99;
+  EXPECT_EQ(t.best_hops(5), 3);
+  EXPECT_EQ(t.choose_parent(3, meshsec::node::no_node, 5), 11);  // higher degree
+  EXPECT_EQ(t.choose_parent(3, 10, 5), 10);                      // keeps a live parent
+  EXPECT_TRUE(t.is_parent_of_someone(99, 5));
+  EXPECT_FALSE(t.is_parent_of_someone(98, 5));
+  // Not heard for more than two rounds: gone, and the gradient moves.
+  (void)t.heard(12, 8);
+  t.expire(8);
+  EXPECT_EQ(t.find(10), nullptr);
+  EXPECT_EQ(t.best_hops(8), 5);
+}
+
+}  // namespace
