@@ -1,19 +1,28 @@
 // `meshsec blob build|inspect|verify|decrypt`: firmware blobs (docs/blob-format.md).
-// Keys come from customer_keys.hpp (development keys until the HSM backend replaces them).
+// build and decrypt run inside the customer's custody (the PKCS#11 token of
+// docs/factory.md, set up by `meshsec factory init`): chunks are sealed and opened with the
+// blob key and the header signed with the blob signing key, none of which leaves the HSM.
+// verify needs only the public verification key, as a node does: from --verification-key,
+// the customer's factory record under $MESHSEC_HOME, or the token's public object.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "command_registry.hpp"
-#include "customer_keys.hpp"
+#include "crypto/secure_memory.hpp"
+#include "factory_blob.hpp"
+#include "factory_customer.hpp"
 #include "firmware/blob_builder.hpp"
-#include "firmware/blob_decryptor.hpp"
+#include "firmware/customer_tag.hpp"
 #include "firmware/blob_verifier.hpp"
 #include "firmware/merkle_tree.hpp"
 #include "firmware_args.hpp"
+#include "hsm_config.hpp"
+#include "keys/derivation_input.hpp"
 #include "wire/hex.hpp"
 
 namespace {
@@ -23,6 +32,9 @@ using nlohmann::json;
 
 struct BlobOptions {
   std::string customer;
+  std::string env;
+  std::string verification_key;
+  std::uint32_t blob_key_version = 1;
   std::string version;
   std::string installed_version;
   std::uint32_t security_counter = 0;
@@ -73,20 +85,35 @@ void print(const json& j, bool as_json) {
   cli::exit_with(2);
 }
 
+keys::Environment environment_of(const BlobOptions& o, const std::filesystem::path& home) {
+  if (o.env.empty()) return cli::customer_environment(home, o.customer);
+  keys::Environment e{};
+  if (!keys::parse_environment(o.env, e)) usage_error("--env must be dev or prod");
+  return e;
+}
+
+std::uint64_t customer_tag_of(const std::string& customer) {
+  if (!keys::is_valid_customer_id(customer)) usage_error("--customer: 1..64 characters of [A-Za-z0-9._-]");
+  std::uint64_t tag = 0;
+  if (firmware::customer_tag(customer, tag) != firmware::BlobError::ok) usage_error("customer tag failed");
+  return tag;
+}
+
 void run_build(const BlobOptions& o) {
-  const auto keys = cli::dev_customer_keys(o.customer);
-  firmware::SoftwareBlobSigner signer;
-  if (signer.init(keys.blob_signing_seed.span()) != crypto::Status::ok) usage_error("signing key unusable");
+  (void)customer_tag_of(o.customer);
+  const auto settings = cli::load_hsm_settings();
+  const keys::Environment env = environment_of(o, settings.home);
+  auto store = cli::open_factory_store(settings, false);
+  const cli::FactoryCustomer customer = cli::open_customer(*store, o.customer, env);
   firmware::BlobBuildParams params;
-  params.customer_id = keys.customer_tag;
   params.product_id = o.product.value_or(0);
   params.version = cli::parse_firmware_version(o.version);
   params.security_counter = o.security_counter;
   params.chunk_size = o.chunk_size;
   const auto image = cli::read_file_bytes(o.in);
   std::vector<std::uint8_t> blob;
-  const firmware::BlobBuilder builder(keys.blob_encryption_key.span(), signer);
-  if (const auto e = builder.build(params, image, blob); e != firmware::BlobError::ok) {
+  if (const auto e = cli::seal_blob_in_custody(*store, customer, params, o.blob_key_version, image, blob);
+      e != firmware::BlobError::ok) {
     usage_error("build failed: " + std::string(firmware::to_string(e)));
   }
   cli::write_file_bytes(o.out, blob);
@@ -95,6 +122,9 @@ void run_build(const BlobOptions& o) {
   json j = header_json(file.header);
   j["file"] = o.out;
   j["file_size"] = blob.size();
+  j["environment"] = keys::to_string(env);
+  j["blob_key_version"] = o.blob_key_version;
+  j["token"] = settings.token_label;
   print(j, o.json);
 }
 
@@ -113,17 +143,18 @@ void run_inspect(const BlobOptions& o) {
 
 // The device path: header through BlobVerifier, then every chunk as a packet with its
 // Merkle path, exactly as relays receive them.
-firmware::BlobError verify_file(const std::vector<std::uint8_t>& blob, const cli::DevCustomerKeys& keys,
-                                const BlobOptions& o, firmware::BlobVerifier& verifier) {
+firmware::BlobError verify_file(const std::vector<std::uint8_t>& blob, std::uint64_t customer_tag,
+                                const firmware::Ed25519PublicKey& verification_key, const BlobOptions& o,
+                                firmware::BlobVerifier& verifier) {
   firmware::BlobFileView file;
   if (const auto e = firmware::parse_blob_file(blob, file); e != firmware::BlobError::ok) return e;
   firmware::BlobPolicy policy;
-  policy.customer_id = keys.customer_tag;
+  policy.customer_id = customer_tag;
   policy.product_id = o.product;
   if (!o.installed_version.empty()) policy.installed.version = cli::parse_firmware_version(o.installed_version);
   policy.installed.security_counter = o.installed_counter;
   if (const auto e = verifier.begin(std::span(blob).first(firmware::blob::signed_header_size),
-                                    keys.blob_verification_key, policy);
+                                    verification_key, policy);
       e != firmware::BlobError::ok) {
     return e;
   }
@@ -145,12 +176,46 @@ firmware::BlobError verify_file(const std::vector<std::uint8_t>& blob, const cli
   return verifier.complete() ? firmware::BlobError::ok : firmware::BlobError::incomplete;
 }
 
+firmware::Ed25519PublicKey parse_public_key(const std::string& hex, const std::string& what) {
+  firmware::Ed25519PublicKey key{};
+  const auto bytes = wire::from_hex(hex);
+  if (!bytes || bytes->size() != key.size()) usage_error(what + " is not 32 bytes of hex");
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  return key;
+}
+
+// The blob verification key and where it came from. Nothing secret is needed.
+firmware::Ed25519PublicKey verification_key_of(const BlobOptions& o, std::string& source) {
+  if (!o.verification_key.empty()) {
+    source = "argument";
+    return parse_public_key(o.verification_key, "--verification-key");
+  }
+  const auto settings = cli::load_hsm_settings();
+  const keys::Environment env = environment_of(o, settings.home);
+  if (std::filesystem::exists(cli::customer_record_path(settings.home, o.customer, env))) {
+    const auto record = cli::read_customer_record(settings.home, o.customer, env);
+    if (!record.blob_verification_key_hex.empty()) {
+      source = "record";
+      return parse_public_key(record.blob_verification_key_hex, "the customer record's blob verification key");
+    }
+  }
+  // No record: the public half of the blob signing pair in custody.
+  auto store = cli::open_factory_store(settings, false);
+  source = "custody";
+  return cli::open_customer(*store, o.customer, env).blob_verification_key;
+}
+
 void run_verify(const BlobOptions& o) {
-  const auto keys = cli::dev_customer_keys(o.customer);
+  const std::uint64_t tag = customer_tag_of(o.customer);
+  std::string source;
+  const auto key = verification_key_of(o, source);
   const auto blob = cli::read_file_bytes(o.in);
   firmware::BlobVerifier verifier;
-  const auto e = verify_file(blob, keys, o, verifier);
-  json j{{"ok", e == firmware::BlobError::ok}, {"result", firmware::to_string(e)}};
+  const auto e = verify_file(blob, tag, key, o, verifier);
+  json j{{"ok", e == firmware::BlobError::ok},
+         {"result", firmware::to_string(e)},
+         {"verification_key", wire::to_hex(key)},
+         {"key_source", source}};
   if (verifier.state() != firmware::BlobVerifier::State::failed && verifier.state() != firmware::BlobVerifier::State::idle) {
     j["header"] = header_json(verifier.header());
     j["chunks_verified"] = verifier.received().present();
@@ -159,32 +224,36 @@ void run_verify(const BlobOptions& o) {
   if (e != firmware::BlobError::ok) cli::exit_with(1);
 }
 
+// Gateway role: open_blob_in_custody verifies the whole blob with the device verifier
+// before anything is decrypted, then decrypts every chunk inside the HSM.
 void run_decrypt(const BlobOptions& o) {
-  const auto keys = cli::dev_customer_keys(o.customer);
+  (void)customer_tag_of(o.customer);
+  const auto settings = cli::load_hsm_settings();
+  const keys::Environment env = environment_of(o, settings.home);
+  auto store = cli::open_factory_store(settings, false);
+  const cli::FactoryCustomer customer = cli::open_customer(*store, o.customer, env);
   const auto blob = cli::read_file_bytes(o.in);
-  firmware::BlobVerifier verifier;
-  auto e = verify_file(blob, keys, o, verifier);  // never decrypt what did not verify
+  firmware::BlobHeader header;
   std::vector<std::uint8_t> image;
-  if (e == firmware::BlobError::ok) {
-    firmware::BlobFileView file;
-    e = firmware::parse_blob_file(blob, file);
-    if (e == firmware::BlobError::ok) e = firmware::decrypt_blob(file, keys.blob_encryption_key.span(), image);
-  }
+  const auto e = cli::open_blob_in_custody(*store, customer, o.blob_key_version, blob, header, image);
   if (e != firmware::BlobError::ok) {
     print(json{{"ok", false}, {"result", firmware::to_string(e)}}, o.json);
     cli::exit_with(1);
   }
   cli::write_file_bytes(o.out, image);
   print(json{{"ok", true}, {"result", "ok"}, {"file", o.out}, {"image_size", image.size()}}, o.json);
+  crypto::secure_wipe(image);
 }
 
 const bool registered = cli::register_command(50, [](CLI::App& root) {
-  auto* blob = root.add_subcommand("blob", "Build, inspect, verify and decrypt firmware blobs (development keys)");
+  auto* blob = root.add_subcommand("blob", "Build, inspect, verify and decrypt firmware blobs (keys in the HSM, docs/factory.md)");
   blob->require_subcommand(1);
 
   auto o = std::make_shared<BlobOptions>();
-  auto* build = blob->add_subcommand("build", "Encrypt and sign an image into a blob");
+  auto* build = blob->add_subcommand("build", "Encrypt and sign an image into a blob inside the HSM");
   build->add_option("--customer", o->customer, "Customer id")->required();
+  build->add_option("--env", o->env, "dev or prod (default: the environment of the customer's record)");
+  build->add_option("--blob-key-version", o->blob_key_version, "Blob key version")->capture_default_str();
   build->add_option("--version", o->version, "Firmware version MAJOR.MINOR.REVISION[+BUILD]")->required();
   build->add_option("--security-counter", o->security_counter, "Anti-rollback security counter");
   build->add_option("--product", o->product, "Product id");
@@ -201,6 +270,9 @@ const bool registered = cli::register_command(50, [](CLI::App& root) {
 
   auto* verify = blob->add_subcommand("verify", "Verify signature, rollback and every chunk; exit 0 only if authentic");
   verify->add_option("--customer", o->customer, "Customer id")->required();
+  verify->add_option("--env", o->env, "dev or prod (default: the environment of the customer's record)");
+  verify->add_option("--verification-key", o->verification_key,
+                     "Blob verification key, hex (default: the customer's record, else the token)");
   verify->add_option("--installed-version", o->installed_version, "Version installed on the device");
   verify->add_option("--installed-counter", o->installed_counter, "Security counter installed on the device");
   verify->add_option("--product", o->product, "Expected product id");
@@ -208,8 +280,10 @@ const bool registered = cli::register_command(50, [](CLI::App& root) {
   verify->add_flag("--json", o->json, "JSON output");
   verify->callback([o] { run_verify(*o); });
 
-  auto* decrypt = blob->add_subcommand("decrypt", "Verify, then decrypt a blob to its image (gateway key)");
+  auto* decrypt = blob->add_subcommand("decrypt", "Verify, then decrypt a blob inside the HSM (gateway role)");
   decrypt->add_option("--customer", o->customer, "Customer id")->required();
+  decrypt->add_option("--env", o->env, "dev or prod (default: the environment of the customer's record)");
+  decrypt->add_option("--blob-key-version", o->blob_key_version, "Blob key version")->capture_default_str();
   decrypt->add_option("--in", o->in, "Blob file")->required()->check(CLI::ExistingFile);
   decrypt->add_option("--out", o->out, "Image file to write")->required();
   decrypt->add_flag("--json", o->json, "JSON output");

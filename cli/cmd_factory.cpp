@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "boot_signing_keys.hpp"
 #include "command_registry.hpp"
 #include "factory_blob.hpp"
 #include "factory_customer.hpp"
@@ -53,6 +54,12 @@ void run_init(const InitOptions& o) {
   // generated inside and the store refuses imports.
   auto store = cli::open_factory_store(settings, env == keys::Environment::dev);
   const cli::FactoryCustomer customer = cli::provision_customer(*store, o.customer, env);
+  // The boot chain's signing keys of this environment (W1): the vendor root and the
+  // application signing key (the customer's own in prod, the common one in dev, W9).
+  const auto vendor_root =
+      cli::boot_signing_key_in_custody(*store, env, keys::VendorSigningKey::vendor_root, o.customer, true);
+  const auto app_signing =
+      cli::boot_signing_key_in_custody(*store, env, keys::VendorSigningKey::app_signing, o.customer, true);
   cli::CustomerRecord record;
   const auto path = cli::customer_record_path(settings.home, o.customer, env);
   if (std::filesystem::exists(path)) record = cli::read_customer_record(settings.home, o.customer, env);
@@ -77,6 +84,10 @@ void run_init(const InitOptions& o) {
                    {"masters", objects},
                    {"blob_signing_key", keys::blob_signing_object_label(env, o.customer)},
                    {"blob_verification_key", record.blob_verification_key_hex},
+                   {"vendor_root_key", keys::vendor_signing_object_label(env, keys::VendorSigningKey::vendor_root, o.customer)},
+                   {"vendor_root_public_key", wire::to_hex(cli::boot_signing_public_key(*store, vendor_root))},
+                   {"app_signing_key", keys::vendor_signing_object_label(env, keys::VendorSigningKey::app_signing, o.customer)},
+                   {"app_signing_public_key", wire::to_hex(cli::boot_signing_public_key(*store, app_signing))},
                    {"next_node_id", record.next_node_id},
                    {"record", path.string()}};
   std::string text = "customer " + o.customer + " (" + std::string(keys::to_string(env)) + ") ready on token \"" +

@@ -3,10 +3,9 @@
 #include <array>
 
 #include "crypto/mac.hpp"
-#include "crypto/random.hpp"
 #include "crypto/secure_memory.hpp"
 #include "firmware/blob_verifier.hpp"
-#include "firmware/key_id.hpp"
+#include "firmware/hsm_chunk_sealer.hpp"
 #include "firmware/merkle_tree.hpp"
 #include "hsm_blob_signer.hpp"
 
@@ -24,60 +23,16 @@ firmware::BlobError seal_blob_in_custody(hsm::KeyStore& store, const FactoryCust
                                          std::span<const std::uint8_t> image, std::vector<std::uint8_t>& out) {
   using namespace firmware;
   out.clear();
-  const std::uint32_t count = blob_chunk_count(image.size(), params.chunk_size);
-  if (count == 0 || image.size() > UINT32_MAX) return BlobError::bad_geometry;
-  const hsm::ObjectHandle key = blob_key_in_custody(store, customer, blob_key_version);
+  if (blob_chunk_count(image.size(), params.chunk_size) == 0 || image.size() > UINT32_MAX)
+    return BlobError::bad_geometry;
+  params.customer_id = customer.tag;
   HsmBlobSigner signer(store, customer.masters.blob_signing.private_key);
-
-  BlobHeader h;
-  h.customer_id = customer.tag;
-  h.product_id = params.product_id;
-  h.version = params.version;
-  h.security_counter = params.security_counter;
-  h.image_size = static_cast<std::uint32_t>(image.size());
-  h.chunk_size = static_cast<std::uint16_t>(params.chunk_size);
-  h.chunk_count = static_cast<std::uint16_t>(count);
-  if (params.blob_id) {
-    h.blob_id = *params.blob_id;
-  } else if (crypto::random_bytes(h.blob_id) != crypto::Status::ok) {
-    return BlobError::crypto_failure;
-  }
-  h.encryption_key_id = blob_key_id(customer, blob_key_version);
-  if (public_key_id(signer.public_key(), h.signing_key_id) != BlobError::ok ||
-      crypto::sha256({image}, h.image_digest) != crypto::Status::ok)
-    return BlobError::crypto_failure;
-
-  std::vector<std::uint8_t> blob(blob_file_size(h), 0);
-  const auto chunk_area = std::span<std::uint8_t>(blob).subspan(blob::signed_header_size);
-  std::vector<blob::Digest> leaves(count);
-  std::size_t offset = 0;
-  for (std::uint32_t i = 0; i < count; ++i) {
-    const std::size_t length = blob_chunk_length(h, i);
-    std::array<std::uint8_t, blob::nonce_size> nonce{};
-    std::array<std::uint8_t, blob::aad_size> aad{};
-    blob_chunk_nonce(h, i, nonce);
-    blob_chunk_aad(h, i, aad);
-    auto sealed = store.aead_encrypt(key, chunk_params(nonce, aad), image.subspan(std::size_t{i} * h.chunk_size, length));
-    if (!sealed || sealed.value().size() != length + blob::tag_size) return BlobError::crypto_failure;
-    const auto record = chunk_area.subspan(offset, sealed.value().size());
-    std::copy(sealed.value().begin(), sealed.value().end(), record.begin());
-    if (blob_leaf_hash(h, i, ChunkRecordView{record.first(length), record.subspan(length)}, leaves[i]) != BlobError::ok)
-      return BlobError::crypto_failure;
-    offset += record.size();
-  }
+  // The derived key object is a session copy; it goes once the blob is sealed.
+  const hsm::ObjectHandle key = blob_key_in_custody(store, customer, blob_key_version);
+  HsmChunkSealer sealer(store, key, blob_key_id(customer, blob_key_version));
+  const BlobError e = BlobBuilder(sealer, signer).build(params, image, out);
   (void)store.destroy(key);
-  MerkleTree tree;
-  if (const BlobError e = tree.build(leaves); e != BlobError::ok) return e;
-  h.chunk_root = tree.root();
-  const auto header_bytes = std::span<std::uint8_t>(blob).first<blob::header_size>();
-  if (const BlobError e = encode_blob_header(h, header_bytes); e != BlobError::ok) return e;
-  std::array<std::uint8_t, blob::signing_message_size> message{};
-  blob_signing_message(header_bytes, message);
-  if (signer.sign(message, std::span<std::uint8_t>(blob).subspan(blob::header_size).first<blob::signature_size>()) !=
-      crypto::Status::ok)
-    return BlobError::crypto_failure;
-  out = std::move(blob);
-  return BlobError::ok;
+  return e;
 }
 
 firmware::BlobError open_blob_in_custody(hsm::KeyStore& store, const FactoryCustomer& customer,

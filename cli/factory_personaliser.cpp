@@ -12,7 +12,8 @@
 #include "crypto/p256.hpp"
 #include "crypto/random.hpp"
 #include "crypto/secure_memory.hpp"
-#include "customer_keys.hpp"
+#include "boot_signing_keys.hpp"
+#include "hsm_blob_signer.hpp"
 #include "factory_blob.hpp"
 #include "factory_customer.hpp"
 #include "firmware/boot_image_builder.hpp"
@@ -61,17 +62,17 @@ std::string key_id_hex(const keys::CustomerContext& ctx, const keys::NodeKeyRequ
 }
 
 // The keystore a node's OS checks (W1): the customer's blob verification key, signed by the
-// vendor root. The vendor root is still the published development key of cli/customer_keys.
-std::vector<std::uint8_t> build_node_keystore(const FactoryCustomer& customer) {
+// vendor root of the customer's environment, inside the HSM.
+std::vector<std::uint8_t> build_node_keystore(hsm::KeyStore& store, const FactoryCustomer& customer) {
   firmware::KeystoreParams params;
   params.environment = customer.environment == keys::Environment::dev ? firmware::Environment::development
                                                                       : firmware::Environment::production;
   params.customer_id = customer.tag;
   params.counter = 1;
   params.keys.push_back(firmware::KeystoreEntry{firmware::KeyUsage::blob_verification, customer.blob_verification_key});
-  DevVendorKeys vendor = dev_vendor_keys();
-  firmware::SoftwareBlobSigner root;
-  if (root.init(vendor.root_seed.span()) != crypto::Status::ok) throw std::runtime_error("vendor root key");
+  const auto root_pair = boot_signing_key_in_custody(store, customer.environment, keys::VendorSigningKey::vendor_root,
+                                                     customer.id, false);
+  HsmBlobSigner root(store, root_pair.private_key);
   std::vector<std::uint8_t> out;
   if (const auto e = firmware::build_keystore(params, root, out); e != firmware::BlobError::ok)
     throw std::runtime_error("keystore: " + std::string(firmware::to_string(e)));
@@ -99,7 +100,7 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
 
   const std::uint32_t first = request.first_node_id != 0 ? request.first_node_id : record.next_node_id;
   if (first == 0 || std::uint64_t{first} + request.count - 1 > UINT32_MAX) throw std::runtime_error("node id range");
-  const std::vector<std::uint8_t> keystore = build_node_keystore(customer);
+  const std::vector<std::uint8_t> keystore = build_node_keystore(store, customer);
 
   std::filesystem::create_directories(request.out_dir);
   write_new_private_file(request.out_dir / "firmware.bin", firmware_image);

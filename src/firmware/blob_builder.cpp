@@ -1,6 +1,5 @@
 #include "firmware/blob_builder.hpp"
 
-#include "crypto/aead.hpp"
 #include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 #include "firmware/key_id.hpp"
@@ -10,16 +9,13 @@ namespace meshsec::firmware {
 
 BlobBuilder::BlobBuilder(std::span<const std::uint8_t> encryption_key, BlobSigner& signer) noexcept
     : signer_(signer) {
-  if (encryption_key.size() == blob::key_size) {
-    key_.assign(encryption_key.first<blob::key_size>());
-    key_ok_ = true;
-  }
+  if (owned_sealer_.init(encryption_key) == BlobError::ok) sealer_ = &owned_sealer_;
 }
 
 BlobError BlobBuilder::build(const BlobBuildParams& params, std::span<const std::uint8_t> image,
                              std::vector<std::uint8_t>& out) const {
   out.clear();
-  if (!key_ok_) return BlobError::crypto_failure;
+  if (sealer_ == nullptr) return BlobError::crypto_failure;
   const std::uint32_t count = blob_chunk_count(image.size(), params.chunk_size);
   if (count == 0 || image.size() > UINT32_MAX) return BlobError::bad_geometry;
 
@@ -36,18 +32,14 @@ BlobError BlobBuilder::build(const BlobBuildParams& params, std::span<const std:
   } else if (crypto::random_bytes(h.blob_id) != crypto::Status::ok) {
     return BlobError::crypto_failure;
   }
-  if (secret_key_id(key_.span(), h.encryption_key_id) != BlobError::ok ||
-      public_key_id(signer_.public_key(), h.signing_key_id) != BlobError::ok ||
+  h.encryption_key_id = sealer_->key_id();
+  if (public_key_id(signer_.public_key(), h.signing_key_id) != BlobError::ok ||
       crypto::sha256({image}, h.image_digest) != crypto::Status::ok) {
     return BlobError::crypto_failure;
   }
 
   std::vector<std::uint8_t> blob(blob_file_size(h), 0);
   const auto chunk_area = std::span<std::uint8_t>(blob).subspan(blob::signed_header_size);
-  crypto::AesAead aead;
-  if (aead.init(crypto::AeadMode::gcm, key_.span(), blob::tag_size) != crypto::Status::ok) {
-    return BlobError::crypto_failure;
-  }
   std::vector<blob::Digest> leaves(count);
   std::size_t offset = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -57,8 +49,7 @@ BlobError BlobBuilder::build(const BlobBuildParams& params, std::span<const std:
     std::array<std::uint8_t, blob::aad_size> aad{};
     blob_chunk_nonce(h, i, nonce);
     blob_chunk_aad(h, i, aad);
-    if (aead.seal(nonce, aad, image.subspan(std::size_t{i} * h.chunk_size, length), record.first(length),
-                  record.subspan(length)) != crypto::Status::ok) {
+    if (sealer_->seal(nonce, aad, image.subspan(std::size_t{i} * h.chunk_size, length), record) != BlobError::ok) {
       return BlobError::crypto_failure;
     }
     const ChunkRecordView view{record.first(length), record.subspan(length)};

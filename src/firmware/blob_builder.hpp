@@ -1,6 +1,7 @@
 // Host side: turns a plaintext image into a signed, encrypted blob (docs/blob-format.md).
-// The encryption key arrives as bytes (from the key hierarchy or, later, unwrapped by the
-// HSM); the signature comes from a BlobSigner, which may live in an HSM.
+// Chunks are sealed by a ChunkSealer and the header signed by a BlobSigner; either may live
+// in an HSM (HsmChunkSealer, cli::HsmBlobSigner), so software and custody builds share this
+// one loop.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "firmware/blob_error.hpp"
 #include "firmware/blob_layout.hpp"
 #include "firmware/blob_signer.hpp"
+#include "firmware/chunk_sealer.hpp"
 
 namespace meshsec::firmware {
 
@@ -27,17 +29,22 @@ struct BlobBuildParams {
 
 class BlobBuilder {
  public:
-  // key: the customer's 32-byte blob encryption key (copied into a SecretArray).
+  // The header's encryption_key_id is sealer.key_id().
+  BlobBuilder(ChunkSealer& sealer, BlobSigner& signer) noexcept : sealer_(&sealer), signer_(signer) {}
+  // Software key: a 32-byte blob key (held by an internal SoftwareChunkSealer), named in
+  // the header by secret_key_id(key).
   BlobBuilder(std::span<const std::uint8_t> encryption_key, BlobSigner& signer) noexcept;
+  BlobBuilder(const BlobBuilder&) = delete;
+  BlobBuilder& operator=(const BlobBuilder&) = delete;
 
   // Errors: bad_geometry (empty image, chunk size or count out of limits), crypto_failure
-  // (bad key length, signer failure).
+  // (bad key length, sealer or signer failure).
   [[nodiscard]] BlobError build(const BlobBuildParams& params, std::span<const std::uint8_t> image,
                                 std::vector<std::uint8_t>& out) const;
 
  private:
-  crypto::SecretArray<blob::key_size> key_;
-  bool key_ok_ = false;
+  SoftwareChunkSealer owned_sealer_;
+  ChunkSealer* sealer_ = nullptr;  // nullptr when the software key was unusable
   BlobSigner& signer_;
 };
 

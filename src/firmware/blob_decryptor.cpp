@@ -6,16 +6,23 @@
 
 namespace meshsec::firmware {
 
-BlobError BlobDecryptor::init(const BlobHeader& header, std::span<const std::uint8_t> key) noexcept {
+BlobError BlobDecryptor::init(const BlobHeader& header, std::span<const std::uint8_t> key,
+                              const blob::KeyId& expected_key_id) noexcept {
   ready_ = false;
   if (key.size() != blob::key_size) return BlobError::crypto_failure;
-  blob::KeyId id{};
-  if (secret_key_id(key, id) != BlobError::ok) return BlobError::crypto_failure;
-  if (!crypto::equal_constant_time(id, header.encryption_key_id)) return BlobError::unknown_key;
+  // Key ids are public names; the comparison stays constant-time like every other here.
+  if (!crypto::equal_constant_time(expected_key_id, header.encryption_key_id)) return BlobError::unknown_key;
   if (aead_.init(crypto::AeadMode::gcm, key, blob::tag_size) != crypto::Status::ok) return BlobError::crypto_failure;
   header_ = header;
   ready_ = true;
   return BlobError::ok;
+}
+
+BlobError BlobDecryptor::init(const BlobHeader& header, std::span<const std::uint8_t> key) noexcept {
+  ready_ = false;
+  blob::KeyId id{};
+  if (key.size() != blob::key_size || secret_key_id(key, id) != BlobError::ok) return BlobError::crypto_failure;
+  return init(header, key, id);
 }
 
 BlobError BlobDecryptor::decrypt_chunk(std::uint32_t index, ChunkRecordView record,
@@ -39,6 +46,16 @@ BlobError BlobDecryptor::decrypt_chunk(std::uint32_t index, ChunkRecordView reco
 }
 
 BlobError decrypt_blob(const BlobFileView& file, std::span<const std::uint8_t> key, std::vector<std::uint8_t>& image) {
+  blob::KeyId id{};
+  if (key.size() != blob::key_size || secret_key_id(key, id) != BlobError::ok) {
+    image.clear();
+    return BlobError::crypto_failure;
+  }
+  return decrypt_blob(file, key, id, image);
+}
+
+BlobError decrypt_blob(const BlobFileView& file, std::span<const std::uint8_t> key, const blob::KeyId& expected_key_id,
+                       std::vector<std::uint8_t>& image) {
   image.assign(file.header.image_size, 0);
   const auto fail = [&image](BlobError e) {
     crypto::secure_wipe(image);
@@ -46,7 +63,7 @@ BlobError decrypt_blob(const BlobFileView& file, std::span<const std::uint8_t> k
     return e;
   };
   BlobDecryptor decryptor;
-  if (const BlobError e = decryptor.init(file.header, key); e != BlobError::ok) return fail(e);
+  if (const BlobError e = decryptor.init(file.header, key, expected_key_id); e != BlobError::ok) return fail(e);
   crypto::Sha256 digest;
   std::size_t offset = 0;
   for (std::uint32_t i = 0; i < file.header.chunk_count; ++i) {

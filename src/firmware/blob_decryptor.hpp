@@ -14,7 +14,12 @@ namespace meshsec::firmware {
 class BlobDecryptor {
  public:
   // header: a header that verified (BlobVerifier::header()). key: 32-byte blob key.
-  // Errors: unknown_key (key id differs from the header's), crypto_failure.
+  // expected_key_id: the public id the caller knows this key by (for a hierarchy key,
+  // keys::compute_key_id of its derivation input); the header must name the same one.
+  // Errors: unknown_key (header names another key), crypto_failure.
+  [[nodiscard]] BlobError init(const BlobHeader& header, std::span<const std::uint8_t> key,
+                               const blob::KeyId& expected_key_id) noexcept;
+  // As above with expected_key_id = secret_key_id(key) (keys outside the hierarchy).
   [[nodiscard]] BlobError init(const BlobHeader& header, std::span<const std::uint8_t> key) noexcept;
   // out.size() must equal the chunk length. On failure out is zeroed.
   // Errors: not_started, chunk_out_of_range, malformed, decrypt_failed.
@@ -30,6 +35,9 @@ class BlobDecryptor {
 // Host helper for a whole blob file already verified: decrypts every chunk and checks the
 // plaintext against the signed image digest. On failure `image` is wiped and cleared.
 // Errors: as BlobDecryptor, digest_mismatch.
+[[nodiscard]] BlobError decrypt_blob(const BlobFileView& file, std::span<const std::uint8_t> key,
+                                     const blob::KeyId& expected_key_id, std::vector<std::uint8_t>& image);
+// expected_key_id = secret_key_id(key).
 [[nodiscard]] BlobError decrypt_blob(const BlobFileView& file, std::span<const std::uint8_t> key,
                                      std::vector<std::uint8_t>& image);
 

@@ -67,6 +67,8 @@ HeaderOutcome Disseminator::on_header(std::span<const std::uint8_t> signed_heade
   for (auto& r : reassembly_)
     if (r.index != header_fragment_index) r.used = false;
   outgoing_ = Outgoing{};
+  service_ = Outgoing{};
+  gap_fill_count_ = 0;
   push_size_ = 0;
   serve_.fill(0);
   serve_count_ = 0;
@@ -111,7 +113,7 @@ ChunkOutcome Disseminator::on_chunk(std::span<const std::uint8_t> packet, const 
   return ChunkOutcome::stored;
 }
 
-ChunkOutcome Disseminator::on_fragment(const FragmentView& fragment, const DisseminationView& view,
+ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fragment, const DisseminationView& view,
                                        HeaderOutcome& header_outcome) noexcept {
   header_outcome = HeaderOutcome::duplicate;
   const bool is_header = fragment.index == header_fragment_index;
@@ -140,12 +142,16 @@ ChunkOutcome Disseminator::on_fragment(const FragmentView& fragment, const Disse
     slot->have = 0;
     slot->count = count;
     slot->size = static_cast<std::uint16_t>(size);
+    slot->asks = 0;
   }
   slot->touched_us = view.now_us;
+  slot->from = from;
   const std::uint32_t bit = 1U << fragment.number;
   if ((slot->have & bit) != 0) return ChunkOutcome::duplicate;
   for (std::size_t i = 0; i < expected; ++i) slot->bytes[offset + i] = fragment.data[i];
   slot->have |= bit;
+  // Data still flowing counts as progress: no repair request while a push streams in.
+  if (!is_header) last_progress_us_ = view.now_us;
   if (slot->have != (count == 32 ? 0xFFFFFFFFU : (1U << count) - 1U)) return ChunkOutcome::partial;
   slot->used = false;
   const auto packet = std::span<const std::uint8_t>(slot->bytes).first(size);
@@ -177,8 +183,20 @@ void Disseminator::on_advert(node::NodeId from, const AdvertBody& advert, const 
 
 void Disseminator::on_request(const RequestBody& request, const DisseminationView& view) noexcept {
   if (request.target != view.self || !header_ok_) return;
-  if (request.want_header != 0) header_pending_ = true;
+  if (request.want_header == want_header_too) header_pending_ = true;
   if (request.blob_id != verifier_.header().blob_id) return;
+  if (request.want_header == want_fragments) {
+    // Gap fill: some fragments of one chunk we hold.
+    if (!verifier_.received().test(request.base)) return;
+    const auto mask = static_cast<std::uint32_t>(request.mask);
+    for (std::size_t i = 0; i < gap_fill_count_; ++i)
+      if (gap_fills_[i].index == request.base) {
+        gap_fills_[i].mask |= mask;
+        return;
+      }
+    if (gap_fill_count_ < gap_fills_.size()) gap_fills_[gap_fill_count_++] = {request.base, mask};
+    return;
+  }
   for (std::uint32_t i = 0; i < 64; ++i) {
     if ((request.mask >> i & 1U) == 0) continue;
     const std::uint32_t index = request.base + i;
@@ -204,32 +222,43 @@ void Disseminator::roll_trickle(std::uint64_t now_us) noexcept {
   trickle_fire_at_ = now_us + trickle_interval_ / 2 + random_below(trickle_interval_ / 2);
 }
 
-bool Disseminator::start_outgoing(std::uint16_t index) noexcept {
+bool Disseminator::start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_t mask) noexcept {
   const std::size_t size = packet_size(index);
   if (size == 0) return false;
   if (index != header_fragment_index && store_->read(index).size() != size) return false;
-  outgoing_.active = true;
-  outgoing_.index = index;
-  outgoing_.next = 0;
-  outgoing_.count = fragments_for(size);
-  return true;
+  o.active = true;
+  o.paced = false;
+  o.index = index;
+  o.count = fragments_for(size);
+  o.mask = mask;
+  o.next = 0;
+  while (o.next < o.count && (mask >> o.next & 1U) == 0) ++o.next;
+  if (o.next >= o.count) o.active = false;
+  return o.active;
 }
 
-std::size_t Disseminator::next_fragment(std::span<std::uint8_t> out) noexcept {
-  const std::uint16_t index = outgoing_.index;
+std::uint64_t Disseminator::gap_idle_us() const noexcept {
+  // Longer than a sender's gap between two fragments of one chunk under contention.
+  return 4 * config_.push_interval_us;
+}
+
+std::size_t Disseminator::next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept {
+  const std::uint16_t index = o.index;
   const std::span<const std::uint8_t> packet =
       index == header_fragment_index ? std::span<const std::uint8_t>(signed_header_) : store_->read(index);
-  const std::size_t offset = static_cast<std::size_t>(outgoing_.next) * fragment_data_size;
+  const std::size_t offset = static_cast<std::size_t>(o.next) * fragment_data_size;
   if (packet.empty() || offset >= packet.size()) {
-    outgoing_.active = false;
+    o.active = false;
     return 0;
   }
   const std::size_t n = packet.size() - offset < fragment_data_size ? packet.size() - offset : fragment_data_size;
   wire::BoundedWriter w(out);
   w.u16be(index);
-  w.u8(outgoing_.next);
+  w.u8(o.next);
   w.bytes(packet.subspan(offset, n));
-  if (++outgoing_.next >= outgoing_.count) outgoing_.active = false;
+  ++o.next;
+  while (o.next < o.count && (o.mask >> o.next & 1U) == 0) ++o.next;
+  if (o.next >= o.count) o.active = false;
   if (index == header_fragment_index) ++sent_.header_frames;
   else ++sent_.data_frames;
   return w.ok() ? w.size() : 0;
@@ -249,13 +278,29 @@ std::size_t Disseminator::write_request(const RequestBody& request, std::span<st
 std::size_t Disseminator::next_message(const DisseminationView& view, MessageType& type,
                                        std::span<std::uint8_t> out) noexcept {
   const std::uint64_t now = view.now_us;
-  // A packet already started goes out fragment after fragment (the gateway paced).
+  // 1. A packet already started goes on (the gateway's push: one fragment per interval).
+  if (outgoing_.active && (!outgoing_.paced || now >= gateway_next_at_)) {
+    if (outgoing_.paced) gateway_next_at_ = now + config_.push_interval_us;
+    type = MessageType::fragment;
+    return next_fragment(outgoing_, out);
+  }
+  // 2. Gap fills, between paced pushes too: they complete chunks others nearly have.
+  if (!service_.active && gap_fill_count_ > 0) {
+    const GapFill fill = gap_fills_[--gap_fill_count_];
+    if (start_outgoing(service_, fill.index, fill.mask)) ++sent_.gap_fills;
+  }
+  if (service_.active) {
+    type = MessageType::fragment;
+    return next_fragment(service_, out);
+  }
+  // 3. A new packet: the header, the gateway's next chunk, a chunk to pass on, a repair.
   if (!outgoing_.active) {
     if (header_ok_ && header_pending_) {
       header_pending_ = false;
-      (void)start_outgoing(header_fragment_index);
+      (void)start_outgoing(outgoing_, header_fragment_index);
     } else if (header_ok_ && view.gateway && gateway_next_ < verifier_.header().chunk_count) {
-      if (now >= gateway_next_at_ && start_outgoing(static_cast<std::uint16_t>(gateway_next_))) {
+      if (start_outgoing(outgoing_, static_cast<std::uint16_t>(gateway_next_))) {
+        outgoing_.paced = true;
         ++gateway_next_;
         ++sent_.push_chunks;
       }
@@ -264,7 +309,7 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
         const std::uint16_t index = push_ring_[push_head_];
         push_head_ = (push_head_ + 1) % push_capacity;
         --push_size_;
-        if (start_outgoing(index)) ++sent_.push_chunks;
+        if (start_outgoing(outgoing_, index)) ++sent_.push_chunks;
       }
       for (std::size_t w = 0; serve_count_ > 0 && !outgoing_.active && w < serve_.size(); ++w) {
         while (serve_[w] != 0 && !outgoing_.active) {
@@ -272,17 +317,36 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
           while ((serve_[w] >> b & 1U) == 0) ++b;
           serve_[w] &= ~(std::uint64_t{1} << b);
           --serve_count_;
-          if (start_outgoing(static_cast<std::uint16_t>(w * 64 + b))) ++sent_.repair_chunks;
+          if (start_outgoing(outgoing_, static_cast<std::uint16_t>(w * 64 + b))) ++sent_.repair_chunks;
         }
       }
     }
+    if (outgoing_.active && (!outgoing_.paced || now >= gateway_next_at_)) {
+      if (outgoing_.paced) gateway_next_at_ = now + config_.push_interval_us;
+      type = MessageType::fragment;
+      return next_fragment(outgoing_, out);
+    }
   }
-  if (outgoing_.active && (!view.gateway || now >= gateway_next_at_)) {
-    type = MessageType::fragment;
-    if (view.gateway) gateway_next_at_ = now + config_.push_interval_us;
-    return next_fragment(out);
+  if (outgoing_.active) return 0;  // the gateway's pace
+  // Gap fill: a chunk stalled with fragments missing; ask the node we heard it from.
+  for (auto& slot : reassembly_) {
+    if (!slot.used || slot.from == node::no_node || now < slot.touched_us + gap_idle_us()) continue;
+    if (slot.asks >= max_gap_asks || (slot.index != header_fragment_index && !header_ok_)) {
+      slot.used = false;  // give up: the chunk comes back through repair
+      continue;
+    }
+    ++slot.asks;
+    slot.touched_us = now;
+    RequestBody request;
+    request.target = slot.from;
+    if (header_ok_) request.blob_id = verifier_.header().blob_id;
+    request.want_header = slot.index == header_fragment_index ? want_header_too : want_fragments;
+    request.base = slot.index;
+    const std::uint32_t all = slot.count == 32 ? 0xFFFFFFFFU : (1U << slot.count) - 1U;
+    request.mask = all & ~slot.have;
+    type = MessageType::request;
+    return write_request(request, out);
   }
-  if (outgoing_.active) return 0;  // gateway pacing
   // Request the header of a newer blob a neighbour advertised.
   if (header_source_ != node::no_node && now >= next_request_at_) {
     RequestBody request;
@@ -342,10 +406,14 @@ std::uint64_t Disseminator::next_deadline() const noexcept {
     if (v < t) t = v;
   };
   if (header_source_ != node::no_node) at(next_request_at_);
+  for (const auto& slot : reassembly_)
+    if (slot.used && slot.from != node::no_node) at(slot.touched_us + gap_idle_us());
   if (!header_ok_) return t;
-  if (outgoing_.active) at(config_.role == Role::gateway ? gateway_next_at_ : 0);
+  if (outgoing_.active) at(outgoing_.paced ? gateway_next_at_ : 0);
+  if (gap_fill_count_ > 0 || service_.active) at(0);
   if (header_pending_ || push_size_ > 0 || serve_count_ > 0) at(0);
-  if (config_.role == Role::gateway && gateway_next_ < verifier_.header().chunk_count) at(gateway_next_at_);
+  if (config_.role == Role::gateway && gateway_next_ < verifier_.header().chunk_count && !outgoing_.active)
+    at(0);
   if (!verifier_.complete() && config_.role != Role::gateway) {
     const std::uint64_t idle = last_progress_us_ + config_.repair_idle_us;
     at(idle > next_request_at_ ? idle : next_request_at_);

@@ -54,7 +54,7 @@ class Disseminator {
   [[nodiscard]] ChunkOutcome on_chunk(std::span<const std::uint8_t> packet, const DisseminationView& view) noexcept;
   // One fragment off the air: reassembles, then on_header()/on_chunk(). A header
   // completed here reports through `header_outcome`.
-  [[nodiscard]] ChunkOutcome on_fragment(const FragmentView& fragment, const DisseminationView& view,
+  [[nodiscard]] ChunkOutcome on_fragment(node::NodeId from, const FragmentView& fragment, const DisseminationView& view,
                                          HeaderOutcome& header_outcome) noexcept;
   void on_advert(node::NodeId from, const AdvertBody& advert, const DisseminationView& view) noexcept;
   void on_request(const RequestBody& request, const DisseminationView& view) noexcept;
@@ -81,7 +81,7 @@ class Disseminator {
   struct Sent {
     std::uint64_t data_frames = 0;     // fragment frames of chunks
     std::uint64_t header_frames = 0;   // fragment frames of the signed header
-    std::uint64_t push_chunks = 0, repair_chunks = 0, requests = 0, adverts = 0;
+    std::uint64_t push_chunks = 0, repair_chunks = 0, requests = 0, adverts = 0, gap_fills = 0;
   };
   [[nodiscard]] const Sent& sent() const noexcept { return sent_; }
   [[nodiscard]] std::uint64_t chunks_rejected() const noexcept { return chunks_rejected_; }
@@ -98,6 +98,8 @@ class Disseminator {
     std::uint8_t count = 0;
     std::uint16_t size = 0;
     std::uint64_t touched_us = 0;
+    node::NodeId from = node::no_node;  // who sent the last fragment (asked for the gaps)
+    std::uint8_t asks = 0;
     std::array<std::uint8_t, max_packet_size> bytes{};
   };
   struct Outgoing {
@@ -105,13 +107,22 @@ class Disseminator {
     std::uint16_t index = 0;
     std::uint8_t next = 0;
     std::uint8_t count = 0;
+    std::uint32_t mask = 0xFFFFFFFFU;  // fragments to send (a gap fill sends only some)
+    bool paced = false;                // the gateway's push: one fragment per push interval
   };
+  struct GapFill {
+    std::uint16_t index = 0;
+    std::uint32_t mask = 0;
+  };
+  static constexpr std::size_t gap_fill_slots = 8;
+  static constexpr std::uint8_t max_gap_asks = 3;
 
   void reset_trickle(std::uint64_t now_us) noexcept;
   void roll_trickle(std::uint64_t now_us) noexcept;
   void push(std::uint16_t index) noexcept;
-  [[nodiscard]] bool start_outgoing(std::uint16_t index) noexcept;
-  [[nodiscard]] std::size_t next_fragment(std::span<std::uint8_t> out) noexcept;
+  [[nodiscard]] bool start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_t mask = 0xFFFFFFFFU) noexcept;
+  [[nodiscard]] std::uint64_t gap_idle_us() const noexcept;
+  [[nodiscard]] std::size_t next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::size_t write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::uint32_t random_below(std::uint64_t bound) noexcept;
 
@@ -123,7 +134,10 @@ class Disseminator {
   bool header_ok_ = false;
   std::array<std::uint8_t, firmware::blob::signed_header_size> signed_header_{};
   std::array<Reassembly, reassembly_slots> reassembly_{};
-  Outgoing outgoing_{};
+  Outgoing outgoing_{};  // header, push or repair: whole packets
+  Outgoing service_{};   // gap fills: a few fragments, sent between the gateway's paced pushes
+  std::array<GapFill, gap_fill_slots> gap_fills_{};
+  std::size_t gap_fill_count_ = 0;
 
   bool header_pending_ = false;
   std::array<std::uint16_t, push_capacity> push_ring_{};

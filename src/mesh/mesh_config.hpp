@@ -31,7 +31,7 @@ struct MeshConfig {
   std::uint8_t uplink_retries = 3;
   // Dissemination.
   std::uint64_t sync_retry_us = 1'500'000;   // unsynchronised: ask for global time this often
-  std::uint64_t push_interval_us = 12'000;   // gateway pace between fragment frames
+  std::uint64_t push_interval_us = 35'000;   // gateway pace between fragment frames
   std::uint64_t repair_idle_us = 400'000;    // no progress this long → request missing chunks
   std::uint64_t trickle_min_us = 500'000;
   std::uint64_t trickle_max_us = 60'000'000;

@@ -136,7 +136,7 @@ bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept 
   b.want_header = r.u8();
   b.base = r.u16be();
   b.mask = r.u64be();
-  return r.finish() == wire::WireError::ok && b.want_header <= 1;
+  return r.finish() == wire::WireError::ok && b.want_header <= want_fragments;
 }
 
 }  // namespace meshsec::mesh

@@ -72,12 +72,15 @@ struct AdvertBody {
 };
 inline constexpr std::size_t advert_body_size = 18;
 
+// want: 0 chunks base.. (mask bit i: chunk base+i missing); 1 also the header;
+// 2 the fragments of chunk `base` whose bits are set in the mask's low 32 bits (gap fill).
+inline constexpr std::uint8_t want_chunks = 0, want_header_too = 1, want_fragments = 2;
 struct RequestBody {
   node::NodeId target = 0;
   firmware::blob::BlobId blob_id{};
   std::uint8_t want_header = 0;
   std::uint16_t base = 0;
-  std::uint64_t mask = 0;  // bit i: chunk base+i is missing
+  std::uint64_t mask = 0;
 };
 inline constexpr std::size_t request_body_size = 21;
 

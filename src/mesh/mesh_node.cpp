@@ -114,6 +114,13 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   const net::RxResult r = net_.receive(frame, rx_plain_, this, nullptr);
   current_ = nullptr;
   out.net_reason = r.reason;
+  // CSMA-CA: after the channel was busy, wait a random backoff before sending, so that
+  // neighbours answering the same frame do not all start together.
+  // The gateway, source of every push, contends with a short window so that the
+  // pipeline it feeds is not starved by the traffic it causes.
+  const std::uint32_t window = config_.role == Role::gateway ? config_.backoff_slots / 4U + 1U : config_.backoff_slots;
+  const std::uint64_t backoff_end = platform_.local_us() + backoff_us(1, window);
+  if (tx_ready_at_ < backoff_end) tx_ready_at_ = backoff_end;
   if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced() &&
       pending_raw_len_ == 0) {
     // Answer a neighbour's request for global time (net rate-limits to one per slot).
@@ -185,7 +192,7 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
         break;
       }
       HeaderOutcome header = HeaderOutcome::duplicate;
-      const ChunkOutcome o = disseminator_.on_fragment(f, view(), header);
+      const ChunkOutcome o = disseminator_.on_fragment(sender, f, view(), header);
       if (o == ChunkOutcome::rejected) {
         drop(f.index == header_fragment_index ? node::DropReason::bad_blob_header : node::DropReason::bad_chunk);
       } else if (o == ChunkOutcome::duplicate) {
@@ -508,7 +515,8 @@ void MeshNode::on_wake() noexcept {
 }
 
 void MeshNode::on_radio_idle() noexcept {
-  tx_ready_at_ = platform_.local_us() + backoff_us(1, config_.backoff_slots);
+  const std::uint32_t window = config_.role == Role::gateway ? config_.backoff_slots / 4U + 1U : config_.backoff_slots;
+  tx_ready_at_ = platform_.local_us() + backoff_us(1, window);
   schedule();
 }
 
@@ -617,15 +625,16 @@ void MeshNode::schedule() noexcept {
     if (v < due) due = v;
   };
   if (config_.role == Role::gateway) at(next_beacon_at_);
-  if (adopt_pending_) at(adopt_at_us_);
   if (pending_raw_len_ > 0) at(0);
   if (!net_.synced() && config_.role != Role::gateway) at(next_sync_request_at_);
   if (beacon_pending_) at(beacon_due_us_);
   for (const auto& s : slots_)
     if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
+  if (due != never && due < tx_ready_at_) due = tx_ready_at_;
+  // The slot alignment is a timer, not a transmission: no backoff for it.
+  if (adopt_pending_ && adopt_at_us_ < due) due = adopt_at_us_;
   if (due == never) return;
-  if (due < tx_ready_at_) due = tx_ready_at_;
   const std::uint64_t now = platform_.local_us();
   // Never a wake-up at "now" again: something due that produced no frame waits a little.
   platform_.wake_at(due > now ? due : now + 20);

@@ -106,6 +106,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] node::NodeId id() const noexcept { return id_; }
   [[nodiscard]] bool synced() const noexcept { return net_.synced(); }
   [[nodiscard]] bool fine_synced() const noexcept { return fine_synced_; }
+  // Fine-synchronised and the network layer's slot counter aligned to it.
+  [[nodiscard]] bool time_settled() const noexcept { return fine_synced_ && !adopt_pending_; }
   [[nodiscard]] std::uint64_t global_us() const noexcept;
   [[nodiscard]] std::uint8_t hops() const noexcept { return hops_; }
   [[nodiscard]] node::NodeId parent() const noexcept { return parent_; }

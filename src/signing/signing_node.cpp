@@ -259,16 +259,18 @@ SigningError SigningNode::on_nonce_response(const mys::Frame& in, std::uint32_t 
 // ---------------------------------------------------------------- whitelist
 
 SigningError SigningNode::apply_admin(const AdminCommand& command) noexcept {
+  // Build the next list aside, persist it, and only then make it live.
   Whitelist next = whitelist_;
+  SigningError result = SigningError::ok;
   if (command.operation == AdminOperation::add) {
-    if (const auto e = next.add(command.node_id, command.serial); e != SigningError::ok) return e;
+    result = next.add(command.node_id, command.serial);
   } else {
     next.revoke(command.node_id);
   }
-  if (sink_ != nullptr)
-    if (const auto e = sink_->persist(next); e != SigningError::ok) return e;
-  whitelist_ = next;
-  return SigningError::ok;
+  if (result == SigningError::ok && sink_ != nullptr) result = sink_->persist(next);
+  if (result == SigningError::ok) whitelist_ = next;
+  next.clear();  // wipes the copied serials
+  return result;
 }
 
 }  // namespace meshsec::signing

@@ -353,12 +353,17 @@ void Simulator::phase_revocation() {
   }
   report_.revocation_acked = report_.revocation_targets - static_cast<std::uint32_t>(pending().size());
   // Switch: the gateway seals with the new key and floods the switch under it; then retire.
+  // Each phase flood goes out a few times (repeats are harmless: "unchanged").
   (void)gateway.gateway_switch_key(epoch);
-  while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 2))) run_for(interval);
-  run_for(8'000'000);
+  for (int k = 0; k < 4; ++k) {
+    while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 2))) run_for(interval);
+    run_for(2'500'000);
+  }
   (void)gateway.gateway_retire_key(epoch);
-  while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 3))) run_for(interval);
-  run_for(8'000'000);
+  for (int k = 0; k < 4; ++k) {
+    while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 3))) run_for(interval);
+    run_for(2'500'000);
+  }
   report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
   progress("revocation", 1);
 }

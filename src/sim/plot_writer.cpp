@@ -20,7 +20,7 @@ PlotResult write_coverage_plot(const RunReport& report, const std::string& direc
   }
   {
     std::ofstream out(script);
-    out << "set terminal pngcairo size 900,540 font 'sans,11'\n"
+    out << "set terminal pngcairo size 900,540 font 'sans,11' noenhanced\n"
         << "set output '" << png.string() << "'\n"
         << "set title 'Firmware rollout: " << report.nodes << " nodes, " << report.topology << " (seed " << report.seed
         << ")'\n"

@@ -48,7 +48,7 @@ struct AttackSpec {
 
 struct MeshSpec {
   double beacon_period_s = 10;
-  double push_interval_ms = 12;
+  double push_interval_ms = 35;
   double repair_idle_ms = 400;
   std::uint32_t backoff_slots = 16;
 };

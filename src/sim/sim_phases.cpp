@@ -183,10 +183,15 @@ void Simulator::phase_rollout() {
   report_.coverage_curve.push_back({0.0, 0.0});
   while (now_ - rollout_start_us_ < limit && activated_ < targets) {
     run_for(250'000);
+    if (std::getenv("MESHSEC_SIM_TRACE") != nullptr)
+      std::fprintf(stderr, "t=%.2f gw pushed %llu frames %llu activated %u\n", static_cast<double>(now_ - rollout_start_us_) / 1e6,
+                   static_cast<unsigned long long>(nodes_[0]->mesh->dissemination().sent().push_chunks),
+                   static_cast<unsigned long long>(nodes_[0]->mesh->dissemination().sent().data_frames), activated_);
     const double coverage = targets == 0 ? 1.0 : static_cast<double>(activated_) / targets;
     report_.coverage_curve.push_back({static_cast<double>(now_ - rollout_start_us_) / 1e6, coverage});
     progress("rollout", coverage);
   }
+  // Diagnostics: which nodes did not finish, and where they stood.
   if (std::getenv("MESHSEC_SIM_DEBUG") != nullptr) {
     for (std::uint32_t i = 1; i < node_count(); ++i) {
       auto& n = *nodes_[i];

@@ -306,7 +306,7 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
     const std::string reason(net::to_string(out.net_reason));
     ++report_.drops[reason];
     // Legitimate frames the defences removed (not: not yet synchronised, not for us).
-    const bool settling = !n.mesh->fine_synced() && (out.net_reason == net::DropReason::time_too_old ||
+    const bool settling = !n.mesh->time_settled() && (out.net_reason == net::DropReason::time_too_old ||
                                                      out.net_reason == net::DropReason::time_in_future);
     const bool expected = settling || out.net_reason == net::DropReason::not_synced ||
                           out.net_reason == net::DropReason::unexpected_sync_response ||

@@ -108,6 +108,12 @@ TEST_F(FactoryCli, InitCreatesMastersInsideTheHsm) {
   // Idempotent: a second init finds the same keys.
   const auto again = run_json("factory init --customer acme --env prod");
   EXPECT_EQ(again["blob_verification_key"], prod["blob_verification_key"]);
+  // The boot chain's signing pairs: one vendor root per environment, found again by init.
+  EXPECT_EQ(again["vendor_root_public_key"], prod["vendor_root_public_key"]);
+  EXPECT_EQ(again["app_signing_public_key"], prod["app_signing_public_key"]);
+  EXPECT_NE(prod["vendor_root_public_key"], dev["vendor_root_public_key"]);
+  EXPECT_EQ(prod["vendor_root_key"], "meshsec/vendor/prod/root");
+  EXPECT_EQ(dev["app_signing_key"], "meshsec/dev/app-signing");
 }
 
 TEST_F(FactoryCli, DevCustomersShareKeysProdCustomersDoNot) {

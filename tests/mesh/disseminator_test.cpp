@@ -162,7 +162,7 @@ TEST(Disseminator, FragmentsReassembleAcrossTwoSenders) {
     mesh::FragmentView fragment;
     ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(out).first(n), fragment));
     mesh::HeaderOutcome h{};
-    (void)receiver.d.on_fragment(fragment, receiver.view, h);
+    (void)receiver.d.on_fragment(9, fragment, receiver.view, h);
     ++frames;
   }
   EXPECT_TRUE(receiver.d.activated());

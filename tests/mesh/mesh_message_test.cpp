@@ -122,11 +122,11 @@ TEST(NeighbourTable, GradientParentAndBackbone) {
   EXPECT_EQ(t.choose_parent(3, 10, 5), 10);                      // keeps a live parent
   EXPECT_TRUE(t.is_parent_of_someone(99, 5));
   EXPECT_FALSE(t.is_parent_of_someone(98, 5));
-  // Not heard for more than two rounds: gone, and the gradient moves.
-  (void)t.heard(12, 8);
-  t.expire(8);
+  // Not heard for more than three rounds: gone, and the gradient moves.
+  (void)t.heard(12, 9);
+  t.expire(9);
   EXPECT_EQ(t.find(10), nullptr);
-  EXPECT_EQ(t.best_hops(8), 5);
+  EXPECT_EQ(t.best_hops(9), 5);
 }
 
 }  // namespace
