@@ -224,6 +224,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     const std::uint64_t global_now = b.global_us + flight;
     offset_us_ = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(now);
     fine_synced_ = true;
+    last_beacon_at_ = now;
     // Align the network layer's slot counter to the slot boundary (never backwards).
     const std::uint64_t next_slot = global_now / slot_us() + 1;
     adopt_slot_ = static_cast<std::uint32_t>(next_slot);
@@ -492,8 +493,12 @@ void MeshNode::on_wake() noexcept {
     beacon_due_us_ = now;
     next_beacon_at_ = now + config_.beacon_period_us;
   }
-  // Unsynchronised: ask the neighbours for global time (net sync request, in the clear).
-  if (!net_.synced() && now >= next_sync_request_at_ && pending_raw_len_ == 0) {
+  // Unsynchronised, or synchronised but hearing no beacon (a coarse time too far behind
+  // to open them): ask the neighbours for global time (net sync request, in the clear; a
+  // response only ever moves the network layer's time forward).
+  const bool beacons_missing = !fine_synced_ || now > last_beacon_at_ + 3 * config_.beacon_period_us;
+  if (config_.role != Role::gateway && (!net_.synced() || beacons_missing) && now >= next_sync_request_at_ &&
+      pending_raw_len_ == 0) {
     std::size_t len = 0;
     if (net_.make_sync_request(pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
     next_sync_request_at_ = now + config_.sync_retry_us + backoff_us(0, 1000);
@@ -626,7 +631,7 @@ void MeshNode::schedule() noexcept {
   };
   if (config_.role == Role::gateway) at(next_beacon_at_);
   if (pending_raw_len_ > 0) at(0);
-  if (!net_.synced() && config_.role != Role::gateway) at(next_sync_request_at_);
+  if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_)) at(next_sync_request_at_);
   if (beacon_pending_) at(beacon_due_us_);
   for (const auto& s : slots_)
     if (s.used) at(s.due_us);

@@ -173,6 +173,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint32_t adopt_slot_ = 0;
   bool adopt_pending_ = false;
   std::uint64_t next_sync_request_at_ = 0;
+  std::uint64_t last_beacon_at_ = 0;
   std::uint64_t sync_frames_ = 0;
   std::array<std::uint8_t, max_frame_size> pending_raw_{};  // a built sync frame to send
   std::size_t pending_raw_len_ = 0;

@@ -13,6 +13,9 @@ constexpr std::uint32_t kBitmapMask = (1U << ReplayCache::bitmap_bits) - 1U;
 ReplayCache::ReplayCache(std::span<ReplayEntry> storage, std::uint32_t window_past,
                          std::uint32_t window_future) noexcept
     : entries_(storage), window_past_(window_past), window_future_(window_future) {
+  const std::size_t n = entries_.size();
+  power_of_two_ = n != 0 && (n & (n - 1)) == 0;
+  if (power_of_two_) index_mask_ = n - 1;
   clear();
 }
 
@@ -38,9 +41,41 @@ bool ReplayCache::live(const ReplayEntry& e, std::uint32_t now) const noexcept {
   return (entry_position(e, now) >> 8) >= oldest;
 }
 
+std::size_t ReplayCache::home_of(std::uint16_t src) const noexcept {
+  // A mask for power-of-two capacities (the node's 64) spares the division.
+  return power_of_two_ ? src & index_mask_ : src % entries_.size();
+}
+
+const ReplayEntry* ReplayCache::slot_of(std::uint16_t src) const noexcept {
+  const std::size_t n = entries_.size();
+  if (n == 0) return nullptr;
+  std::size_t i = home_of(src);
+  for (std::size_t probes = 0; probes < n; ++probes) {
+    const ReplayEntry& e = entries_[i];
+    if (e.src == src) return &e;
+    if (e.src == 0) return nullptr;  // never used: the source was not taken in past here
+    i = i + 1 == n ? 0 : i + 1;
+  }
+  return nullptr;
+}
+
 const ReplayEntry* ReplayCache::find(std::uint16_t src, std::uint32_t now) const noexcept {
-  for (const auto& e : entries_)
-    if (e.src == src) return live(e, now) ? &e : nullptr;
+  const ReplayEntry* e = slot_of(src);
+  return e != nullptr && live(*e, now) ? e : nullptr;
+}
+
+ReplayEntry* ReplayCache::free_slot_for(std::uint16_t src, std::uint32_t now) noexcept {
+  const std::size_t n = entries_.size();
+  std::size_t i = home_of(src);
+  for (std::size_t probes = 0; probes < n; ++probes) {
+    ReplayEntry& e = entries_[i];
+    // Its own (expired) entry, or the never-used slot that ends its probe.
+    if (e.src == src || e.src == 0) return &e;
+    i = i + 1 == n ? 0 : i + 1;
+  }
+  // Every slot is in use (so every probe goes round the whole cache): any expired one.
+  for (auto& e : entries_)
+    if (!live(e, now)) return &e;
   return nullptr;
 }
 
@@ -88,13 +123,7 @@ ReplayVerdict ReplayCache::commit(std::uint16_t src, std::uint32_t time, std::ui
   if (entry == nullptr) {
     // A free or expired slot first (including this source's own expired entry), else
     // evict the live entry with the oldest position and raise the floor to it.
-    ReplayEntry* victim = nullptr;
-    for (auto& e : entries_) {
-      if (e.src == src || !live(e, now)) {
-        victim = &e;
-        if (e.src == src) break;
-      }
-    }
+    ReplayEntry* victim = free_slot_for(src, now);
     if (victim == nullptr) {
       victim = &entries_[0];
       for (auto& e : entries_)

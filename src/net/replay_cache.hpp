@@ -16,6 +16,12 @@
 //
 // check() changes nothing (a cheap pre-check before the MIC); commit() runs only after
 // the MIC verified and re-checks, so the cache moves only for authentic frames.
+//
+// Lookup is by direct index with linear probing: a source's home slot is its address
+// modulo the capacity (consecutive node addresses land in distinct slots), and a probe
+// ends at its own entry or at a never-used slot. Slots never return to "never used"
+// except by clear(), so a source taken in where no never-used slot is left stays
+// reachable: its probe then meets no never-used slot and goes round the whole cache.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -66,11 +72,20 @@ class ReplayCache {
  private:
   [[nodiscard]] std::uint64_t entry_position(const ReplayEntry& e, std::uint32_t now) const noexcept;
   [[nodiscard]] bool live(const ReplayEntry& e, std::uint32_t now) const noexcept;
+  [[nodiscard]] std::size_t home_of(std::uint16_t src) const noexcept;
+  // The source's entry, live or not, or nullptr.
+  [[nodiscard]] const ReplayEntry* slot_of(std::uint16_t src) const noexcept;
+  // The source's live entry, or nullptr.
   [[nodiscard]] const ReplayEntry* find(std::uint16_t src, std::uint32_t now) const noexcept;
+  // Where a source without a live entry is recorded: its own expired entry, else the
+  // first never-used slot on its probe, else any expired entry, else nullptr (full).
+  [[nodiscard]] ReplayEntry* free_slot_for(std::uint16_t src, std::uint32_t now) noexcept;
   [[nodiscard]] ReplayVerdict judge(const ReplayEntry* e, std::uint64_t position,
                                     std::uint32_t now) const noexcept;
 
   std::span<ReplayEntry> entries_;
+  std::size_t index_mask_ = 0;  // capacity - 1, used when the capacity is a power of two
+  bool power_of_two_ = false;
   std::uint32_t window_past_;
   std::uint32_t window_future_;
   std::uint64_t floor_ = 0;  // positions <= floor_ are refused for sources without an entry

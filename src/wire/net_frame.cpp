@@ -3,20 +3,28 @@
 namespace meshsec::wire {
 
 WireError read_net_header(BoundedReader& in, NetHeader& out) noexcept {
-  const std::uint8_t ctl = in.u8();
-  const std::uint16_t net = in.u16be();
+  // Two bounds checks for the whole header (the time field's width depends on the type
+  // in the first byte); every frame heard goes through here.
+  const auto lead = in.bytes(7);  // ctl, net, src, dst
+  if (lead.size() != 7) return in.error();
+  const std::uint8_t ctl = lead[0];
   out.version = static_cast<std::uint8_t>(ctl >> 6);
   out.type = static_cast<NetFrameType>((ctl >> 4) & 0x03U);
   out.mic_code = static_cast<std::uint8_t>((ctl >> 2) & 0x03U);
   out.key_index = static_cast<std::uint8_t>(ctl & 0x03U);
-  out.channel = static_cast<std::uint8_t>(net >> 12);
-  out.domain = static_cast<std::uint16_t>(net & NetLayout::max_domain);
-  out.src = in.u16be();
-  out.dst = in.u16be();
-  out.time = out.type == NetFrameType::sync_response ? in.u32be() : in.u16be();
-  out.seq = in.u8();
-  out.ttl = in.u8();
-  return in.error();
+  out.channel = static_cast<std::uint8_t>(lead[1] >> 4);
+  out.domain = static_cast<std::uint16_t>(((lead[1] & 0x0fU) << 8) | lead[2]);
+  out.src = static_cast<std::uint16_t>((lead[3] << 8) | lead[4]);
+  out.dst = static_cast<std::uint16_t>((lead[5] << 8) | lead[6]);
+  const std::size_t time_size = out.type == NetFrameType::sync_response ? 4 : 2;
+  const auto tail = in.bytes(time_size + 2);  // time, seq, ttl
+  if (tail.size() != time_size + 2) return in.error();
+  std::uint32_t time = 0;
+  for (std::size_t i = 0; i < time_size; ++i) time = (time << 8) | tail[i];
+  out.time = time;
+  out.seq = tail[time_size];
+  out.ttl = tail[time_size + 1];
+  return WireError::ok;
 }
 
 WireError write_net_header(BoundedWriter& out, const NetHeader& h) noexcept {

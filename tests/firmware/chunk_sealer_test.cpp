@@ -22,7 +22,7 @@ class ChunkSealerTest : public ::testing::Test {
 
   BlobBuildParams params() const {
     BlobBuildParams p = testing::make_params(0xa11ce, {1, 2, 3, 0}, 5, 100);
-    p.blob_id = blob::BlobId{9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+    p.blob_id = blob::BlobId{9, 9, 9, 9, 9, 9, 9, 9};
     return p;
   }
   CustomerKeys alice_;

@@ -103,3 +103,32 @@ TEST(ReplayCache, FullCacheNeverLetsAReplayThrough) {
   }
   EXPECT_GT(accepted, 40);  // the cache keeps working while full
 }
+
+TEST(ReplayCache, CollidingAddressesNeverLetAReplayThrough) {
+  // Power-of-two capacity (direct index by mask); every source has home slot 1, so all
+  // lookups probe past each other, wrap round, and reuse expired or evicted slots.
+  std::array<ReplayEntry, 4> storage{};
+  ReplayCache cache(storage, 17, 1);
+  std::vector<std::array<std::uint32_t, 3>> seen;  // src, time, seq
+  bool evicted = false;
+  int accepted = 0;
+  for (std::uint32_t now = 3000; now < 3060; ++now) {
+    for (std::uint16_t k = 0; k < 6; ++k) {
+      if ((now + k) % 3 == 0) continue;  // sources come and go, so entries expire
+      const auto src = static_cast<std::uint16_t>(1 + 4 * k);
+      if (cache.commit(src, now, static_cast<std::uint8_t>(k), now, evicted) == ReplayVerdict::fresh) {
+        ++accepted;
+        seen.push_back({src, now, k});
+      }
+      for (const auto& f : seen) {
+        if (f[1] + 17 < now) continue;  // outside the window the time check already drops it
+        const auto s = static_cast<std::uint16_t>(f[0]);
+        const auto q = static_cast<std::uint8_t>(f[2]);
+        EXPECT_NE(cache.check(s, f[1], q, now), ReplayVerdict::fresh);
+        EXPECT_NE(cache.commit(s, f[1], q, now, evicted), ReplayVerdict::fresh);
+      }
+    }
+  }
+  EXPECT_GT(accepted, 60);
+  EXPECT_LE(cache.live_entries(3059), storage.size());
+}

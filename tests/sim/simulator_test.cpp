@@ -52,7 +52,8 @@ TEST(Simulator, TimeSyncAndGradientForm) {
   Simulator sim(small(60));
   sim.manufacture();
   sim.boot();
-  sim.run_for(35'000'000);
+  // Time requests spread hop by hop, then a beacon round (10 s) refines it.
+  sim.run_for(55'000'000);
   const auto hops = sim.topology().hop_distances();
   for (std::uint32_t i = 1; i < sim.node_count(); ++i) {
     auto& n = *sim.node(i).mesh;
@@ -89,7 +90,7 @@ TEST(Simulator, DownlinkFloodReachesEveryNodeAndStops) {
     sim.run_for(4'000'000);
   }
   std::uint32_t commissioned = 0;
-  for (std::uint32_t i = 1; i < sim.node_count(); ++i) commissioned += sim.node(i).mesh->commissioned() ? 1 : 0;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i) commissioned += sim.node(i).mesh->commissioned() ? 1u : 0u;
   // Lossy radio, three passes: most nodes (the full run keeps retrying until all are done).
   EXPECT_GE(commissioned, (sim.node_count() - 1) * 85 / 100);
   // The flood stops: with no new downlinks, no more downlink frames are sent.
@@ -150,7 +151,7 @@ TEST(Simulator, SelfHealingAfterParentFails) {
   EXPECT_NE(sim.node(far).mesh->parent(), parent);
   EXPECT_NE(sim.node(far).mesh->parent(), node::no_node);
   const auto before = sim.back_office().readings_from(static_cast<node::NodeId>(far + 1));
-  for (int k = 0; k < 3; ++k) {
+  for (unsigned k = 0; k < 3; ++k) {
     ASSERT_TRUE(sim.node(far).mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(far + 1), 100u + k)));
     sim.run_for(2'000'000);
   }
