@@ -29,7 +29,10 @@ struct Neighbour {
 class NeighbourTable {
  public:
   static constexpr std::size_t capacity = 40;
-  static constexpr std::uint32_t expiry_rounds = 3;
+  // M10 (docs/simulator.md): an entry lives through two missed rounds and drops at the
+  // third, so a live neighbour survives two lost beacons while a failed one leaves the
+  // gradient at most three beacon periods (30 s by default) after it was last heard.
+  static constexpr std::uint32_t expiry_rounds = 2;
 
   // Records a message from `id`; returns the entry (never null: replaces the stalest).
   Neighbour& heard(node::NodeId id, std::uint32_t round) noexcept;
