@@ -9,13 +9,10 @@
 #include "crypto/p256.hpp"
 #include "crypto/p256_public_key.hpp"
 #include "crypto/random.hpp"
+#include "hsm/key_template_rules.hpp"
 
 namespace meshsec::hsm {
 namespace {
-
-constexpr std::size_t kMaxLabel = 255;
-constexpr std::size_t kMaxGenericSecret = 64;
-constexpr std::size_t kDefaultGenericSecret = 32;
 
 HsmError from_status(crypto::Status s) noexcept {
   switch (s) {
@@ -30,40 +27,6 @@ HsmError from_status(crypto::Status s) noexcept {
   }
 }
 
-bool label_ok(const std::string& label) noexcept { return !label.empty() && label.size() <= kMaxLabel; }
-
-bool is_aes(KeyType t) noexcept { return t == KeyType::aes128 || t == KeyType::aes256; }
-
-// The value length a secret-key template asks for; 0 when the template is inconsistent.
-// `import_length` lets an import of a generic secret with no declared length take the
-// length of the value brought in.
-std::size_t secret_length(const KeyTemplate& t, std::size_t import_length = 0) noexcept {
-  if (!label_ok(t.label)) return 0;
-  switch (t.type) {
-    case KeyType::aes128: return t.length == 0 || t.length == 16 ? 16 : 0;
-    case KeyType::aes256: return t.length == 0 || t.length == 32 ? 32 : 0;
-    case KeyType::generic_secret: {
-      // No cipher is defined for a generic secret (PKCS#11 refuses CKA_ENCRYPT on it).
-      if (t.usage.encrypt || t.usage.decrypt) return 0;
-      std::size_t n = t.length != 0 ? t.length : (import_length != 0 ? import_length : kDefaultGenericSecret);
-      return n <= kMaxGenericSecret ? n : 0;
-    }
-    case KeyType::ed25519:
-    case KeyType::p256: return 0;
-  }
-  return 0;
-}
-
-bool pair_template_ok(const KeyTemplate& t) noexcept {
-  if (!label_ok(t.label) || t.length != 0) return false;
-  if (t.type != KeyType::ed25519 && t.type != KeyType::p256) return false;
-  // A signing key pair signs; ECDH and encryption with it are not offered here.
-  return !t.usage.derive && !t.usage.encrypt && !t.usage.decrypt && !t.usage.verify;
-}
-
-bool mechanism_fits(MacMechanism m, KeyType t) noexcept {
-  return m == MacMechanism::hmac_sha256 ? t == KeyType::generic_secret : is_aes(t);
-}
 
 crypto::MacAlgorithm mac_algorithm(MacMechanism m) noexcept {
   return m == MacMechanism::hmac_sha256 ? crypto::MacAlgorithm::hmac_sha256 : crypto::MacAlgorithm::aes_cmac;

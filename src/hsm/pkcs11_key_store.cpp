@@ -1,5 +1,7 @@
 #include "hsm/pkcs11_key_store.hpp"
 
+#include "hsm/key_template_rules.hpp"
+
 #include <algorithm>
 #include <array>
 #include <deque>
@@ -17,9 +19,6 @@
 namespace meshsec::hsm {
 namespace {
 
-constexpr std::size_t kMaxLabel = 255;
-constexpr std::size_t kMaxGenericSecret = 64;
-constexpr std::size_t kDefaultGenericSecret = 32;
 constexpr std::size_t kPairIdSize = 16;
 constexpr std::size_t kMaxFixedInput = 256;  // as crypto::kbkdf_counter, so both refuse alike
 
@@ -57,37 +56,13 @@ CK_BYTE_PTR data_ptr(std::span<const std::uint8_t> data) noexcept {
   return data.empty() ? &empty : const_cast<std::uint8_t*>(data.data());
 }
 
-bool label_ok(const std::string& label) noexcept { return !label.empty() && label.size() <= kMaxLabel; }
-bool is_aes(KeyType t) noexcept { return t == KeyType::aes128 || t == KeyType::aes256; }
-
-// The same template rules as the in-memory store (hsm/memory_key_store.cpp), plus the one
-// this backend adds: derive and sign together are refused (see the header).
-std::size_t secret_length(const KeyTemplate& t, std::size_t import_length = 0) noexcept {
-  if (!label_ok(t.label)) return 0;
+// The shared template rules (hsm/key_template_rules.hpp) plus the one this backend adds:
+// derive and sign together are refused (see the header).
+std::size_t token_secret_length(const KeyTemplate& t, std::size_t import_length = 0) noexcept {
   if (t.usage.derive && t.usage.sign) return 0;
-  switch (t.type) {
-    case KeyType::aes128: return t.length == 0 || t.length == 16 ? 16 : 0;
-    case KeyType::aes256: return t.length == 0 || t.length == 32 ? 32 : 0;
-    case KeyType::generic_secret: {
-      if (t.usage.encrypt || t.usage.decrypt) return 0;
-      std::size_t n = t.length != 0 ? t.length : (import_length != 0 ? import_length : kDefaultGenericSecret);
-      return n <= kMaxGenericSecret ? n : 0;
-    }
-    case KeyType::ed25519:
-    case KeyType::p256: return 0;
-  }
-  return 0;
+  return secret_length(t, import_length);
 }
 
-bool pair_template_ok(const KeyTemplate& t) noexcept {
-  if (!label_ok(t.label) || t.length != 0) return false;
-  if (t.type != KeyType::ed25519 && t.type != KeyType::p256) return false;
-  return !t.usage.derive && !t.usage.encrypt && !t.usage.decrypt && !t.usage.verify;
-}
-
-bool mechanism_fits(MacMechanism m, KeyType t) noexcept {
-  return m == MacMechanism::hmac_sha256 ? t == KeyType::generic_secret : is_aes(t);
-}
 CK_MECHANISM_TYPE mac_mechanism(MacMechanism m) noexcept {
   return m == MacMechanism::hmac_sha256 ? CKM_SHA256_HMAC : CKM_AES_CMAC;
 }
@@ -159,7 +134,7 @@ Pkcs11Result<std::unique_ptr<Pkcs11KeyStore>> Pkcs11KeyStore::open(const Pkcs11C
 }
 
 Result<ObjectHandle> Pkcs11KeyStore::generate_secret(const KeyTemplate& tmpl) {
-  const std::size_t length = secret_length(tmpl);
+  const std::size_t length = token_secret_length(tmpl);
   if (length == 0) return HsmError::bad_template;
   Attributes a;
   a.add_ulong(CKA_CLASS, CKO_SECRET_KEY);
@@ -194,7 +169,7 @@ Result<ObjectHandle> Pkcs11KeyStore::create_secret(const KeyTemplate& tmpl, std:
 
 Result<ObjectHandle> Pkcs11KeyStore::import_secret(const KeyTemplate& tmpl, std::span<const std::uint8_t> value) {
   if (!allow_import_) return HsmError::not_permitted;
-  const std::size_t length = secret_length(tmpl, value.size());
+  const std::size_t length = token_secret_length(tmpl, value.size());
   if (length == 0) return HsmError::bad_template;
   std::lock_guard lock(mutex_);
   return create_secret(tmpl, length, value, true);
@@ -327,7 +302,7 @@ Result<ObjectHandle> Pkcs11KeyStore::derive_key(ObjectHandle base, const DeriveP
   if (info.value().object_class != ObjectClass::secret_key) return HsmError::bad_mechanism;
   if (!mechanism_fits(params.prf, info.value().type)) return HsmError::bad_mechanism;
   if (!info.value().usage.derive) return HsmError::not_permitted;
-  const std::size_t length = secret_length(derived);
+  const std::size_t length = token_secret_length(derived);
   if (length == 0) return HsmError::bad_template;
   if (params.label.size() + 1 + params.context.size() + 4 > kMaxFixedInput) return HsmError::bad_argument;
 
