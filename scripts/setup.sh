@@ -15,7 +15,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   python3 python3-cryptography-vectors
   clang-14 libclang-rt-14-dev llvm-14
-  gnuplot-nox
+  gnuplot-nox libisal-dev
 )
 
 missing=()

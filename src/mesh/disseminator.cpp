@@ -80,7 +80,7 @@ HeaderOutcome Disseminator::on_header(std::span<const std::uint8_t> signed_heade
   gateway_next_ = 0;
   gateway_next_at_ = view.now_us;
   // The backbone (and the gateway) passes the header on at once.
-  header_pending_ = view.backbone || view.gateway;
+  header_pending_ = !wave_ && (view.backbone || view.gateway);
   reset_trickle(view.now_us);
   return HeaderOutcome::accepted;
 }
@@ -102,7 +102,7 @@ ChunkOutcome Disseminator::on_chunk(std::span<const std::uint8_t> packet, const 
   if (!store_->write(chunk.index, packet)) return ChunkOutcome::rejected;
   last_progress_us_ = view.now_us;
   failed_requests_ = 0;
-  if (view.backbone && !view.gateway) push(chunk.index);
+  if (view.backbone && !view.gateway && !wave_) push(chunk.index);
   if (verifier_.complete() && !activated_) {
     activated_ = true;
     activated_at_us_ = view.now_us;
@@ -160,6 +160,23 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
     return header_outcome == HeaderOutcome::rejected ? ChunkOutcome::rejected : ChunkOutcome::stored;
   }
   return on_chunk(packet, view);
+}
+
+void Disseminator::follow_wave(std::uint64_t quiet_until_us) noexcept {
+  wave_ = true;
+  quiet_until_us_ = quiet_until_us;
+  header_pending_ = false;
+  push_size_ = 0;
+  outgoing_ = Outgoing{};
+  repair_jitter_us_ = random_below(config_.repair_idle_us / 4 + 1);
+  if (next_request_at_ < quiet_until_us) next_request_at_ = quiet_until_us;
+}
+
+std::uint64_t Disseminator::repair_due_us() const noexcept {
+  // After a wave, what is missing is asked for at once (with a little jitter so that
+  // neighbours do not all ask together), not after an idle interval.
+  if (wave_ && last_progress_us_ <= quiet_until_us_ + repair_jitter_us_) return quiet_until_us_ + repair_jitter_us_;
+  return last_progress_us_ + config_.repair_idle_us;
 }
 
 void Disseminator::push(std::uint16_t index) noexcept {
@@ -278,6 +295,7 @@ std::size_t Disseminator::write_request(const RequestBody& request, std::span<st
 std::size_t Disseminator::next_message(const DisseminationView& view, MessageType& type,
                                        std::span<std::uint8_t> out) noexcept {
   const std::uint64_t now = view.now_us;
+  if (wave_ && now < quiet_until_us_) return 0;
   // 1. A packet already started goes on (the gateway's push: one fragment per interval).
   if (outgoing_.active && (!outgoing_.paced || now >= gateway_next_at_)) {
     if (outgoing_.paced) gateway_next_at_ = now + config_.push_interval_us;
@@ -298,7 +316,7 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
     if (header_ok_ && header_pending_) {
       header_pending_ = false;
       (void)start_outgoing(outgoing_, header_fragment_index);
-    } else if (header_ok_ && view.gateway && gateway_next_ < verifier_.header().chunk_count) {
+    } else if (header_ok_ && view.gateway && !wave_ && gateway_next_ < verifier_.header().chunk_count) {
       if (start_outgoing(outgoing_, static_cast<std::uint16_t>(gateway_next_))) {
         outgoing_.paced = true;
         ++gateway_next_;
@@ -360,7 +378,7 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
   }
   // Repair: missing chunks after a quiet spell.
   if (header_ok_ && !verifier_.complete() && !view.gateway && now >= next_request_at_ &&
-      now >= last_progress_us_ + config_.repair_idle_us && view.neighbours != nullptr) {
+      now >= repair_due_us() && view.neighbours != nullptr) {
     const node::NodeId target = view.neighbours->best_source(view.parent, present(), view.round, failed_requests_);
     next_request_at_ = now + config_.repair_idle_us + random_below(config_.repair_idle_us / 2);
     ++failed_requests_;  // progress resets it; otherwise the next request tries another source
@@ -412,13 +430,14 @@ std::uint64_t Disseminator::next_deadline() const noexcept {
   if (outgoing_.active) at(outgoing_.paced ? gateway_next_at_ : 0);
   if (gap_fill_count_ > 0 || service_.active) at(0);
   if (header_pending_ || push_size_ > 0 || serve_count_ > 0) at(0);
-  if (config_.role == Role::gateway && gateway_next_ < verifier_.header().chunk_count && !outgoing_.active)
+  if (config_.role == Role::gateway && !wave_ && gateway_next_ < verifier_.header().chunk_count && !outgoing_.active)
     at(0);
   if (!verifier_.complete() && config_.role != Role::gateway) {
-    const std::uint64_t idle = last_progress_us_ + config_.repair_idle_us;
+    const std::uint64_t idle = repair_due_us();
     at(idle > next_request_at_ ? idle : next_request_at_);
   }
   at(trickle_fired_ ? trickle_end_at_ : trickle_fire_at_);
+  if (wave_ && t < quiet_until_us_) t = quiet_until_us_;
   return t;
 }
 

@@ -67,6 +67,15 @@ class Disseminator {
   [[nodiscard]] std::uint64_t next_deadline() const noexcept;
 
   [[nodiscard]] bool has_header() const noexcept { return header_ok_; }
+  // Chunk `index` of the current blob verified and stored.
+  [[nodiscard]] bool holds(std::uint16_t index) const noexcept { return header_ok_ && verifier_.received().test(index); }
+  [[nodiscard]] std::span<const std::uint8_t> signed_header() const noexcept {
+    return header_ok_ ? std::span<const std::uint8_t>(signed_header_) : std::span<const std::uint8_t>();
+  }
+  // A wave (wave_engine.hpp) carries the blob: no push along the backbone, and nothing
+  // sent (requests, adverts, repairs) before local time `quiet_until_us`, when the node's
+  // part of the wave is over and repair takes what is still missing.
+  void follow_wave(std::uint64_t quiet_until_us) noexcept;
   [[nodiscard]] bool complete() const noexcept { return verifier_.complete(); }
   [[nodiscard]] bool activated() const noexcept { return activated_; }
   [[nodiscard]] std::uint64_t activated_at_us() const noexcept { return activated_at_us_; }
@@ -122,6 +131,7 @@ class Disseminator {
   void push(std::uint16_t index) noexcept;
   [[nodiscard]] bool start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_t mask = 0xFFFFFFFFU) noexcept;
   [[nodiscard]] std::uint64_t gap_idle_us() const noexcept;
+  [[nodiscard]] std::uint64_t repair_due_us() const noexcept;
   [[nodiscard]] std::size_t next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::size_t write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::uint32_t random_below(std::uint64_t bound) noexcept;
@@ -155,6 +165,9 @@ class Disseminator {
   std::uint32_t trickle_heard_ = 0;
   bool trickle_fired_ = false;
 
+  bool wave_ = false;
+  std::uint64_t quiet_until_us_ = 0;
+  std::uint64_t repair_jitter_us_ = 0;
   bool activated_ = false;
   std::uint64_t activated_at_us_ = 0;
   std::uint64_t chunks_rejected_ = 0;

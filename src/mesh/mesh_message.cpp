@@ -78,6 +78,29 @@ std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8
   return done(w);
 }
 
+std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t number,
+                        std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept {
+  if (data.size() != wave_payload_size) return 0;
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u16be(item);
+  w.u8(number);
+  w.bytes(data);
+  return done(w);
+}
+
+std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  w.u8(wave_announcement_kind);
+  w.bytes(a.blob_id);
+  w.u64be(a.t0_us);
+  w.u16be(a.items);
+  w.u8(a.per_period);
+  w.u16be(a.slot_us);
+  w.u16be(a.guard_us);
+  return done(w);
+}
+
 std::size_t encode_raw(const MeshHeader& h, std::span<const std::uint8_t> body, std::span<std::uint8_t> out) noexcept {
   wire::BoundedWriter w(out);
   write_header(w, h);
@@ -96,7 +119,7 @@ bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::spa
   h.flags = r.u8();
   body = r.rest();
   if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
-      type > static_cast<std::uint8_t>(MessageType::fragment) || (h.flags & ~known_flags) != 0)
+      type > static_cast<std::uint8_t>(MessageType::wave) || (h.flags & ~known_flags) != 0)
     return false;
   h.type = static_cast<MessageType>(type);
   return true;
@@ -149,6 +172,32 @@ bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcep
   f.number = r.u8();
   f.data = r.rest();
   return r.ok() && !f.data.empty() && f.data.size() <= fragment_data_size;
+}
+
+}  // namespace meshsec::mesh
+
+namespace meshsec::mesh {
+
+bool parse_wave(std::span<const std::uint8_t> body, WaveView& w) noexcept {
+  wire::BoundedReader r(body);
+  w.item = r.u16be();
+  w.number = r.u8();
+  w.data = r.bytes(wave_payload_size);
+  return r.finish() == wire::WireError::ok && w.number < 32;
+}
+
+bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncement& a) noexcept {
+  wire::BoundedReader r(body);
+  const std::uint8_t kind = r.u8();
+  r.copy_to(a.blob_id);
+  a.t0_us = r.u64be();
+  a.items = r.u16be();
+  a.per_period = r.u8();
+  a.slot_us = r.u16be();
+  a.guard_us = r.u16be();
+  return r.finish() == wire::WireError::ok && kind == wave_announcement_kind && a.items > 0 &&
+         a.items <= firmware::blob::max_chunk_count + 1 && a.per_period >= 2 && a.per_period <= 32 &&
+         a.slot_us >= 1000;
 }
 
 }  // namespace meshsec::mesh

@@ -24,6 +24,7 @@ enum class MessageType : std::uint8_t {
   advert = 4,       // one hop: which blob and how much of it I hold (Trickle)
   request = 5,      // one hop: ask a neighbour for the header or missing chunks
   fragment = 6,     // one hop: a fragment of a chunk packet or of the signed header
+  wave = 7,         // one hop, scheduled: a fragment of a wave item (docs/dissemination.md)
 };
 
 // The token type that carries a mesh message inside an E1 frame (whitelisted).
@@ -93,6 +94,31 @@ struct FragmentView {
   std::span<const std::uint8_t> data;
 };
 
+// wave = item u16 ‖ fragment number u8 ‖ exactly wave_fragment_size (82) bytes. Item 0 is
+// the signed blob header, item i ≥ 1 the packet of chunk i − 1; numbers ≥ k are parity.
+inline constexpr std::size_t wave_overhead = 3;
+inline constexpr std::size_t wave_payload_size = 82;  // == wave_coder.hpp's wave_fragment_size
+static_assert(mesh_header_size + wave_overhead + wave_payload_size == max_message_size);
+struct WaveView {
+  std::uint16_t item = 0;
+  std::uint8_t number = 0;
+  std::span<const std::uint8_t> data;
+};
+
+// The wave announcement, a downlink body (kind 4) flooded by the gateway before period 0:
+//   kind ‖ blob_id (8) ‖ t0 u64 (global µs of period 0) ‖ items u16 ‖ per_period u8 ‖
+//   slot_us u16 ‖ guard_us u16
+struct WaveAnnouncement {
+  firmware::blob::BlobId blob_id{};
+  std::uint64_t t0_us = 0;
+  std::uint16_t items = 0;       // header + chunks
+  std::uint8_t per_period = 0;   // fragments sent per item (data + parity)
+  std::uint16_t slot_us = 0;     // one fragment: turnaround + airtime + margin
+  std::uint16_t guard_us = 0;    // at each end of a period, for clock error
+};
+inline constexpr std::size_t wave_announcement_size = 24;
+inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave_announcement
+
 // Encoders return the message length, 0 when `out` is too small.
 [[nodiscard]] std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<std::uint8_t> out) noexcept;
@@ -101,6 +127,10 @@ struct FragmentView {
 [[nodiscard]] std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
                                           std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept;
+[[nodiscard]] std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t number,
+                                      std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept;
+// The announcement body, kind byte included.
+[[nodiscard]] std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept;
 // Header ‖ raw body.
 [[nodiscard]] std::size_t encode_raw(const MeshHeader& h, std::span<const std::uint8_t> body,
                                      std::span<std::uint8_t> out) noexcept;
@@ -113,5 +143,9 @@ struct FragmentView {
 [[nodiscard]] bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept;
 [[nodiscard]] bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept;
 [[nodiscard]] bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept;
+[[nodiscard]] bool parse_wave(std::span<const std::uint8_t> body, WaveView& w) noexcept;
+// Kind byte included; false also for a geometry no node could follow (0 items, a period
+// of more than 32 fragments, a slot shorter than 1 ms).
+[[nodiscard]] bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncement& a) noexcept;
 
 }  // namespace meshsec::mesh

@@ -1,5 +1,6 @@
 #include "mesh/mesh_node.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "crypto/secure_memory.hpp"
@@ -205,8 +206,92 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
       }
       break;
     }
+    case MessageType::wave: handle_wave(sender, body); break;
     case MessageType::beacon: break;
   }
+}
+
+void MeshNode::handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept {
+  WaveView f;
+  if (!parse_wave(body, f)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  // TSCH-style keep-alive: a frame from our upstream ends at a time the schedule fixes, so
+  // it corrects our clock (within the guard; anything further off is not trusted).
+  const std::uint64_t flight = config_.turnaround_us + frame_airtime_us(config_, rx_frame_size_);
+  const std::uint64_t expected = wave_.expected_end_us(sender, f, flight);
+  if (expected != 0 && fine_synced_ && config_.role != Role::gateway) {
+    const auto error = static_cast<std::int64_t>(expected) - static_cast<std::int64_t>(global_us());
+    if (error > -static_cast<std::int64_t>(wave_.announcement().guard_us) &&
+        error < static_cast<std::int64_t>(wave_.announcement().guard_us))
+      offset_us_ += error;
+  }
+  HeaderOutcome header = HeaderOutcome::duplicate;
+  const ChunkOutcome o = wave_.on_fragment(sender, f, disseminator_, view(), header);
+  switch (o) {
+    case ChunkOutcome::rejected:
+      drop(f.item == 0 ? node::DropReason::bad_blob_header : node::DropReason::bad_chunk);
+      break;
+    case ChunkOutcome::duplicate: drop(node::DropReason::duplicate); break;
+    case ChunkOutcome::out_of_order: drop(node::DropReason::out_of_order); break;
+    case ChunkOutcome::stored:
+      if (current_ != nullptr) {
+        if (f.item == 0) current_->header_accepted = header == HeaderOutcome::accepted;
+        else current_->chunk_stored = true;
+      }
+      break;
+    case ChunkOutcome::partial: break;
+  }
+}
+
+std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
+  const std::int64_t local = static_cast<std::int64_t>(global) - offset_us_;
+  return local < 0 ? 0 : static_cast<std::uint64_t>(local);
+}
+
+void MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
+  if (!wave_.announce(announcement)) return;
+  disseminator_.follow_wave(local_of(wave_.end_us()));
+}
+
+bool MeshNode::gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept {
+  if (config_.role != Role::gateway || !wave_.assignment().in_plan) return false;
+  const std::uint64_t slot = config_.turnaround_us + frame_airtime_us(config_, net::NetworkLayer::max_radio_frame) + 40;
+  const std::uint16_t guard = 800;
+  WaveAnnouncement a;
+  if (slot > 0xFFFF || !WaveEngine::plan_announcement(disseminator_, global_us() + lead_us, parity,
+                                                      static_cast<std::uint16_t>(slot), guard, a))
+    return false;
+  std::array<std::uint8_t, wave_announcement_size> body{};
+  if (encode_wave_announcement(a, body) != body.size()) return false;
+  // Twice: a node that missed the first copy of the flood has a second chance.
+  if (!send_downlink(body)) return false;
+  (void)send_downlink(body);
+  follow_wave(a);
+  schedule();
+  return true;
+}
+
+void MeshNode::send_wave_fragment() noexcept {
+  std::uint16_t item = 0;
+  std::uint8_t number = 0;
+  std::array<std::uint8_t, wave_fragment_size> data{};
+  if (platform_.radio_busy() || !wave_.take_fragment(global_us(), disseminator_, store_, item, number, data)) return;
+  std::array<std::uint8_t, max_message_size> message{};
+  MeshHeader h = own_header(MessageType::wave);
+  h.seq = ++seq_;
+  const std::size_t n = encode_wave(h, item, number, data, message);
+  std::array<std::uint8_t, max_message_size + 2> tokens{};
+  wire::BoundedWriter w(tokens);
+  if (n == 0 || wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
+    return;
+  std::size_t len = 0;
+  if (net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(w.size()), tx_frame_, len, 1) !=
+      net::SendError::ok)
+    return;
+  // A scheduled slot: no carrier sense (the schedule keeps the channel ours).
+  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(MessageType::wave)];
 }
 
 void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
@@ -335,12 +420,22 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
       w.u32be(delivery.epoch);
       queue_record_uplink(node::RecordKind::key_ack, ack);
     }
+  } else if (kind == DownlinkKind::wave_announcement) {
+    WaveAnnouncement a;
+    if (!parse_wave_announcement(payload, a)) {
+      drop(node::DropReason::malformed);
+      return;
+    }
+    if (config_.role != Role::gateway) follow_wave(a);
   } else if (kind != DownlinkKind::key_phase) {
     // Key delivery and key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);
     return;
   }
-  if (!backbone() || h.ttl == 0 || config_.role == Role::gateway) return;
+  // The wave's announcement is carried on by every node in the plan, not only the
+  // backbone: a node that misses it sits the whole wave out.
+  const bool carry = backbone() || (kind == DownlinkKind::wave_announcement && wave_.assignment().in_plan);
+  if (!carry || h.ttl == 0 || config_.role == Role::gateway) return;
   FloodSlot* slot = free_slot();
   if (slot == nullptr) {
     drop(node::DropReason::queue_full);
@@ -503,6 +598,7 @@ void MeshNode::on_wake() noexcept {
     if (net_.make_sync_request(pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
     next_sync_request_at_ = now + config_.sync_retry_us + backoff_us(0, 1000);
   }
+  if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   // Uplinks whose implicit acknowledgement did not come: retry, then give up.
   for (auto& s : slots_) {
     if (!s.used || !s.sent || now < s.due_us) continue;
@@ -596,7 +692,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
 }
 
 void MeshNode::try_send() noexcept {
-  if (platform_.radio_busy()) return;
+  if (platform_.radio_busy() || wave_.busy_at(global_us())) return;
   const std::uint64_t now = platform_.local_us();
   if (now < tx_ready_at_) return;
   if (!platform_.channel_clear(max_frame_size)) {
@@ -637,6 +733,11 @@ void MeshNode::schedule() noexcept {
     if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;
+  // Contention traffic waits for the end of our part in the wave; the wave's own slots
+  // are exact (no backoff).
+  if (due != never && wave_.busy_at(global_us())) due = std::max(due, local_of(wave_.end_us()));
+  const std::uint64_t wave_send = wave_.next_send_us();
+  if (wave_send != never && local_of(wave_send) < due) due = local_of(wave_send);
   // The slot alignment is a timer, not a transmission: no backoff for it.
   if (adopt_pending_ && adopt_at_us_ < due) due = adopt_at_us_;
   if (due == never) return;

@@ -26,6 +26,7 @@
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/neighbour_table.hpp"
+#include "mesh/wave_engine.hpp"
 #include "net/network_layer.hpp"
 #include "node/chunk_store.hpp"
 #include "node/drop_reason.hpp"
@@ -39,6 +40,7 @@ enum class DownlinkKind : std::uint8_t {
   records = 1,       // kind ‖ record kind ‖ count ‖ record size ‖ records (one per node)
   key_delivery = 2,  // kind ‖ E1 key delivery blob: every hop re-sends it as a network token
   key_phase = 3,     // kind ‖ epoch u32 ‖ phase u8: likewise, as a key phase token
+  wave_announcement = wave_announcement_kind,  // mesh_message.hpp: when and how the wave runs
 };
 
 // Where the gateway hands uplink payloads (the back office checks the per-node record).
@@ -101,6 +103,15 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] HeaderOutcome gateway_offer_header(std::span<const std::uint8_t> signed_header) noexcept;
   [[nodiscard]] ChunkOutcome gateway_offer_chunk(std::span<const std::uint8_t> packet) noexcept;
   void set_uplink_sink(UplinkSink* sink) noexcept { sink_ = sink; }
+  // The node's part in the firmware wave, from the gateway's planner (wave_plan.hpp).
+  void set_wave_assignment(const WaveAssignment& assignment) noexcept { wave_.assign(assignment); }
+  // Gateway, holding a verified blob: announce a wave starting `lead_us` from now, each
+  // item sent with `parity` parity fragments; false without a blob or assignment.
+  [[nodiscard]] bool gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept;
+  // The channel the radio is tuned to now (control_channel outside the wave). A device's
+  // radio driver is programmed with it at every period boundary.
+  [[nodiscard]] std::uint8_t radio_channel() const noexcept { return wave_.channel_at(global_us(), disseminator_); }
+  [[nodiscard]] const WaveEngine& wave() const noexcept { return wave_; }
 
   // Observation.
   [[nodiscard]] node::NodeId id() const noexcept { return id_; }
@@ -138,6 +149,10 @@ class MeshNode final : private net::TokenHandler {
   void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
+  void follow_wave(const WaveAnnouncement& announcement) noexcept;
+  void send_wave_fragment() noexcept;
+  [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
   void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
   [[nodiscard]] FloodSlot* free_slot() noexcept;
@@ -161,6 +176,7 @@ class MeshNode final : private net::TokenHandler {
   NeighbourTable neighbours_;
   DuplicateCache duplicates_;
   Disseminator disseminator_;
+  WaveEngine wave_;
   UplinkSink* sink_ = nullptr;
   node::DropCounters drops_;
   RxOutcome* current_ = nullptr;  // outcome of the frame being received

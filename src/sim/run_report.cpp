@@ -56,6 +56,24 @@ nlohmann::json to_json(const RunReport& r) {
                     {"cds_method", "greedy (Guha-Khuller), an approximation of the minimum"},
                     {"eccentricity_hops", o.eccentricity},
                     {"frame_airtime_ms", o.frame_airtime_ms}}}};
+  if (o.wave)
+    j["rollout"]["wave"] = {{"relays", o.wave_relays},
+                            {"levels", o.wave_levels},
+                            {"channels_used", o.wave_channels},
+                            {"conflicted_receivers", o.wave_conflicted},
+                            {"unplanned_nodes", o.wave_unplanned},
+                            {"items", o.wave_items},
+                            {"fragments_per_period", o.wave_per_period},
+                            {"period_ms", o.wave_period_ms},
+                            {"seconds", o.wave_seconds},
+                            {"data_frames", o.wave_data_frames},
+                            {"parity_frames", o.wave_parity_frames},
+                            {"header_frames", o.wave_header_frames},
+                            {"items_rebuilt_from_parity", o.wave_items_rebuilt},
+                            {"items_rejected", o.wave_items_rejected},
+                            {"nodes_complete_after_wave", o.nodes_complete_after_wave}};
+  j["phase_wall_seconds"] = json::object();
+  for (const auto& [phase, seconds] : r.phase_wall_seconds) j["phase_wall_seconds"][phase] = seconds;
   j["attacks"] = json::object();
   for (const auto& [name, a] : r.attacks)
     j["attacks"][name] = {{"attempts", a.attempts}, {"succeeded", a.succeeded}, {"note", a.note}};
@@ -111,6 +129,11 @@ std::string summary_table(const RunReport& r) {
     row("rollout time / bound", num(o.seconds, 1) + " s / " + num(o.time_bound_s, 1) + " s = " + num(o.time_ratio) +
                                     "x (goal <= 3x)");
     row("control traffic share", num(100 * o.control_share, 1) + " %");
+    if (o.wave)
+      row("wave relays / channels / periods", std::to_string(o.wave_relays) + " / " + std::to_string(o.wave_channels) +
+                                                 " / " + std::to_string(o.wave_items) + " items of " +
+                                                 std::to_string(o.wave_per_period) + " fragments, " +
+                                                 num(o.wave_period_ms, 1) + " ms");
     row("channel rate reached", num(100 * o.channel_rate_fraction, 1) + " %");
   }
   for (const auto& [name, a] : r.attacks) {
@@ -122,6 +145,12 @@ std::string summary_table(const RunReport& r) {
   for (const auto& [k, v] : r.legit_defence_drops) legit += v;
   row("legit frames lost to defences", std::to_string(legit));
   row("simulated / wall time", num(r.sim_seconds, 1) + " s / " + num(r.wall_seconds, 2) + " s");
+  if (!r.phase_wall_seconds.empty()) {
+    std::string phases;
+    for (const auto& [phase, seconds] : r.phase_wall_seconds)
+      phases += (phases.empty() ? "" : ", ") + phase + " " + num(seconds, 1);
+    row("wall seconds by phase", phases);
+  }
   row("node events per second", num(r.wall_seconds > 0 ? static_cast<double>(r.node_events) / r.wall_seconds : 0, 0));
   return s.str();
 }

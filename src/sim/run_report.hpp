@@ -39,6 +39,15 @@ struct RolloutResult {
   double transmissions_ratio = 0;
   double time_ratio = 0;
   double channel_rate_fraction = 0;  // image bytes / (seconds × bitrate/8)
+  // The wave (when the scenario uses it).
+  bool wave = false;
+  std::uint32_t wave_relays = 0, wave_levels = 0, wave_channels = 0, wave_conflicted = 0, wave_unplanned = 0;
+  std::uint32_t wave_items = 0, wave_per_period = 0;
+  double wave_period_ms = 0;
+  double wave_seconds = 0;            // injection → the last node's part of the wave ends
+  std::uint64_t wave_data_frames = 0, wave_parity_frames = 0, wave_header_frames = 0;
+  std::uint64_t wave_items_rebuilt = 0, wave_items_rejected = 0;
+  std::uint32_t nodes_complete_after_wave = 0;  // activated without any repair
 };
 
 struct RunReport {
@@ -71,6 +80,7 @@ struct RunReport {
   std::uint64_t events = 0;
   std::uint64_t node_events = 0;
   std::uint64_t frames_sent = 0;
+  std::vector<std::pair<std::string, double>> phase_wall_seconds;  // in run order
   std::vector<std::pair<double, double>> coverage_curve;  // (seconds since injection, coverage)
 };
 

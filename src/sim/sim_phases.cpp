@@ -14,6 +14,8 @@
 #include "sim/attacker.hpp"
 #include "sim/simulator.hpp"
 
+#include "mesh/wave_plan.hpp"
+
 namespace meshsec::sim {
 namespace {
 
@@ -27,10 +29,18 @@ constexpr std::uint32_t per_node_flood_limit = 3000;
 
 RunReport Simulator::run() {
   const auto wall_start = std::chrono::steady_clock::now();
+  auto lap = wall_start;
+  // Wall time per phase, for the report (where a large run spends its time).
+  auto timed = [&](const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    report_.phase_wall_seconds.emplace_back(phase, std::chrono::duration<double>(now - lap).count());
+    lap = now;
+  };
   progress("manufacture", 0);
   manufacture();
   progress("manufacture", 1);
   place_attackers();
+  timed("manufacture");
   boot();
   const auto boot_us = static_cast<std::uint64_t>(scenario_.phases.boot_s * 1e6);
   for (std::uint64_t t = 0; t < boot_us; t += second) {
@@ -38,6 +48,7 @@ RunReport Simulator::run() {
     progress("synchronise", static_cast<double>(t + second) / static_cast<double>(boot_us));
   }
   sample_sync();
+  timed("synchronise");
   std::uint32_t max_hops = 0;
   for (auto h : topology_.hop_distances())
     if (h != std::numeric_limits<std::uint32_t>::max()) max_hops = std::max(max_hops, h);
@@ -48,10 +59,14 @@ RunReport Simulator::run() {
   } else {
     report_.commission_note = "disabled by the scenario";
   }
+  timed("commission");
   phase_operate(0);
+  timed("operate");
   phase_failures();
   phase_operate(1);
+  timed("self-healing");
   if (scenario_.phases.rollout) phase_rollout();
+  timed("rollout");
   if (scenario_.phases.attacks) {
     phase_attacks(false);
     if (node_count() <= per_node_flood_limit) {
@@ -61,11 +76,13 @@ RunReport Simulator::run() {
       report_.revocation_note = "skipped above " + std::to_string(per_node_flood_limit) + " nodes (per-node floods)";
     }
   }
+  timed("attacks");
   sample_sync();
   for (std::size_t k = 1; k < attacks_.size(); ++k) {
     const auto kind = static_cast<AttackKind>(k);
     if (attacks_[k].attempts > 0) report_.attacks[attack_name(kind)] = attacks_[k];
   }
+  drops_.merge_into(report_.drops);
   report_.sim_seconds = static_cast<double>(now_) / 1e6;
   report_.events = events_;
   report_.node_events = node_events_;
@@ -146,6 +163,57 @@ void Simulator::phase_failures() {
   progress("self-healing", 1);
 }
 
+std::uint64_t Simulator::start_wave() {
+  // The gateway's planner works from the link table the nodes would report: who hears
+  // whom and how lossy the link is (here, the radio model's own table).
+  auto& r = report_.rollout;
+  const std::uint32_t n = node_count();
+  mesh::WavePlanInput input;
+  input.links.resize(n);
+  input.alive.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    input.alive[i] = nodes_[i]->alive;
+    for (const auto& l : topology_.links(i))
+      if (l.peer < n) input.links[i].push_back({l.peer, l.loss});
+  }
+  input.channels = mesh::wave_channel_count;
+  input.good_link_loss = static_cast<float>(scenario_.mesh.wave_good_link_loss);
+  const mesh::WavePlan plan = mesh::plan_wave(input);
+  const std::size_t k_chunk = mesh::wave_data_fragments(release_.packets.empty() ? 0 : release_.packets[0].size());
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto& role = plan.roles[i];
+    mesh::WaveAssignment a;
+    a.in_plan = role.in_plan;
+    a.level = role.level;
+    a.relay = role.relay;
+    a.tx_channel = role.tx_channel == mesh::wave_no_channel ? 0 : role.tx_channel;
+    a.rx_channel = role.rx_channel == mesh::wave_no_channel ? 0 : role.rx_channel;
+    a.upstream = role.upstream == mesh::wave_no_upstream ? node::no_node : static_cast<node::NodeId>(role.upstream + 1);
+    // A relay sends the parity its lossiest listener needs (≤ 1 item in 10,000 lost per hop).
+    a.parity = static_cast<std::uint8_t>(mesh::wave_parity_for(k_chunk, role.worst_listener_loss, scenario_.mesh.wave_parity, 1e-4));
+    nodes_[i]->mesh->set_wave_assignment(a);
+  }
+  auto& gateway = *nodes_[0]->mesh;
+  const auto lead = static_cast<std::uint64_t>(scenario_.mesh.wave_lead_ms * 1000);
+  const std::uint64_t global_start = gateway.global_us();
+  if (!gateway.gateway_start_wave(lead, static_cast<std::uint8_t>(scenario_.mesh.wave_parity)))
+    throw std::runtime_error("the gateway could not start the wave");
+  const auto& w = gateway.wave();
+  r.wave = true;
+  r.wave_relays = plan.relays;
+  r.wave_levels = plan.max_level;
+  r.wave_channels = plan.channels_used;
+  r.wave_conflicted = plan.conflicted_receivers;
+  r.wave_unplanned = plan.unreachable;
+  r.wave_items = w.announcement().items;
+  r.wave_per_period = w.announcement().per_period;
+  r.wave_period_ms = static_cast<double>(w.period_us()) / 1000.0;
+  // The deepest listener's last period ends the wave.
+  const std::uint64_t end_global = w.announcement().t0_us + (2ULL * (w.announcement().items - 1U) + plan.max_level) * w.period_us();
+  r.wave_seconds = static_cast<double>(end_global - global_start) / 1e6;
+  return now_ + (end_global - global_start);
+}
+
 void Simulator::phase_rollout() {
   auto& r = report_.rollout;
   r.ran = true;
@@ -165,8 +233,10 @@ void Simulator::phase_rollout() {
     data = control = push = repair = rejected = 0;
     for (const auto& n : nodes_) {
       const auto& s = n->mesh->dissemination().sent();
-      data += s.data_frames;
-      control += s.header_frames + s.requests + s.adverts;
+      const auto& w = n->mesh->wave().counters();
+      data += s.data_frames + w.data_frames + w.parity_frames;
+      // The wave's announcement travels as downlinks (the only ones during the rollout).
+      control += s.header_frames + s.requests + s.adverts + w.header_frames + n->mesh->sent_of(mesh::MessageType::downlink);
       push += s.push_chunks;
       repair += s.repair_chunks;
       rejected += n->mesh->dissemination().chunks_rejected();
@@ -174,6 +244,8 @@ void Simulator::phase_rollout() {
   };
   std::uint64_t d0, c0, p0, r0, x0;
   dissemination_frames(d0, c0, p0, r0, x0);
+  std::uint64_t wave_end_us = 0;
+  if (scenario_.mesh.wave) wave_end_us = start_wave();
   rollout_active_ = true;
   rollout_start_us_ = now_;
   activated_ = 0;
@@ -216,6 +288,17 @@ void Simulator::phase_rollout() {
   r.push_chunks = p1 - p0;
   r.repair_chunks = r1 - r0;
   r.chunks_rejected = x1 - x0;
+  if (r.wave) {
+    for (const auto& n : nodes_) {
+      const auto& w = n->mesh->wave().counters();
+      r.wave_data_frames += w.data_frames;
+      r.wave_parity_frames += w.parity_frames;
+      r.wave_header_frames += w.header_frames;
+      r.wave_items_rebuilt += w.items_rebuilt;
+      r.wave_items_rejected += w.items_rejected;
+      if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us) ++r.nodes_complete_after_wave;
+    }
+  }
   // Bounds over the surviving topology.
   std::vector<bool> alive(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;

@@ -191,7 +191,10 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   }
   auto& t = transmissions_[id];
   t.sender = station;
+  // Attackers send on the control channel; nodes on the channel their schedule tunes.
+  t.channel = is_node(station) ? nodes_[station]->mesh->radio_channel() : mesh::control_channel;
   t.bytes.assign(frame.begin(), frame.end());
+  t.listeners.clear();
   t.tag = tag;
   t.jam = false;
   t.accepted_somewhere = false;
@@ -222,7 +225,10 @@ void Simulator::on_tx_start(std::uint32_t tx) {
   for (const auto& l : topology_.links(t.sender)) {
     if (l.peer >= radio_.size()) continue;
     auto& r = radio_[l.peer];
-    if (is_node(l.peer) && !nodes_[l.peer]->alive) continue;
+    // A node hears only the channel its radio is tuned to; an attacker's receiver is a
+    // wide-band sniffer and hears every channel.
+    if (is_node(l.peer) && (!nodes_[l.peer]->alive || nodes_[l.peer]->mesh->radio_channel() != t.channel)) continue;
+    t.listeners.push_back(l);
     ++r.heard;
     if (r.on_air) continue;
     if (r.heard == 1 && r.lock < 0) {
@@ -238,15 +244,14 @@ void Simulator::on_tx_start(std::uint32_t tx) {
 
 void Simulator::on_tx_end(std::uint32_t tx) {
   auto& t = transmissions_[tx];
-  for (const auto& l : topology_.links(t.sender)) {
-    if (l.peer >= radio_.size()) continue;
+  const bool wave = t.channel != mesh::control_channel;
+  for (const auto& l : t.listeners) {
     auto& r = radio_[l.peer];
     const bool node = is_node(l.peer);
     if (node && !nodes_[l.peer]->alive) continue;
     if (r.heard > 0) --r.heard;
-    const bool legit = t.tag == AttackKind::none;
     if (r.lock != static_cast<std::int64_t>(tx)) {
-      if (!t.jam && node) count_drop(r.on_air ? "half_duplex" : "collision", legit);
+      if (!t.jam && node) drops_.medium(r.on_air ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       if (!node && !t.jam) capture(l.peer, t);
       continue;
     }
@@ -257,11 +262,11 @@ void Simulator::on_tx_end(std::uint32_t tx) {
       continue;
     }
     if (r.corrupt && !r.jammed) {
-      count_drop("collision", legit);
+      drops_.medium(MediumDrop::collision, wave);
       continue;
     }
     if (!r.corrupt && medium_rng_.uniform() < l.loss) {
-      count_drop("radio_loss", legit);
+      drops_.medium(MediumDrop::radio_loss, wave);
       continue;
     }
     deliver(l.peer, t, r.corrupt);
@@ -278,11 +283,6 @@ void Simulator::on_tx_end(std::uint32_t tx) {
   }
   t.bytes.clear();
   free_tx_.push_back(tx);
-}
-
-void Simulator::count_drop(const std::string& reason, bool legit) {
-  ++report_.drops[reason];
-  (void)legit;
 }
 
 void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) {
@@ -303,8 +303,7 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
   }
   const bool legit = t.tag == AttackKind::none && !corrupted;
   if (out.net_reason != net::DropReason::none) {
-    const std::string reason(net::to_string(out.net_reason));
-    ++report_.drops[reason];
+    drops_.net(out.net_reason);
     // Legitimate frames the defences removed (not: not yet synchronised, not for us).
     const bool settling = !n.mesh->time_settled() && (out.net_reason == net::DropReason::time_too_old ||
                                                      out.net_reason == net::DropReason::time_in_future);
@@ -312,20 +311,20 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
                           out.net_reason == net::DropReason::unexpected_sync_response ||
                           out.net_reason == net::DropReason::key_delivery_not_for_us ||
                           out.net_reason == net::DropReason::unknown_key_index;
-    if (legit && !expected) ++report_.legit_defence_drops[reason];
+    if (legit && !expected) ++report_.legit_defence_drops[std::string(net::to_string(out.net_reason))];
   } else {
     t.accepted_somewhere = true;
     t.accepted_by.push_back(station);
     if (out.mesh_dropped) {
-      const std::string reason(node::to_string(out.mesh_reason));
-      ++report_.drops[reason];
+      drops_.node(out.mesh_reason);
       // Content checks (records, chunks, headers) fail only on forged content, which
       // honest relays may have carried: they are not counted against legitimate traffic.
       const bool content_check = out.mesh_reason == node::DropReason::bad_record ||
                                  out.mesh_reason == node::DropReason::bad_chunk ||
                                  out.mesh_reason == node::DropReason::bad_blob_header ||
                                  out.mesh_reason == node::DropReason::record_replay;
-      if (legit && !content_check && node::is_security_drop(out.mesh_reason)) ++report_.legit_defence_drops[reason];
+      if (legit && !content_check && node::is_security_drop(out.mesh_reason))
+        ++report_.legit_defence_drops[std::string(node::to_string(out.mesh_reason))];
     }
     switch (t.tag) {
       case AttackKind::replayer: {
@@ -346,7 +345,8 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
         break;
       default: break;
     }
-    if (out.net_reason == net::DropReason::none && out.type == mesh::MessageType::fragment) {
+    if (out.net_reason == net::DropReason::none &&
+        (out.type == mesh::MessageType::fragment || out.type == mesh::MessageType::wave)) {
       // Activation is checked right here so coverage is timed to the frame.
       record_activation(station);
     }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/back_office.hpp"
+#include "sim/drop_tally.hpp"
 #include "sim/firmware_release.hpp"
 #include "sim/key_provisioning.hpp"
 #include "sim/run_report.hpp"
@@ -88,6 +89,9 @@ class Simulator {
   void phase_operate(int window);
   void phase_failures();
   void phase_rollout();
+  // Plans the wave, gives every node its part and has the gateway announce it; returns
+  // the simulated time at which the wave ends.
+  std::uint64_t start_wave();
   void phase_attacks(bool after_revocation);
   void phase_revocation();
   // Attackers (attack_campaign.cpp).
@@ -108,7 +112,9 @@ class Simulator {
   };
   struct Transmission {
     std::uint32_t sender = 0;
+    std::uint8_t channel = 0;  // mesh::control_channel, or a wave channel
     std::vector<std::uint8_t> bytes;
+    std::vector<Link> listeners;  // stations tuned to `channel` when it started
     AttackKind tag = AttackKind::none;
     bool jam = false;
     bool accepted_somewhere = false;
@@ -134,7 +140,6 @@ class Simulator {
   void on_tx_start(std::uint32_t tx);
   void on_tx_end(std::uint32_t tx);
   void deliver(std::uint32_t station, Transmission& t, bool corrupted);
-  void count_drop(const std::string& reason, bool legit);
   void schedule_action(std::uint64_t at_us, std::function<void()> action);
   void sample_sync();
   void record_activation(std::uint32_t station);
@@ -164,6 +169,7 @@ class Simulator {
   std::uint64_t frames_sent_ = 0;
   Progress progress_;
   RunReport report_;
+  DropTally drops_;  // named into report_.drops at the end of run()
   FirmwareRelease release_;
   std::uint64_t rollout_start_us_ = 0;
   bool rollout_active_ = false;

@@ -1,0 +1,154 @@
+// Mesh layer on attacker-chosen bytes (docs/dissemination.md, docs/simulator.md §Frames):
+// every message parser, and a node following a firmware wave fed arbitrary wave
+// fragments from its upstream, so the erasure decoder and the verifier behind it see
+// forged data. Input: [selector] then the bytes.
+//   selector 0: one mesh message (header, then the body parser of its type)
+//   selector 1: the wave announcement body
+//   selector 2: a run of wave fragments (item u16 ‖ number u8 ‖ 82 bytes) for a node
+//               that holds the genuine header, so rebuilt chunks reach the Merkle check
+// No verification is bypassed: a forged item must be rejected, never stored.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <span>
+#include <vector>
+
+#include "firmware/blob_builder.hpp"
+#include "firmware/blob_signer.hpp"
+#include "firmware/merkle_tree.hpp"
+#include "mesh/mesh_message.hpp"
+#include "mesh/wave_engine.hpp"
+#include "wire/bounded_writer.hpp"
+
+namespace {
+
+using namespace meshsec;
+
+class MapStore final : public node::ChunkStore {
+ public:
+  void clear() noexcept override { chunks.clear(); }
+  bool write(std::uint32_t index, std::span<const std::uint8_t> p) noexcept override {
+    chunks[index].assign(p.begin(), p.end());
+    return true;
+  }
+  std::span<const std::uint8_t> read(std::uint32_t index) const noexcept override {
+    auto it = chunks.find(index);
+    return it == chunks.end() ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>(it->second);
+  }
+  std::map<std::uint32_t, std::vector<std::uint8_t>> chunks;
+};
+
+// One genuine blob (built once): 4 chunks of 1 KiB.
+struct GenuineBlob {
+  std::vector<std::uint8_t> signed_header;
+  firmware::Ed25519PublicKey vk{};
+  GenuineBlob() {
+    std::array<std::uint8_t, 32> seed{};
+    seed.fill(0x42);
+    firmware::SoftwareBlobSigner signer;
+    if (signer.init(seed) != crypto::Status::ok) std::abort();
+    std::array<std::uint8_t, 32> key{};
+    key.fill(0x24);
+    firmware::BlobBuilder builder(key, signer);
+    firmware::BlobBuildParams params;
+    params.customer_id = 77;
+    params.product_id = 1;
+    params.version = {1, 2, 0, 0};
+    params.security_counter = 2;
+    params.chunk_size = 1024;
+    params.blob_id = firmware::blob::BlobId{9, 9, 9, 9, 1, 2, 3, 4};
+    std::vector<std::uint8_t> image(4000, 0x5A), file;
+    if (builder.build(params, image, file) != firmware::BlobError::ok) std::abort();
+    vk = signer.public_key();
+    signed_header.assign(file.begin(), file.begin() + firmware::blob::signed_header_size);
+  }
+};
+
+void parse_message(std::span<const std::uint8_t> bytes) {
+  mesh::MeshHeader h;
+  std::span<const std::uint8_t> body;
+  if (!mesh::parse_header(bytes, h, body)) return;
+  switch (h.type) {
+    case mesh::MessageType::beacon: {
+      mesh::BeaconBody b;
+      (void)mesh::parse_beacon(body, b);
+      break;
+    }
+    case mesh::MessageType::uplink:
+    case mesh::MessageType::downlink: {
+      mesh::AppBody b;
+      (void)mesh::parse_app(body, b);
+      break;
+    }
+    case mesh::MessageType::advert: {
+      mesh::AdvertBody b;
+      (void)mesh::parse_advert(body, b);
+      break;
+    }
+    case mesh::MessageType::request: {
+      mesh::RequestBody b;
+      (void)mesh::parse_request(body, b);
+      break;
+    }
+    case mesh::MessageType::fragment: {
+      mesh::FragmentView f;
+      (void)mesh::parse_fragment(body, f);
+      break;
+    }
+    case mesh::MessageType::wave: {
+      mesh::WaveView w;
+      if (mesh::parse_wave(body, w) && w.data.size() != mesh::wave_payload_size) std::abort();
+      break;
+    }
+  }
+}
+
+void follow_wave(std::span<const std::uint8_t> bytes) {
+  static const GenuineBlob genuine;
+  mesh::MeshConfig config;
+  config.blob_policy.customer_id = 77;
+  config.blob_policy.installed.security_counter = 1;
+  MapStore store;
+  mesh::Disseminator d;
+  d.init(config, genuine.vk, store, 3);
+  mesh::DisseminationView view;
+  view.self = 3;
+  if (d.on_header(genuine.signed_header, view) != mesh::HeaderOutcome::accepted) std::abort();
+  mesh::WaveEngine wave;
+  mesh::WaveAssignment role;
+  role.in_plan = true;
+  role.level = 1;
+  role.upstream = 1;
+  wave.assign(role);
+  mesh::WaveAnnouncement a;
+  if (!mesh::WaveEngine::plan_announcement(d, 1000, 3, 4200, 800, a) || !wave.announce(a)) std::abort();
+  constexpr std::size_t record = 3 + mesh::wave_payload_size;
+  for (std::size_t at = 0; at + record <= bytes.size(); at += record) {
+    const auto body = bytes.subspan(at, record);
+    mesh::WaveView f;
+    if (!mesh::parse_wave(body, f)) continue;
+    mesh::HeaderOutcome h{};
+    const auto outcome = wave.on_fragment(1, f, d, view, h);
+    // Forged data never verifies: nothing may be stored.
+    if (outcome == mesh::ChunkOutcome::stored || !store.chunks.empty()) std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const auto bytes = std::span<const std::uint8_t>(data + 1, size - 1);
+  switch (data[0] % 3) {
+    case 0: parse_message(bytes); break;
+    case 1: {
+      mesh::WaveAnnouncement a;
+      (void)mesh::parse_wave_announcement(bytes, a);
+      break;
+    }
+    default: follow_wave(bytes); break;
+  }
+  return 0;
+}

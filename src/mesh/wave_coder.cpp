@@ -1,0 +1,103 @@
+#include "mesh/wave_coder.hpp"
+
+#include <isa-l/erasure_code.h>
+
+#include <array>
+#include <bit>
+
+namespace meshsec::mesh {
+namespace {
+
+constexpr std::size_t max_n = wave_max_fragments;
+using Matrix = std::array<unsigned char, max_n * max_n>;
+
+bool valid(std::size_t k, std::size_t n, std::size_t buffer) noexcept {
+  return k >= 1 && k < n && n <= max_n && buffer >= n * wave_fragment_size;
+}
+
+// Rows 0..k−1 are the identity (systematic), rows k..n−1 a Cauchy matrix: every k×k
+// submatrix is invertible, which is what makes any k fragments enough.
+void generator(std::size_t k, std::size_t n, Matrix& a) noexcept {
+  gf_gen_cauchy1_matrix(a.data(), static_cast<int>(n), static_cast<int>(k));
+}
+
+}  // namespace
+
+std::size_t wave_data_fragments(std::size_t size) noexcept {
+  const std::size_t k = (size + wave_fragment_size - 1) / wave_fragment_size;
+  return k >= max_n ? 0 : k;
+}
+
+bool wave_encode(std::size_t k, std::size_t n, std::span<std::uint8_t> fragments) noexcept {
+  if (!valid(k, n, fragments.size())) return false;
+  Matrix a{};
+  generator(k, n, a);
+  const std::size_t parity = n - k;
+  std::array<unsigned char, 32 * max_n * max_n / 4> tables{};  // 32·k·(n−k) ≤ 32·16·16
+  ec_init_tables(static_cast<int>(k), static_cast<int>(parity), &a[k * k], tables.data());
+  std::array<unsigned char*, max_n> data{};
+  std::array<unsigned char*, max_n> coding{};
+  for (std::size_t i = 0; i < k; ++i) data[i] = fragments.data() + i * wave_fragment_size;
+  for (std::size_t i = 0; i < parity; ++i) coding[i] = fragments.data() + (k + i) * wave_fragment_size;
+  ec_encode_data(static_cast<int>(wave_fragment_size), static_cast<int>(k), static_cast<int>(parity), tables.data(),
+                 data.data(), coding.data());
+  return true;
+}
+
+bool wave_recover(std::size_t k, std::size_t n, std::uint32_t have, std::span<std::uint8_t> fragments) noexcept {
+  if (!valid(k, n, fragments.size())) return false;
+  const std::uint32_t all = n == 32 ? 0xFFFFFFFFU : (1U << n) - 1U;
+  have &= all;
+  if (static_cast<std::size_t>(std::popcount(have)) < k) return false;
+  const std::uint32_t data_mask = (1U << k) - 1U;
+  if ((have & data_mask) == data_mask) return true;  // nothing missing
+  Matrix a{};
+  generator(k, n, a);
+  // The first k fragments present, and the k×k rows of the generator that made them.
+  std::array<unsigned char*, max_n> sources{};
+  Matrix chosen{};
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < n && rows < k; ++i) {
+    if ((have >> i & 1U) == 0) continue;
+    sources[rows] = fragments.data() + i * wave_fragment_size;
+    for (std::size_t c = 0; c < k; ++c) chosen[rows * k + c] = a[i * k + c];
+    ++rows;
+  }
+  Matrix inverse{};
+  if (gf_invert_matrix(chosen.data(), inverse.data(), static_cast<int>(k)) != 0) return false;
+  // Missing data fragment m is row m of the inverse applied to the sources.
+  Matrix decode{};
+  std::array<unsigned char*, max_n> targets{};
+  std::size_t missing = 0;
+  for (std::size_t m = 0; m < k; ++m) {
+    if ((have >> m & 1U) != 0) continue;
+    for (std::size_t c = 0; c < k; ++c) decode[missing * k + c] = inverse[m * k + c];
+    targets[missing] = fragments.data() + m * wave_fragment_size;
+    ++missing;
+  }
+  // missing ≤ present parity ≤ n − k, so 32·k·missing ≤ 32·k·(n − k) ≤ 8 KiB.
+  std::array<unsigned char, 32 * max_n * max_n / 4> tables{};
+  ec_init_tables(static_cast<int>(k), static_cast<int>(missing), decode.data(), tables.data());
+  ec_encode_data(static_cast<int>(wave_fragment_size), static_cast<int>(k), static_cast<int>(missing), tables.data(),
+                 sources.data(), targets.data());
+  return true;
+}
+
+std::size_t wave_parity_for(std::size_t k, double loss, std::size_t max_parity, double target) noexcept {
+  if (loss <= 0) return max_parity == 0 ? 0 : 1;
+  for (std::size_t r = 1; r < max_parity; ++r) {
+    const std::size_t n = k + r;
+    // P(X > r), X ~ Binomial(n, loss), as 1 − P(X ≤ r) summed term by term.
+    double term = 1;  // C(n, 0) (1 − loss)^n, built below without pow()
+    for (std::size_t i = 0; i < n; ++i) term *= 1 - loss;
+    double kept = term;
+    for (std::size_t x = 1; x <= r; ++x) {
+      term *= static_cast<double>(n - x + 1) / static_cast<double>(x) * loss / (1 - loss);
+      kept += term;
+    }
+    if (1 - kept <= target) return r;
+  }
+  return max_parity;
+}
+
+}  // namespace meshsec::mesh
