@@ -245,6 +245,11 @@ void MeshNode::handle_wave(node::NodeId sender, std::span<const std::uint8_t> bo
   }
 }
 
+std::uint64_t MeshNode::radio_channel_stable_until() const noexcept {
+  const std::uint64_t until = wave_.channel_stable_until(global_us());
+  return until == std::numeric_limits<std::uint64_t>::max() ? until : local_of(until);
+}
+
 std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
   const std::int64_t local = static_cast<std::int64_t>(global) - offset_us_;
   return local < 0 ? 0 : static_cast<std::uint64_t>(local);

@@ -111,6 +111,9 @@ class MeshNode final : private net::TokenHandler {
   // The channel the radio is tuned to now (control_channel outside the wave). A device's
   // radio driver is programmed with it at every period boundary.
   [[nodiscard]] std::uint8_t radio_channel() const noexcept { return wave_.channel_at(global_us(), disseminator_); }
+  // Local time until which radio_channel() stays the same unless this node receives or
+  // wakes (UINT64_MAX: until then).
+  [[nodiscard]] std::uint64_t radio_channel_stable_until() const noexcept;
   [[nodiscard]] const WaveEngine& wave() const noexcept { return wave_; }
 
   // Observation.

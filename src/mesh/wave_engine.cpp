@@ -91,6 +91,13 @@ std::uint8_t WaveEngine::channel_at(std::uint64_t global_us, const Disseminator&
   return control_channel;
 }
 
+std::uint64_t WaveEngine::channel_stable_until(std::uint64_t global_us) const noexcept {
+  if (!following() || global_us >= end_us()) return never;
+  if (global_us < announcement_.t0_us) return announcement_.t0_us;
+  const std::uint64_t p = (global_us - announcement_.t0_us) / period_us();
+  return std::min(end_us(), announcement_.t0_us + (p + 1) * period_us());
+}
+
 std::uint64_t WaveEngine::next_send_us() const noexcept {
   if (!following() || !assignment_.relay || tx_item_ >= announcement_.items) return never;
   return slot_start_us(2ULL * tx_item_ + assignment_.level, tx_number_);

@@ -66,8 +66,10 @@ class WaveEngine {
   // belongs to the schedule, contention traffic (CSMA on the control channel) waits.
   [[nodiscard]] bool busy_at(std::uint64_t global_us) const noexcept;
 
-  // The channel the radio listens or sends on at this global time.
+  // The channel the radio listens or sends on at this global time, and the global time
+  // until which it stays so unless the node's own state changes (a received item).
   [[nodiscard]] std::uint8_t channel_at(std::uint64_t global_us, const Disseminator& d) const noexcept;
+  [[nodiscard]] std::uint64_t channel_stable_until(std::uint64_t global_us) const noexcept;
 
   // Relay: global time of the next fragment due (UINT64_MAX: none).
   [[nodiscard]] std::uint64_t next_send_us() const noexcept;

@@ -50,9 +50,9 @@ struct MeshSpec {
   // Firmware wave (docs/dissemination.md): scheduled multi-channel push; false falls back
   // to the contention push along the backbone.
   bool wave = true;
-  std::uint32_t wave_parity = 7;   // room for parity fragments in a period (relays send what their listeners need)
+  std::uint32_t wave_parity = 8;   // room for parity fragments in a period (relays send what their listeners need)
   double wave_lead_ms = 250;       // announcement → period 0
-  double wave_good_link_loss = 0.10;  // the planner prefers links at most this lossy
+  double wave_good_link_loss = 0.13;  // the planner prefers links at most this lossy
   double beacon_period_s = 10;
   double push_interval_ms = 35;
   double repair_idle_ms = 400;

@@ -198,6 +198,7 @@ std::uint64_t Simulator::start_wave() {
   const std::uint64_t global_start = gateway.global_us();
   if (!gateway.gateway_start_wave(lead, static_cast<std::uint8_t>(scenario_.mesh.wave_parity)))
     throw std::runtime_error("the gateway could not start the wave");
+  retune(0);
   const auto& w = gateway.wave();
   r.wave = true;
   r.wave_relays = plan.relays;

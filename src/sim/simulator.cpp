@@ -146,6 +146,7 @@ void Simulator::dispatch(const Event& e) {
       if (!n.alive || e.b != n.wake_generation) return;
       ++node_events_;
       n.mesh->on_wake();
+      retune(e.a);
       record_activation(e.a);
       return;
     }
@@ -192,7 +193,7 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   auto& t = transmissions_[id];
   t.sender = station;
   // Attackers send on the control channel; nodes on the channel their schedule tunes.
-  t.channel = is_node(station) ? nodes_[station]->mesh->radio_channel() : mesh::control_channel;
+  t.channel = is_node(station) ? tuned_channel(station) : mesh::control_channel;
   t.bytes.assign(frame.begin(), frame.end());
   t.listeners.clear();
   t.tag = tag;
@@ -217,6 +218,16 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   return true;
 }
 
+std::uint8_t Simulator::tuned_channel(std::uint32_t station) noexcept {
+  auto& r = radio_[station];
+  if (now_ < r.tuned_until) return r.tuned;
+  const auto& n = *nodes_[station];
+  r.tuned = n.mesh->radio_channel();
+  const std::uint64_t until = n.mesh->radio_channel_stable_until();
+  r.tuned_until = until == std::numeric_limits<std::uint64_t>::max() ? until : n.to_sim_time(until);
+  return r.tuned;
+}
+
 void Simulator::on_tx_start(std::uint32_t tx) {
   auto& t = transmissions_[tx];
   auto& s = radio_[t.sender];
@@ -227,7 +238,7 @@ void Simulator::on_tx_start(std::uint32_t tx) {
     auto& r = radio_[l.peer];
     // A node hears only the channel its radio is tuned to; an attacker's receiver is a
     // wide-band sniffer and hears every channel.
-    if (is_node(l.peer) && (!nodes_[l.peer]->alive || nodes_[l.peer]->mesh->radio_channel() != t.channel)) continue;
+    if (is_node(l.peer) && (!nodes_[l.peer]->alive || tuned_channel(l.peer) != t.channel)) continue;
     t.listeners.push_back(l);
     ++r.heard;
     if (r.on_air) continue;
@@ -288,6 +299,7 @@ void Simulator::on_tx_end(std::uint32_t tx) {
 void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) {
   auto& n = *nodes_[station];
   ++node_events_;
+  retune(station);
   mesh::RxOutcome out;
   if (corrupted) {
     // A jammed reception: the bits arrive damaged (the node's CRC check is what drops it).

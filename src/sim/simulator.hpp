@@ -131,6 +131,10 @@ class Simulator {
     std::int64_t lock = -1;   // transmission being received
     bool corrupt = false;
     bool jammed = false;
+    // The channel the node's radio is tuned to, valid until tuned_until (sim time): asked
+    // of the node again after that, or after the node received or woke.
+    std::uint8_t tuned = 0;
+    std::uint64_t tuned_until = 0;
     double duty_credit_us = 0;
     std::uint64_t duty_updated_us = 0;
   };
@@ -138,6 +142,8 @@ class Simulator {
   void push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b);
   void dispatch(const Event& e);
   void on_tx_start(std::uint32_t tx);
+  [[nodiscard]] std::uint8_t tuned_channel(std::uint32_t station) noexcept;
+  void retune(std::uint32_t station) noexcept { radio_[station].tuned_until = 0; }
   void on_tx_end(std::uint32_t tx);
   void deliver(std::uint32_t station, Transmission& t, bool corrupted);
   void schedule_action(std::uint64_t at_us, std::function<void()> action);
