@@ -53,33 +53,48 @@ bool wave_recover(std::size_t k, std::size_t n, std::uint32_t have, std::span<st
   if ((have & data_mask) == data_mask) return true;  // nothing missing
   Matrix a{};
   generator(k, n, a);
-  // The first k fragments present, and the k×k rows of the generator that made them.
-  std::array<unsigned char*, max_n> sources{};
-  Matrix chosen{};
-  std::size_t rows = 0;
-  for (std::size_t i = 0; i < n && rows < k; ++i) {
-    if ((have >> i & 1U) == 0) continue;
-    sources[rows] = fragments.data() + i * wave_fragment_size;
-    for (std::size_t c = 0; c < k; ++c) chosen[rows * k + c] = a[i * k + c];
-    ++rows;
+  // Only the m missing data fragments are unknown. Take m present parity rows P: with B
+  // the m×m block of the generator at (P, missing) and C the block at (P, present data),
+  //   parity_P = B·d_missing ⊕ C·d_present,  so  d_missing = B⁻¹·parity_P ⊕ (B⁻¹·C)·d_present.
+  // Inverting m×m (m ≤ n − k) instead of k×k is what keeps a rebuild cheap.
+  std::array<std::size_t, max_n> missing{};
+  std::array<std::size_t, max_n> present_data{};
+  std::array<std::size_t, max_n> parity_rows{};
+  std::size_t m = 0, p = 0, q = 0;
+  for (std::size_t j = 0; j < k; ++j) {
+    if ((have >> j & 1U) != 0) present_data[q++] = j;
+    else missing[m++] = j;
   }
-  Matrix inverse{};
-  if (gf_invert_matrix(chosen.data(), inverse.data(), static_cast<int>(k)) != 0) return false;
-  // Missing data fragment m is row m of the inverse applied to the sources.
+  for (std::size_t i = k; i < n && p < m; ++i)
+    if ((have >> i & 1U) != 0) parity_rows[p++] = i;
+  if (p < m) return false;
+  Matrix b{};
+  for (std::size_t r = 0; r < m; ++r)
+    for (std::size_t c = 0; c < m; ++c) b[r * m + c] = a[parity_rows[r] * k + missing[c]];
+  Matrix b_inverse{};
+  if (gf_invert_matrix(b.data(), b_inverse.data(), static_cast<int>(m)) != 0) return false;
+  // Decode rows over the sources (present data first, then the chosen parity).
+  const std::size_t sources_count = q + m;
   Matrix decode{};
-  std::array<unsigned char*, max_n> targets{};
-  std::size_t missing = 0;
-  for (std::size_t m = 0; m < k; ++m) {
-    if ((have >> m & 1U) != 0) continue;
-    for (std::size_t c = 0; c < k; ++c) decode[missing * k + c] = inverse[m * k + c];
-    targets[missing] = fragments.data() + m * wave_fragment_size;
-    ++missing;
+  for (std::size_t r = 0; r < m; ++r) {
+    for (std::size_t c = 0; c < q; ++c) {
+      unsigned char sum = 0;
+      for (std::size_t t = 0; t < m; ++t)
+        sum = static_cast<unsigned char>(sum ^ gf_mul(b_inverse[r * m + t], a[parity_rows[t] * k + present_data[c]]));
+      decode[r * sources_count + c] = sum;
+    }
+    for (std::size_t t = 0; t < m; ++t) decode[r * sources_count + q + t] = b_inverse[r * m + t];
   }
-  // missing ≤ present parity ≤ n − k, so 32·k·missing ≤ 32·k·(n − k) ≤ 8 KiB.
+  std::array<unsigned char*, max_n> sources{};
+  std::array<unsigned char*, max_n> targets{};
+  for (std::size_t c = 0; c < q; ++c) sources[c] = fragments.data() + present_data[c] * wave_fragment_size;
+  for (std::size_t t = 0; t < m; ++t) sources[q + t] = fragments.data() + parity_rows[t] * wave_fragment_size;
+  for (std::size_t r = 0; r < m; ++r) targets[r] = fragments.data() + missing[r] * wave_fragment_size;
+  // 32·(q + m)·m = 32·k·m ≤ 32·k·(n − k) ≤ 8 KiB.
   std::array<unsigned char, 32 * max_n * max_n / 4> tables{};
-  ec_init_tables(static_cast<int>(k), static_cast<int>(missing), decode.data(), tables.data());
-  ec_encode_data(static_cast<int>(wave_fragment_size), static_cast<int>(k), static_cast<int>(missing), tables.data(),
-                 sources.data(), targets.data());
+  ec_init_tables(static_cast<int>(sources_count), static_cast<int>(m), decode.data(), tables.data());
+  ec_encode_data(static_cast<int>(wave_fragment_size), static_cast<int>(sources_count), static_cast<int>(m),
+                 tables.data(), sources.data(), targets.data());
   return true;
 }
 

@@ -215,10 +215,24 @@ std::uint64_t Simulator::start_wave() {
   return now_ + (end_global - global_start);
 }
 
-void Simulator::phase_rollout() {
+Simulator::RolloutCounters Simulator::rollout_counters() const {
+  RolloutCounters c;
+  for (const auto& n : nodes_) {
+    const auto& s = n->mesh->dissemination().sent();
+    const auto& w = n->mesh->wave().counters();
+    c.data += s.data_frames + w.data_frames + w.parity_frames;
+    // The wave's announcement travels as downlinks (the only ones during the rollout).
+    c.control += s.header_frames + s.requests + s.adverts + w.header_frames + n->mesh->sent_of(mesh::MessageType::downlink);
+    c.push += s.push_chunks;
+    c.repair += s.repair_chunks;
+    c.rejected += n->mesh->dissemination().chunks_rejected();
+  }
+  return c;
+}
+
+void Simulator::begin_rollout() {
   auto& r = report_.rollout;
   r.ran = true;
-  progress("rollout", 0);
   release_ = build_release(scenario_.firmware, *keys_, scenario_.seed);
   if (const auto error = gateway_accept(release_, *keys_); !error.empty())
     throw std::runtime_error("gateway refused the release: " + error);
@@ -228,42 +242,38 @@ void Simulator::phase_rollout() {
   for (const auto& p : release_.packets)
     if (gateway.gateway_offer_chunk(p) != mesh::ChunkOutcome::stored)
       throw std::runtime_error("gateway verifier refused a chunk");
-  // Counters before the rollout (dissemination frames are counted from here).
-  auto dissemination_frames = [&](std::uint64_t& data, std::uint64_t& control, std::uint64_t& push,
-                                  std::uint64_t& repair, std::uint64_t& rejected) {
-    data = control = push = repair = rejected = 0;
-    for (const auto& n : nodes_) {
-      const auto& s = n->mesh->dissemination().sent();
-      const auto& w = n->mesh->wave().counters();
-      data += s.data_frames + w.data_frames + w.parity_frames;
-      // The wave's announcement travels as downlinks (the only ones during the rollout).
-      control += s.header_frames + s.requests + s.adverts + w.header_frames + n->mesh->sent_of(mesh::MessageType::downlink);
-      push += s.push_chunks;
-      repair += s.repair_chunks;
-      rejected += n->mesh->dissemination().chunks_rejected();
-    }
-  };
-  std::uint64_t d0, c0, p0, r0, x0;
-  dissemination_frames(d0, c0, p0, r0, x0);
-  std::uint64_t wave_end_us = 0;
-  if (scenario_.mesh.wave) wave_end_us = start_wave();
+  // Dissemination frames are counted from here.
+  rollout_baseline_ = rollout_counters();
+  wave_end_us_ = scenario_.mesh.wave ? start_wave() : 0;
   rollout_active_ = true;
   rollout_start_us_ = now_;
   activated_ = 0;
-  const std::uint32_t targets = reachable_alive_count();
-  r.nodes_targeted = targets;
-  const auto limit = static_cast<std::uint64_t>(scenario_.phases.rollout_timeout_s * 1e6);
+  r.nodes_targeted = reachable_alive_count();
   report_.coverage_curve.push_back({0.0, 0.0});
-  while (now_ - rollout_start_us_ < limit && activated_ < targets) {
+}
+
+bool Simulator::rollout_done() const { return activated_ >= report_.rollout.nodes_targeted; }
+
+void Simulator::phase_rollout() {
+  progress("rollout", 0);
+  begin_rollout();
+  const std::uint32_t targets = report_.rollout.nodes_targeted;
+  const auto limit = static_cast<std::uint64_t>(scenario_.phases.rollout_timeout_s * 1e6);
+  while (now_ - rollout_start_us_ < limit && !rollout_done()) {
     run_for(250'000);
     if (std::getenv("MESHSEC_SIM_TRACE") != nullptr)
-      std::fprintf(stderr, "t=%.2f gw pushed %llu frames %llu activated %u\n", static_cast<double>(now_ - rollout_start_us_) / 1e6,
-                   static_cast<unsigned long long>(nodes_[0]->mesh->dissemination().sent().push_chunks),
-                   static_cast<unsigned long long>(nodes_[0]->mesh->dissemination().sent().data_frames), activated_);
+      std::fprintf(stderr, "t=%.2f activated %u\n", static_cast<double>(now_ - rollout_start_us_) / 1e6, activated_);
     const double coverage = targets == 0 ? 1.0 : static_cast<double>(activated_) / targets;
     report_.coverage_curve.push_back({static_cast<double>(now_ - rollout_start_us_) / 1e6, coverage});
     progress("rollout", coverage);
   }
+  finish_rollout();
+  progress("rollout", 1);
+}
+
+void Simulator::finish_rollout() {
+  auto& r = report_.rollout;
+  const std::uint32_t targets = r.nodes_targeted;
   // Diagnostics: which nodes did not finish, and where they stood.
   if (std::getenv("MESHSEC_SIM_DEBUG") != nullptr) {
     for (std::uint32_t i = 1; i < node_count(); ++i) {
@@ -280,15 +290,15 @@ void Simulator::phase_rollout() {
   r.seconds = static_cast<double>((activated_ < targets ? now_ : latest) - rollout_start_us_) / 1e6;
   r.nodes_activated = activated_;
   r.coverage = targets == 0 ? 1.0 : static_cast<double>(activated_) / targets;
-  std::uint64_t d1, c1, p1, r1, x1;
-  dissemination_frames(d1, c1, p1, r1, x1);
-  r.data_frames = d1 - d0;
-  r.control_frames = c1 - c0;
+  const RolloutCounters end = rollout_counters();
+  const RolloutCounters& start = rollout_baseline_;
+  r.data_frames = end.data - start.data;
+  r.control_frames = end.control - start.control;
   r.transmissions = r.data_frames + r.control_frames;
   r.control_share = r.transmissions == 0 ? 0 : static_cast<double>(r.control_frames) / static_cast<double>(r.transmissions);
-  r.push_chunks = p1 - p0;
-  r.repair_chunks = r1 - r0;
-  r.chunks_rejected = x1 - x0;
+  r.push_chunks = end.push - start.push;
+  r.repair_chunks = end.repair - start.repair;
+  r.chunks_rejected = end.rejected - start.rejected;
   if (r.wave) {
     for (const auto& n : nodes_) {
       const auto& w = n->mesh->wave().counters();
@@ -297,7 +307,7 @@ void Simulator::phase_rollout() {
       r.wave_header_frames += w.header_frames;
       r.wave_items_rebuilt += w.items_rebuilt;
       r.wave_items_rejected += w.items_rejected;
-      if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us) ++r.nodes_complete_after_wave;
+      if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us_) ++r.nodes_complete_after_wave;
     }
   }
   // Bounds over the surviving topology.
@@ -317,7 +327,6 @@ void Simulator::phase_rollout() {
   const double channel_bytes_per_s = scenario_.radio.bitrate_bps / 8.0;
   r.channel_rate_fraction = r.seconds <= 0 ? 0 : static_cast<double>(release_.image.size()) / (r.seconds * channel_bytes_per_s);
   rollout_active_ = false;
-  progress("rollout", 1);
 }
 
 }  // namespace meshsec::sim

@@ -62,7 +62,11 @@ class Simulator {
   void run_for(std::uint64_t duration_us);
   void run_until(const std::function<bool()>& done, std::uint64_t limit_us, std::uint64_t check_every_us);
   void fail_node(std::uint32_t station);
-  void inject_release();                   // gateway accepts the blob and starts the rollout
+  // The rollout in steps (phase_rollout() runs all three): the gateway accepts the blob
+  // and starts the wave; run_for() until rollout_done(); finish_rollout() writes the report.
+  void begin_rollout();
+  [[nodiscard]] bool rollout_done() const;
+  void finish_rollout();
   [[nodiscard]] std::uint64_t now_us() const noexcept { return now_; }
   [[nodiscard]] const Topology& topology() const noexcept { return topology_; }
   [[nodiscard]] SimNode& node(std::uint32_t station) { return *nodes_[station]; }
@@ -178,6 +182,12 @@ class Simulator {
   DropTally drops_;  // named into report_.drops at the end of run()
   FirmwareRelease release_;
   std::uint64_t rollout_start_us_ = 0;
+  struct RolloutCounters {
+    std::uint64_t data = 0, control = 0, push = 0, repair = 0, rejected = 0;
+  };
+  [[nodiscard]] RolloutCounters rollout_counters() const;
+  RolloutCounters rollout_baseline_{};
+  std::uint64_t wave_end_us_ = 0;
   bool rollout_active_ = false;
   std::uint32_t activated_ = 0;
   std::array<AttackResult, static_cast<std::size_t>(AttackKind::count_)> attacks_{};
