@@ -102,7 +102,8 @@ ChunkOutcome Disseminator::on_chunk(std::span<const std::uint8_t> packet, const 
   if (!store_->write(chunk.index, packet)) return ChunkOutcome::rejected;
   last_progress_us_ = view.now_us;
   failed_requests_ = 0;
-  if (view.backbone && !view.gateway && !wave_) push(chunk.index);
+  const bool pass_on = wave_ ? wave_relay_ && view.now_us >= quiet_until_us_ : view.backbone;
+  if (pass_on && !view.gateway) push(chunk.index);
   if (verifier_.complete() && !activated_) {
     activated_ = true;
     activated_at_us_ = view.now_us;
@@ -162,8 +163,9 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
   return on_chunk(packet, view);
 }
 
-void Disseminator::follow_wave(std::uint64_t quiet_until_us) noexcept {
+void Disseminator::follow_wave(std::uint64_t quiet_until_us, bool relay) noexcept {
   wave_ = true;
+  wave_relay_ = relay;
   quiet_until_us_ = quiet_until_us;
   header_pending_ = false;
   push_size_ = 0;

@@ -75,7 +75,9 @@ class Disseminator {
   // A wave (wave_engine.hpp) carries the blob: no push along the backbone, and nothing
   // sent (requests, adverts, repairs) before local time `quiet_until_us`, when the node's
   // part of the wave is over and repair takes what is still missing.
-  void follow_wave(std::uint64_t quiet_until_us) noexcept;
+  // A wave relay that repairs a chunk after the wave passes it on once, since its
+  // listeners most likely lack the same chunk.
+  void follow_wave(std::uint64_t quiet_until_us, bool relay) noexcept;
   [[nodiscard]] bool complete() const noexcept { return verifier_.complete(); }
   [[nodiscard]] bool activated() const noexcept { return activated_; }
   [[nodiscard]] std::uint64_t activated_at_us() const noexcept { return activated_at_us_; }
@@ -166,6 +168,7 @@ class Disseminator {
   bool trickle_fired_ = false;
 
   bool wave_ = false;
+  bool wave_relay_ = false;
   std::uint64_t quiet_until_us_ = 0;
   std::uint64_t repair_jitter_us_ = 0;
   bool activated_ = false;

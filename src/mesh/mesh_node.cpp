@@ -257,7 +257,7 @@ std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
 
 void MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
   if (!wave_.announce(announcement)) return;
-  disseminator_.follow_wave(local_of(wave_.end_us()));
+  disseminator_.follow_wave(local_of(wave_.end_us()), wave_.assignment().relay);
 }
 
 bool MeshNode::gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept {

@@ -220,8 +220,10 @@ void level_nodes(const Adjacency& adj, std::uint32_t n, const std::vector<std::u
         if (f.peer == best) best_loss = f.loss;
       const bool b_good = best_loss <= good;
       if (e_good != b_good) return e_good;
-      if (level[e.peer] != level[best]) return level[e.peer] < level[best];
-      return e.loss < best_loss;
+      // A listener that is not a relay takes the relay it hears best (the relay's parity
+      // follows its lossiest listener); a relay is bound to the level above anyway.
+      if (e.loss != best_loss) return e.loss < best_loss;
+      return level[e.peer] < level[best];
     };
     for (const auto& e : adj.of(i)) {
       if (relay[e.peer] == 0 || level[e.peer] == unset) continue;
@@ -363,7 +365,10 @@ WavePlan plan_wave(const WavePlanInput& input) {
       role.rx_channel = colour[position[role.upstream]];
       for (const auto& e : adj.of(i))
         if (e.peer == role.upstream)
-          plan.roles[e.peer].worst_listener_loss = std::max(plan.roles[e.peer].worst_listener_loss, e.loss);
+          (relay[i] != 0 ? plan.roles[e.peer].worst_relay_listener_loss : plan.roles[e.peer].worst_leaf_listener_loss) =
+              std::max(relay[i] != 0 ? plan.roles[e.peer].worst_relay_listener_loss
+                                     : plan.roles[e.peer].worst_leaf_listener_loss,
+                       e.loss);
     }
     plan.max_level = std::max(plan.max_level, role.level);
   }

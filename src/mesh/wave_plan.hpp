@@ -30,7 +30,10 @@ struct WaveRole {
   std::uint8_t tx_channel = wave_no_channel;  // relays: 0..channels-1
   std::uint8_t rx_channel = wave_no_channel;  // non-gateway: its upstream's tx_channel
   std::uint32_t upstream = wave_no_upstream;  // node index of the relay it listens to
-  float worst_listener_loss = 0;              // relays: the lossiest link to a node listening to it
+  // Relays: the lossiest link to a listening relay, and to a listening leaf (a relay that
+  // loses an item starves everything below it; a leaf only fetches it again).
+  float worst_relay_listener_loss = 0;
+  float worst_leaf_listener_loss = 0;
 };
 
 struct WaveLink {

@@ -35,6 +35,11 @@ class SimNode final : public node::Platform {
   node::NvRamStore nv;
   bool alive = true;
   std::uint64_t wake_generation = 0;
+  // The wake-up the node asked for last, and the time of the one event queued for it
+  // (UINT64_MAX: none). A later request keeps the queued event, which re-arms itself when
+  // it fires early, so rescheduling after every frame does not flood the event queue.
+  std::uint64_t wake_requested = UINT64_MAX;
+  std::uint64_t wake_queued = UINT64_MAX;
   std::uint64_t activated_at_us = 0;  // simulator time of activation (0: not yet)
 
  private:

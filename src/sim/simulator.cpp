@@ -113,8 +113,12 @@ void Simulator::push(std::uint64_t time, EventKind kind, std::uint32_t a, std::u
 
 void Simulator::schedule_wake(std::uint32_t station, std::uint64_t at_us) {
   auto& n = *nodes_[station];
+  const std::uint64_t at = std::max(at_us, now_);
+  n.wake_requested = at;
+  if (n.wake_queued <= at) return;  // fires first, then re-arms for `at`
   ++n.wake_generation;
-  push(std::max(at_us, now_), EventKind::wake, station, n.wake_generation);
+  n.wake_queued = at;
+  push(at, EventKind::wake, station, n.wake_generation);
 }
 
 void Simulator::schedule_action(std::uint64_t at_us, std::function<void()> action) {
@@ -144,6 +148,16 @@ void Simulator::dispatch(const Event& e) {
     case EventKind::wake: {
       auto& n = *nodes_[e.a];
       if (!n.alive || e.b != n.wake_generation) return;
+      n.wake_queued = UINT64_MAX;
+      if (n.wake_requested > now_) {
+        // Woken before the time asked for last: wait on.
+        if (n.wake_requested != UINT64_MAX) {
+          n.wake_queued = n.wake_requested;
+          push(n.wake_requested, EventKind::wake, e.a, n.wake_generation);
+        }
+        return;
+      }
+      n.wake_requested = UINT64_MAX;
       ++node_events_;
       n.mesh->on_wake();
       retune(e.a);
@@ -380,6 +394,7 @@ void Simulator::fail_node(std::uint32_t station) {
   auto& n = *nodes_[station];
   n.alive = false;
   ++n.wake_generation;
+  n.wake_queued = n.wake_requested = UINT64_MAX;
   // Its radio goes silent: any reception in progress ends.
   radio_[station].lock = -1;
 }

@@ -72,7 +72,7 @@ class WaveEngineTest : public ::testing::Test {
     for (const auto& p : blob.packets) ASSERT_EQ(gw->d.on_chunk(p, gw->view), ChunkOutcome::stored);
     ASSERT_TRUE(WaveEngine::plan_announcement(gw->d, 1'000'000, parity, 4200, 800, announcement));
     ASSERT_TRUE(gw->wave.announce(announcement));
-    gw->d.follow_wave(0);
+    gw->d.follow_wave(0, true);
   }
   Blob blob;
   std::unique_ptr<Station> gw;
