@@ -30,6 +30,7 @@ nlohmann::json to_json(const RunReport& r) {
                             {"readings_delivered", r.readings_delivered[i]},
                             {"delivery_ratio", ratio}});
   }
+  if (!r.readings_note.empty()) j["readings_note"] = r.readings_note;
   j["failed_nodes"] = r.failed_nodes;
   const auto& o = r.rollout;
   j["rollout"] = {{"ran", o.ran},
@@ -119,6 +120,7 @@ std::string summary_table(const RunReport& r) {
     row(i == 0 ? "readings delivered" : "readings delivered after failures",
         std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) + " %)");
   }
+  if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));
   const auto& o = r.rollout;
   if (o.ran) {

@@ -65,6 +65,7 @@ struct RunReport {
   std::uint32_t commissioned = 0, commission_targets = 0;
   double commission_seconds = 0;
   std::uint64_t readings_sent[2] = {0, 0};
+  std::string readings_note;  // set when readings came from a sample of nodes
   std::uint64_t readings_delivered[2] = {0, 0};
   std::uint32_t failed_nodes = 0;
   RolloutResult rollout;

@@ -55,6 +55,7 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   read(t, "radio", "clock_drift_ppm", s.radio.clock_drift_ppm);
   read(t, "phases", "boot_s", s.phases.boot_s);
   read(t, "phases", "commission", s.phases.commission);
+  read(t, "phases", "max_readings_per_s", s.phases.max_readings_per_s);
   read(t, "phases", "commission_timeout_s", s.phases.commission_timeout_s);
   read(t, "phases", "readings_per_node", s.phases.readings_per_node);
   read(t, "phases", "operate_s", s.phases.operate_s);

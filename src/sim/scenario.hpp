@@ -19,6 +19,7 @@ struct PhaseSpec {
   bool commission = true;
   double commission_timeout_s = 60;
   std::uint32_t readings_per_node = 2;  // per operate window (before and after failures)
+  std::uint32_t max_readings_per_s = 20;  // above this, readings come from a sample of nodes
   double operate_s = 30;
   double fail_fraction = 0.02;        // nodes that die before the rollout (M10)
   bool rollout = true;

@@ -128,11 +128,28 @@ void Simulator::phase_commission() {
 
 void Simulator::schedule_readings(std::uint32_t window, double seconds) {
   const auto span = static_cast<std::uint64_t>(seconds * 1e6);
-  for (std::uint32_t i = 1; i < node_count(); ++i) {
-    if (!nodes_[i]->alive) continue;
-    for (std::uint32_t k = 0; k < scenario_.phases.readings_per_node; ++k)
-      push(now_ + rng_.below(span), EventKind::reading, i, window);
+  std::vector<std::uint32_t> alive;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    if (nodes_[i]->alive) alive.push_back(i);
+  // Every reading crosses the gateway's neighbourhood, which carries a few dozen frames a
+  // second: above `max_readings_per_s` the readings come from a random sample of nodes,
+  // so the phase measures delivery rather than a channel overloaded by the scenario.
+  const std::uint64_t wanted = std::uint64_t{scenario_.phases.readings_per_node} * alive.size();
+  const auto cap = static_cast<std::uint64_t>(scenario_.phases.max_readings_per_s * seconds);
+  const std::uint64_t total = std::min(wanted, cap);
+  if (total < wanted) {
+    report_.readings_note = "sampled: " + std::to_string(total) + " readings per window (" +
+                            std::to_string(scenario_.phases.max_readings_per_s) + " per second at most)";
+    for (std::size_t k = 0; k + 1 < alive.size(); ++k)
+      std::swap(alive[k], alive[k + rng_.below(alive.size() - k)]);
   }
+  if (total == wanted) {
+    for (const auto i : alive)
+      for (std::uint32_t k = 0; k < scenario_.phases.readings_per_node; ++k)
+        push(now_ + rng_.below(span), EventKind::reading, i, window);
+    return;
+  }
+  for (std::uint64_t k = 0; k < total; ++k) push(now_ + rng_.below(span), EventKind::reading, alive[k % alive.size()], window);
 }
 
 void Simulator::phase_operate(int window) {
