@@ -206,12 +206,17 @@ std::uint64_t Simulator::start_wave() {
     a.tx_channel = role.tx_channel == mesh::wave_no_channel ? 0 : role.tx_channel;
     a.rx_channel = role.rx_channel == mesh::wave_no_channel ? 0 : role.rx_channel;
     a.upstream = role.upstream == mesh::wave_no_upstream ? node::no_node : static_cast<node::NodeId>(role.upstream + 1);
-    // A relay sends the parity its lossiest listener needs: at most 1 item in 10,000 lost
-    // towards a listening relay (everything below it would miss the item too), 1 in 1,000
-    // towards a leaf (which only fetches it again by repair).
+    // A relay sends the parity its lossiest listener needs. Towards a listening relay the
+    // chance of losing an item must stay small over every item and every level below (the
+    // relay's whole subtree would miss it): 5 % over a whole path. Towards a leaf, which
+    // only fetches a lost item again, 10 % over all items.
     const std::size_t room = scenario_.mesh.wave_parity;
-    a.parity = static_cast<std::uint8_t>(std::max(mesh::wave_parity_for(k_chunk, role.worst_relay_listener_loss, room, 1e-4),
-                                                  mesh::wave_parity_for(k_chunk, role.worst_leaf_listener_loss, room, 1e-3)));
+    const double items = static_cast<double>(release_.packets.size() + 1);
+    const double relay_target = 0.05 / (items * std::max<double>(1, plan.max_level));
+    const double leaf_target = 0.10 / items;
+    a.parity = static_cast<std::uint8_t>(
+        std::max(mesh::wave_parity_for(k_chunk, role.worst_relay_listener_loss, room, relay_target),
+                 mesh::wave_parity_for(k_chunk, role.worst_leaf_listener_loss, room, leaf_target)));
     nodes_[i]->mesh->set_wave_assignment(a);
     if (std::getenv("MESHSEC_PLAN_DEBUG") != nullptr && role.relay)
       std::fprintf(stderr, "relay %u level %u parity %u relay_loss %.3f leaf_loss %.3f\n", i + 1, role.level, a.parity,
