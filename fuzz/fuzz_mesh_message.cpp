@@ -11,60 +11,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <map>
 #include <span>
-#include <vector>
 
-#include "firmware/blob_builder.hpp"
-#include "firmware/blob_signer.hpp"
-#include "firmware/merkle_tree.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/wave_engine.hpp"
 #include "wire/bounded_writer.hpp"
+#include "../tests/support/mesh_test_blob.hpp"
 
 namespace {
 
 using namespace meshsec;
 
-class MapStore final : public node::ChunkStore {
- public:
-  void clear() noexcept override { chunks.clear(); }
-  bool write(std::uint32_t index, std::span<const std::uint8_t> p) noexcept override {
-    chunks[index].assign(p.begin(), p.end());
-    return true;
-  }
-  std::span<const std::uint8_t> read(std::uint32_t index) const noexcept override {
-    auto it = chunks.find(index);
-    return it == chunks.end() ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>(it->second);
-  }
-  std::map<std::uint32_t, std::vector<std::uint8_t>> chunks;
-};
-
-// One genuine blob (built once): 4 chunks of 1 KiB.
-struct GenuineBlob {
-  std::vector<std::uint8_t> signed_header;
-  firmware::Ed25519PublicKey vk{};
-  GenuineBlob() {
-    std::array<std::uint8_t, 32> seed{};
-    seed.fill(0x42);
-    firmware::SoftwareBlobSigner signer;
-    if (signer.init(seed) != crypto::Status::ok) std::abort();
-    std::array<std::uint8_t, 32> key{};
-    key.fill(0x24);
-    firmware::BlobBuilder builder(key, signer);
-    firmware::BlobBuildParams params;
-    params.customer_id = 77;
-    params.product_id = 1;
-    params.version = {1, 2, 0, 0};
-    params.security_counter = 2;
-    params.chunk_size = 1024;
-    params.blob_id = firmware::blob::BlobId{9, 9, 9, 9, 1, 2, 3, 4};
-    std::vector<std::uint8_t> image(4000, 0x5A), file;
-    if (builder.build(params, image, file) != firmware::BlobError::ok) std::abort();
-    vk = signer.public_key();
-    signed_header.assign(file.begin(), file.begin() + firmware::blob::signed_header_size);
-  }
-};
+using mesh_testing::MapStore;
 
 void parse_message(std::span<const std::uint8_t> bytes) {
   mesh::MeshHeader h;
@@ -106,7 +64,7 @@ void parse_message(std::span<const std::uint8_t> bytes) {
 }
 
 void follow_wave(std::span<const std::uint8_t> bytes) {
-  static const GenuineBlob genuine;
+  static const mesh_testing::Blob genuine = mesh_testing::make_blob(0x42, 2, 1024, 4000);
   mesh::MeshConfig config;
   config.blob_policy.customer_id = 77;
   config.blob_policy.installed.security_counter = 1;

@@ -11,7 +11,7 @@
 #include "firmware/blob_signer.hpp"
 #include "firmware/merkle_tree.hpp"
 #include "mesh/disseminator.hpp"
-#include "test_blob.hpp"
+#include "support/mesh_test_blob.hpp"
 #include "wire/bounded_writer.hpp"
 
 namespace {

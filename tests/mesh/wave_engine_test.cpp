@@ -8,7 +8,7 @@
 #include <array>
 #include <vector>
 
-#include "test_blob.hpp"
+#include "support/mesh_test_blob.hpp"
 
 namespace meshsec::mesh {
 namespace {

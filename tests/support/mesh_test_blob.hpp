@@ -1,8 +1,10 @@
-// Test blobs for the mesh room's tests: a signed blob cut into chunk packets, and an
-// in-memory chunk store.
+// Test blobs for the mesh tests and fuzz targets: a signed blob cut into chunk packets,
+// and an in-memory chunk store. Failures throw (no test framework needed).
 #pragma once
 #include <array>
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "firmware/blob_builder.hpp"
@@ -11,9 +13,11 @@
 #include "node/chunk_store.hpp"
 #include "wire/bounded_writer.hpp"
 
-#include <gtest/gtest.h>
-
 namespace meshsec::mesh_testing {
+
+inline void require(bool ok, const char* what) {
+  if (!ok) throw std::runtime_error(std::string("test blob: ") + what);
+}
 
 class MapStore final : public node::ChunkStore {
  public:
@@ -40,7 +44,7 @@ inline Blob make_blob(std::uint8_t signer_fill, std::uint32_t counter, std::size
   std::array<std::uint8_t, 32> seed{};
   seed.fill(signer_fill);
   firmware::SoftwareBlobSigner signer;
-  EXPECT_EQ(signer.init(seed), crypto::Status::ok);
+  require(signer.init(seed) == crypto::Status::ok, "signer");
   std::array<std::uint8_t, 32> key{};
   key.fill(0x33);
   firmware::BlobBuilder builder(key, signer);
@@ -54,23 +58,25 @@ inline Blob make_blob(std::uint8_t signer_fill, std::uint32_t counter, std::size
   std::vector<std::uint8_t> image(image_size);
   for (std::size_t i = 0; i < image.size(); ++i) image[i] = static_cast<std::uint8_t>(i * 7);
   std::vector<std::uint8_t> file;
-  EXPECT_EQ(builder.build(params, image, file), firmware::BlobError::ok);
+  require(builder.build(params, image, file) == firmware::BlobError::ok, "build");
   firmware::BlobFileView view;
-  EXPECT_EQ(firmware::parse_blob_file(file, view), firmware::BlobError::ok);
+  require(firmware::parse_blob_file(file, view) == firmware::BlobError::ok, "parse");
   Blob b;
   b.vk = signer.public_key();
   b.signed_header.assign(file.begin(), file.begin() + firmware::blob::signed_header_size);
   std::vector<firmware::blob::Digest> leaves(view.header.chunk_count);
   for (std::uint32_t i = 0; i < leaves.size(); ++i)
-    EXPECT_EQ(firmware::blob_leaf_hash(view.header, i, firmware::blob_chunk_record(view, i), leaves[i]), firmware::BlobError::ok);
+    require(firmware::blob_leaf_hash(view.header, i, firmware::blob_chunk_record(view, i), leaves[i]) ==
+                firmware::BlobError::ok,
+            "leaf");
   firmware::MerkleTree tree;
-  EXPECT_EQ(tree.build(leaves), firmware::BlobError::ok);
+  require(tree.build(leaves) == firmware::BlobError::ok, "tree");
   for (std::uint32_t i = 0; i < leaves.size(); ++i) {
     std::vector<std::uint8_t> p(firmware::max_chunk_packet_size);
     wire::BoundedWriter w(p);
-    EXPECT_EQ(firmware::encode_chunk_packet(view.header.blob_id, static_cast<std::uint16_t>(i),
-                                            firmware::blob_chunk_record(view, i), tree.path(i), w),
-              firmware::BlobError::ok);
+    require(firmware::encode_chunk_packet(view.header.blob_id, static_cast<std::uint16_t>(i),
+                                          firmware::blob_chunk_record(view, i), tree.path(i), w) == firmware::BlobError::ok,
+            "packet");
     p.resize(w.size());
     b.packets.push_back(p);
   }
