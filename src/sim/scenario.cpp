@@ -113,6 +113,10 @@ void validate(const Scenario& s) {
   require(s.topology.loss_base >= 0 && s.topology.loss_base + s.topology.loss_edge < 0.9, "topology loss: base + edge < 0.9");
   require(s.radio.bitrate_bps >= 9600, "radio.bitrate_bps: at least 9600");
   require(s.radio.duty_cycle > 0.01 && s.radio.duty_cycle <= 1.0, "radio.duty_cycle: 0.01..1");
+  // A wave relay is on the air half of its periods: only a band without a duty-cycle
+  // limit (2.4 GHz) allows it.
+  require(!s.mesh.wave || s.radio.duty_cycle >= 1.0,
+          "mesh.wave needs radio.duty_cycle = 1 (wave relays send half the time); set mesh.wave = false");
   require(s.radio.clock_drift_ppm >= 0 && s.radio.clock_drift_ppm <= 500, "radio.clock_drift_ppm: 0..500");
   require(s.firmware.blob_kib >= 1 && s.firmware.blob_kib <= 1024, "firmware.blob_kib: 1..1024");
   require(s.firmware.chunk_size >= 64 && s.firmware.chunk_size <= 1024, "firmware.chunk_size: 64..1024");

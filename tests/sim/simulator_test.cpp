@@ -202,6 +202,13 @@ TEST(Scenario, TomlOverridesAndValidation) {
   EXPECT_THROW((void)parse_scenario("[topology]\nkind = \"torus\"\n", "inline"), std::runtime_error);
   EXPECT_THROW((void)parse_scenario("[topology]\nnodes = 1\n", "inline"), std::runtime_error);
   EXPECT_THROW((void)parse_scenario("[topology\n", "inline"), std::runtime_error);
+  const auto w = parse_scenario("[mesh]\nwave_parity = 5\nwave_good_link_loss = 0.1\n", "inline");
+  EXPECT_EQ(w.mesh.wave_parity, 5U);
+  EXPECT_DOUBLE_EQ(w.mesh.wave_good_link_loss, 0.1);
+  EXPECT_THROW((void)parse_scenario("[mesh]\nwave_parity = 0\n", "inline"), std::runtime_error);
+  // The wave keeps relays on the air half the time: not under a duty-cycle limit.
+  EXPECT_THROW((void)parse_scenario("[radio]\nduty_cycle = 0.1\n", "inline"), std::runtime_error);
+  EXPECT_NO_THROW((void)parse_scenario("[radio]\nduty_cycle = 0.1\n[mesh]\nwave = false\n", "inline"));
   for (const char* file : {"default.toml", "grid_rollout.toml", "line_self_healing.toml", "clusters_attacks.toml",
                            "large_10k.toml"})
     EXPECT_NO_THROW((void)load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/" + file)) << file;
