@@ -11,6 +11,7 @@
 //   rogue injector   a forged blob header is accepted or a forged chunk stored anywhere
 //   jammer           a damaged frame passes a node's CRC and MIC
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <deque>
 #include <stdexcept>
@@ -126,6 +127,9 @@ void Simulator::phase_attacks(bool after_revocation) {
   stolen.succeeded += back_office_->forged_accepted() - readings_forged_before;
   for (std::uint32_t i = 1; i < node_count(); ++i)
     if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
+  if (after_revocation)
+    stolen.note = std::to_string(unrevoked_acceptances_) +
+                  " of the acceptances by nodes the key refresh had not reached (see revocation)";
   for (auto& a : attackers_) {
     if (a->kind != AttackKind::eavesdropper) continue;
     auto& e = attacks_[static_cast<std::size_t>(AttackKind::eavesdropper)];
@@ -322,7 +326,7 @@ void Simulator::phase_revocation() {
   report_.revocation_ran = true;
   const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
   back_office_->revoke(stolen_id);
-  constexpr std::uint32_t epoch = 2;
+  constexpr std::uint32_t epoch = revoked_epoch;
   crypto::SecretArray<16> key;
   keys_->network_key(static_cast<std::uint8_t>(epoch), key);
   auto& gateway = *nodes_[0]->mesh;
@@ -365,6 +369,16 @@ void Simulator::phase_revocation() {
     run_for(2'500'000);
   }
   report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
+  if (const auto missing = pending(); !missing.empty()) {
+    std::vector<bool> alive(nodes_.size());
+    for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
+    const auto hops = topology_.hop_distances(&alive);
+    std::size_t cut_off = 0;
+    for (const auto id : missing)
+      if (hops[id - 1U] == std::numeric_limits<std::uint32_t>::max()) ++cut_off;
+    report_.revocation_note += "; " + std::to_string(missing.size()) + " nodes without the new key, " +
+                               std::to_string(cut_off) + " of them cut off from the gateway by failed nodes";
+  }
   progress("revocation", 1);
 }
 

@@ -363,8 +363,14 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
         break;
       }
       case AttackKind::forger:
-      case AttackKind::bit_flipper:
-      case AttackKind::stolen_node_after_revocation: t.harmful = true; break;
+      case AttackKind::bit_flipper: t.harmful = true; break;
+      case AttackKind::stolen_node_after_revocation:
+        // Any acceptance counts. Those by nodes the key refresh never reached (they cannot
+        // know of the revocation) are also tallied apart, to tell a broken defence from an
+        // incomplete refresh.
+        t.harmful = true;
+        if (n.mesh->network().keys().newest_epoch() < revoked_epoch) ++unrevoked_acceptances_;
+        break;
       case AttackKind::rogue_blob_injector:
       case AttackKind::stolen_node_before_revocation:
         if (out.chunk_stored || out.header_accepted) t.harmful = true;

@@ -195,6 +195,8 @@ class Simulator {
   struct Attacker;
   std::vector<std::unique_ptr<Attacker>> attackers_;
   std::uint32_t stolen_station_ = 0;
+  static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
+  std::uint64_t unrevoked_acceptances_ = 0;           // stolen-key frames accepted by nodes without it
   friend struct AttackerAccess;
   double sync_error_sum_ = 0;
   std::uint64_t sync_error_samples_ = 0;
