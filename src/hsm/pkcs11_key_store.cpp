@@ -121,6 +121,39 @@ bool read_flag(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, CK
   return read_scalar(fn, s, h, type, v) == CKR_OK && v == CK_TRUE;
 }
 
+// Curve parameters for a key pair. Ed25519: the RFC 8410 OID first, then the curve-name
+// form, since modules differ in which one they accept.
+std::vector<std::span<const std::uint8_t>> ec_params_for(KeyType t) {
+  if (t == KeyType::ed25519) return {ec_params_ed25519_oid, ec_params_ed25519_name};
+  return {ec_params_p256_oid};
+}
+
+// The attributes every private key of a pair carries (generated or created).
+void add_pair_private(Attributes& a, const KeyTemplate& tmpl, std::span<const std::uint8_t> id) {
+  a.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY);
+  a.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
+  a.add_bool(CKA_TOKEN, true);
+  a.add_bool(CKA_PRIVATE, true);
+  a.add_bool(CKA_SENSITIVE, tmpl.usage.sensitive);
+  a.add_bool(CKA_EXTRACTABLE, tmpl.usage.extractable);
+  a.add_bool(CKA_SIGN, tmpl.usage.sign);
+  a.add_bool(CKA_DERIVE, false);
+  a.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
+  a.add_bytes(CKA_ID, id);
+}
+
+// The attributes every public key of a pair carries.
+void add_pair_public(Attributes& a, const KeyTemplate& tmpl, std::span<const std::uint8_t> id,
+                     std::span<const std::uint8_t> ec_params) {
+  a.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY);
+  a.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
+  a.add_bytes(CKA_EC_PARAMS, ec_params);
+  a.add_bool(CKA_TOKEN, true);
+  a.add_bool(CKA_VERIFY, tmpl.usage.sign);
+  a.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
+  a.add_bytes(CKA_ID, id);
+}
+
 }  // namespace
 
 Pkcs11Result<std::unique_ptr<Pkcs11KeyStore>> Pkcs11KeyStore::open(const Pkcs11Config& config) {
@@ -181,36 +214,13 @@ Result<KeyPairHandles> Pkcs11KeyStore::generate_key_pair(const KeyTemplate& tmpl
   if (crypto::random_bytes(id) != crypto::Status::ok) return HsmError::backend_failure;
   const bool ed = tmpl.type == KeyType::ed25519;
   CK_MECHANISM mech{ed ? CKM_EC_EDWARDS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
-  // Ed25519 curve parameters: the RFC 8410 OID first, then the curve-name form, since
-  // modules differ in which one they accept.
-  std::vector<std::span<const std::uint8_t>> params;
-  if (ed) {
-    params = {ec_params_ed25519_oid, ec_params_ed25519_name};
-  } else {
-    params = {ec_params_p256_oid};
-  }
   std::lock_guard lock(mutex_);
   CK_RV rv = CKR_GENERAL_ERROR;
-  for (auto p : params) {
+  for (auto p : ec_params_for(tmpl.type)) {
     Attributes pub;
-    pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY);
-    pub.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
-    pub.add_bytes(CKA_EC_PARAMS, p);
-    pub.add_bool(CKA_TOKEN, true);
-    pub.add_bool(CKA_VERIFY, tmpl.usage.sign);
-    pub.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
-    pub.add_bytes(CKA_ID, id);
+    add_pair_public(pub, tmpl, id, p);
     Attributes priv;
-    priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY);
-    priv.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
-    priv.add_bool(CKA_TOKEN, true);
-    priv.add_bool(CKA_PRIVATE, true);
-    priv.add_bool(CKA_SENSITIVE, tmpl.usage.sensitive);
-    priv.add_bool(CKA_EXTRACTABLE, tmpl.usage.extractable);
-    priv.add_bool(CKA_SIGN, tmpl.usage.sign);
-    priv.add_bool(CKA_DERIVE, false);
-    priv.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
-    priv.add_bytes(CKA_ID, id);
+    add_pair_private(priv, tmpl, id);
     CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE;
     CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE;
     rv = session_.fn()->C_GenerateKeyPair(session_.handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(),
@@ -230,39 +240,18 @@ Result<KeyPairHandles> Pkcs11KeyStore::create_pair(const KeyTemplate& tmpl, std:
                               : crypto::p256_public_from_private(d, std::span<std::uint8_t, 65>(point.data(), 65));
   if (s != crypto::Status::ok) return HsmError::bad_argument;
   const std::vector<std::uint8_t> ec_point = der_octet_string(point);
-  std::vector<std::span<const std::uint8_t>> params;
-  if (ed) {
-    params = {ec_params_ed25519_oid, ec_params_ed25519_name};
-  } else {
-    params = {ec_params_p256_oid};
-  }
   CK_RV rv = CKR_GENERAL_ERROR;
-  for (auto p : params) {
+  for (auto p : ec_params_for(tmpl.type)) {
     Attributes priv;
-    priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY);
-    priv.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
+    add_pair_private(priv, tmpl, id);
     priv.add_bytes(CKA_EC_PARAMS, p);
     priv.add_bytes(CKA_VALUE, private_value);
-    priv.add_bool(CKA_TOKEN, true);
-    priv.add_bool(CKA_PRIVATE, true);
-    priv.add_bool(CKA_SENSITIVE, tmpl.usage.sensitive);
-    priv.add_bool(CKA_EXTRACTABLE, tmpl.usage.extractable);
-    priv.add_bool(CKA_SIGN, tmpl.usage.sign);
-    priv.add_bool(CKA_DERIVE, false);
-    priv.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
-    priv.add_bytes(CKA_ID, id);
     CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE;
     rv = session_.fn()->C_CreateObject(session_.handle(), priv.data(), priv.size(), &hpriv);
     if (rv != CKR_OK) continue;
     Attributes pub;
-    pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY);
-    pub.add_ulong(CKA_KEY_TYPE, ck_key_type(tmpl.type));
-    pub.add_bytes(CKA_EC_PARAMS, p);
+    add_pair_public(pub, tmpl, id, p);
     pub.add_bytes(CKA_EC_POINT, ec_point);
-    pub.add_bool(CKA_TOKEN, true);
-    pub.add_bool(CKA_VERIFY, tmpl.usage.sign);
-    pub.add_bytes(CKA_LABEL, as_bytes(tmpl.label));
-    pub.add_bytes(CKA_ID, id);
     CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE;
     rv = session_.fn()->C_CreateObject(session_.handle(), pub.data(), pub.size(), &hpub);
     if (rv == CKR_OK) return KeyPairHandles{hpriv, hpub};
