@@ -103,9 +103,8 @@ std::uint64_t WaveEngine::next_send_us() const noexcept {
   return slot_start_us(2ULL * tx_item_ + assignment_.level, tx_number_);
 }
 
-std::size_t WaveEngine::send_count(std::uint16_t item, const Disseminator& d) const noexcept {
+std::size_t WaveEngine::send_count(std::uint16_t item, std::size_t k) const noexcept {
   const std::size_t n = announcement_.per_period;
-  const std::size_t k = wave_data_fragments(item_size(item, d));
   if (k == 0 || k >= n) return n;
   const std::size_t parity = item == 0 ? std::size_t{assignment_.parity} + 3 : assignment_.parity;
   return std::min(n, k + parity);
@@ -135,8 +134,9 @@ bool WaveEngine::take_fragment(std::uint64_t global_us, const Disseminator& d, c
   if (due == never || global_us < due) return false;
   item = tx_item_;
   number = tx_number_;
+  const std::size_t k = wave_data_fragments(item_size(item, d));
   // Fragments past this relay's parity share of the item are not sent at all.
-  if (++tx_number_ >= std::max<std::size_t>(1, send_count(item, d))) {
+  if (++tx_number_ >= std::max<std::size_t>(1, send_count(item, k))) {
     tx_number_ = 0;
     ++tx_item_;
   }
@@ -149,7 +149,6 @@ bool WaveEngine::take_fragment(std::uint64_t global_us, const Disseminator& d, c
   }
   std::copy_n(tx_.begin() + static_cast<std::ptrdiff_t>(std::size_t{number} * wave_fragment_size), wave_fragment_size,
               data.begin());
-  const std::size_t k = wave_data_fragments(item_size(item, d));
   if (item == 0) ++counters_.header_frames;
   else if (number < k) ++counters_.data_frames;
   else ++counters_.parity_frames;

@@ -100,7 +100,8 @@ class WaveEngine {
   [[nodiscard]] bool holds(std::uint16_t item, const Disseminator& d) const noexcept;
   [[nodiscard]] std::size_t item_size(std::uint16_t item, const Disseminator& d) const noexcept;
   [[nodiscard]] std::uint64_t slot_start_us(std::uint64_t period, std::uint8_t number) const noexcept;
-  [[nodiscard]] std::size_t send_count(std::uint16_t item, const Disseminator& d) const noexcept;
+  // Fragments this relay sends of an item of k data fragments (0: size unknown yet).
+  [[nodiscard]] std::size_t send_count(std::uint16_t item, std::size_t k) const noexcept;
   [[nodiscard]] bool build_tx(std::uint16_t item, const Disseminator& d, const node::ChunkStore& store) noexcept;
 
   WaveAssignment assignment_{};

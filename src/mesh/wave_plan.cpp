@@ -210,25 +210,19 @@ void level_nodes(const Adjacency& adj, std::uint32_t n, const std::vector<std::u
   }
   for (std::uint32_t i = 1; i < n; ++i) {
     if (relay[i] != 0 && level[i] == unset) continue;
-    // Relays: the BFS parent class (level − 1); others: any relay, best first.
+    // Relays: the BFS parent class (level − 1); others: any relay. The one heard best wins
+    // (a relay's parity follows its lossiest listener, and a good link is a lower loss),
+    // then the lowest level.
     std::uint32_t best = wave_no_upstream;
-    auto better = [&](const Adjacency::Entry& e) {
-      if (best == wave_no_upstream) return true;
-      const bool e_good = e.loss <= good;
-      float best_loss = 0;
-      for (const auto& f : adj.of(i))
-        if (f.peer == best) best_loss = f.loss;
-      const bool b_good = best_loss <= good;
-      if (e_good != b_good) return e_good;
-      // A listener that is not a relay takes the relay it hears best (the relay's parity
-      // follows its lossiest listener); a relay is bound to the level above anyway.
-      if (e.loss != best_loss) return e.loss < best_loss;
-      return level[e.peer] < level[best];
-    };
+    float best_loss = 0;
     for (const auto& e : adj.of(i)) {
       if (relay[e.peer] == 0 || level[e.peer] == unset) continue;
       if (relay[i] != 0 && level[e.peer] + 1 != level[i]) continue;
-      if (better(e)) best = e.peer;
+      const bool better = best == wave_no_upstream || e.loss < best_loss ||
+                          (e.loss == best_loss && level[e.peer] < level[best]);
+      if (!better) continue;
+      best = e.peer;
+      best_loss = e.loss;
     }
     if (best == wave_no_upstream) continue;
     upstream[i] = best;
