@@ -345,6 +345,9 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
 MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
   for (auto& s : slots_)
     if (!s.used) return &s;
+  // A conditional flood copy is the least needed thing we hold: it gives way.
+  for (auto& s : slots_)
+    if (s.conditional) return &s;
   return nullptr;
 }
 
@@ -353,6 +356,8 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.used = true;
   slot.sent = false;
   slot.tries = 0;
+  slot.conditional = false;
+  slot.copies_heard = 0;
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
   for (std::size_t i = 0; i < body.size(); ++i) slot.body[i] = body[i];
@@ -402,6 +407,12 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
   if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    // Another copy of a flood we may still carry on conditionally: enough copies around
+    // us and ours is not needed.
+    for (auto& s : slots_)
+      if (s.used && s.conditional && s.header.type == MessageType::downlink && s.header.origin == h.origin &&
+          s.header.seq == h.seq && ++s.copies_heard >= flood_copies_enough)
+        s = FloodSlot{};
     drop(node::DropReason::duplicate);
     return;
   }
@@ -439,16 +450,22 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   }
   // The wave's announcement is carried on by every node in the plan, not only the
   // backbone: a node that misses it sits the whole wave out.
+  // Other nodes carry it on too, after the backbone has had its turn, unless they hear
+  // enough copies meanwhile: a backbone link that lost the flood does not cut off the
+  // nodes behind it.
   const bool carry = backbone() || (kind == DownlinkKind::wave_announcement && wave_.assignment().in_plan);
-  if (!carry || h.ttl == 0 || config_.role == Role::gateway) return;
+  if (h.ttl == 0 || config_.role == Role::gateway) return;
   FloodSlot* slot = free_slot();
   if (slot == nullptr) {
-    drop(node::DropReason::queue_full);
+    if (carry) drop(node::DropReason::queue_full);
     return;
   }
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
-  fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(0, config_.backoff_slots));
+  const std::uint64_t wait = carry ? backoff_us(0, config_.backoff_slots)
+                                   : backoff_us(config_.backoff_slots, 2U * config_.backoff_slots);
+  fill_slot(*slot, fwd, body, platform_.local_us() + wait);
+  slot->conditional = !carry;
 }
 
 void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {

@@ -145,7 +145,14 @@ class MeshNode final : private net::TokenHandler {
     std::array<std::uint8_t, max_body> body{};
     std::uint64_t due_us = 0;
     std::uint8_t tries = 0;
+    // A downlink a non-backbone node carries on only if the flood looks thin around it:
+    // cancelled once it has heard `flood_copies_enough` copies from others first.
+    bool conditional = false;
+    std::uint8_t copies_heard = 0;
   };
+  // Counter-based flood relaying (Ni et al., "The broadcast storm problem", 1999): a node
+  // that heard two copies of a downlink adds little by sending a third.
+  static constexpr std::uint8_t flood_copies_enough = 2;
 
   void on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept override;
   void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;

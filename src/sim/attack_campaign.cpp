@@ -369,15 +369,23 @@ void Simulator::phase_revocation() {
     run_for(2'500'000);
   }
   report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
-  if (const auto missing = pending(); !missing.empty()) {
+  if (const auto unacked = pending(); !unacked.empty()) {
+    // The back office knows only of acknowledgements; the simulator can also tell whether
+    // a node that did not acknowledge holds the key all the same (its ack was lost).
     std::vector<bool> alive(nodes_.size());
     for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
     const auto hops = topology_.hop_distances(&alive);
+    std::size_t lacking = 0;
     std::size_t cut_off = 0;
-    for (const auto id : missing)
+    for (const auto id : unacked) {
+      if (nodes_[id - 1U]->mesh->network().keys().newest_epoch() >= epoch) continue;
+      ++lacking;
       if (hops[id - 1U] == std::numeric_limits<std::uint32_t>::max()) ++cut_off;
-    report_.revocation_note += "; " + std::to_string(missing.size()) + " nodes without the new key, " +
-                               std::to_string(cut_off) + " of them cut off from the gateway by failed nodes";
+    }
+    report_.revocation_note += "; " + std::to_string(unacked.size()) + " nodes unacknowledged, " +
+                               std::to_string(unacked.size() - lacking) + " of them hold the new key (the acknowledgement was lost), " +
+                               std::to_string(lacking) + " lack it (" + std::to_string(cut_off) +
+                               " cut off from the gateway by failed nodes)";
   }
   progress("revocation", 1);
 }
