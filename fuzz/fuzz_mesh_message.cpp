@@ -6,6 +6,8 @@
 //   selector 1: the wave announcement body
 //   selector 2: a run of wave fragments (item u16 ‖ number u8 ‖ 82 bytes) for a node
 //               that holds the genuine header, so rebuilt chunks reach the Merkle check
+//   selector 3: a run of repair fragments (length u8 ‖ index u16 ‖ number u8 ‖ data),
+//               data and parity, for the same node
 // No verification is bypassed: a forged item must be rejected, never stored.
 #include <array>
 #include <cstddef>
@@ -60,6 +62,11 @@ void parse_message(std::span<const std::uint8_t> bytes) {
       if (mesh::parse_wave(body, w) && w.data.size() != mesh::wave_payload_size) std::abort();
       break;
     }
+    case mesh::MessageType::ack: {
+      mesh::AckBody a;
+      if (mesh::parse_ack(body, a) && (a.count == 0 || a.count > mesh::max_ack_entries)) std::abort();
+      break;
+    }
   }
 }
 
@@ -94,19 +101,46 @@ void follow_wave(std::span<const std::uint8_t> bytes) {
   }
 }
 
+// Repair fragments (data and Reed–Solomon parity) from a forger: whatever they rebuild
+// never verifies, so nothing may be stored.
+void repair_fragments(std::span<const std::uint8_t> bytes) {
+  static const mesh_testing::Blob genuine = mesh_testing::make_blob(0x42, 2, 1024, 4000);
+  mesh::MeshConfig config;
+  config.blob_policy.customer_id = 77;
+  config.blob_policy.installed.security_counter = 1;
+  MapStore store;
+  mesh::Disseminator d;
+  d.init(config, genuine.vk, store, 3);
+  mesh::DisseminationView view;
+  view.self = 3;
+  if (d.on_header(genuine.signed_header, view) != mesh::HeaderOutcome::accepted) std::abort();
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const std::size_t length = bytes[at++];
+    if (at + length > bytes.size()) break;
+    mesh::FragmentView f;
+    if (mesh::parse_fragment(bytes.subspan(at, length), f)) {
+      mesh::HeaderOutcome h{};
+      if (d.on_fragment(1, f, view, h) == mesh::ChunkOutcome::stored || !store.chunks.empty()) std::abort();
+    }
+    at += length;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const auto bytes = std::span<const std::uint8_t>(data + 1, size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0: parse_message(bytes); break;
     case 1: {
       mesh::WaveAnnouncement a;
       (void)mesh::parse_wave_announcement(bytes, a);
       break;
     }
-    default: follow_wave(bytes); break;
+    case 2: follow_wave(bytes); break;
+    default: repair_fragments(bytes); break;
   }
   return 0;
 }

@@ -1,10 +1,16 @@
 #include "mesh/disseminator.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include <limits>
 
+#include "mesh/wave_coder.hpp"
 #include "wire/bounded_writer.hpp"
 
 namespace meshsec::mesh {
+
+static_assert(fragment_data_size == wave_fragment_size, "repair parity uses the wave's code");
 namespace {
 
 constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
@@ -127,8 +133,10 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
   if (size == 0 || size > max_packet_size) return ChunkOutcome::rejected;
   const std::uint8_t count = fragments_for(size);
   const std::size_t offset = static_cast<std::size_t>(fragment.number) * fragment_data_size;
+  // Data fragments fill the packet (the last one is short); parity fragments are whole.
   const std::size_t expected = fragment.number + 1 == count ? size - offset : fragment_data_size;
-  if (fragment.number >= count || fragment.data.size() != expected) return ChunkOutcome::rejected;
+  if (fragment.number >= count + repair_parity_for(count) || fragment.data.size() != expected)
+    return ChunkOutcome::rejected;
   Reassembly* slot = nullptr;
   Reassembly* victim = &reassembly_[0];
   for (auto& r : reassembly_) {
@@ -144,6 +152,8 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
     slot->count = count;
     slot->size = static_cast<std::uint16_t>(size);
     slot->asks = 0;
+    // The code pads the last data fragment with zeros.
+    std::fill(slot->bytes.begin(), slot->bytes.end(), std::uint8_t{0});
   }
   slot->touched_us = view.now_us;
   slot->from = from;
@@ -153,7 +163,12 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
   slot->have |= bit;
   // Data still flowing counts as progress: no repair request while a push streams in.
   if (!is_header) last_progress_us_ = view.now_us;
-  if (slot->have != (count == 32 ? 0xFFFFFFFFU : (1U << count) - 1U)) return ChunkOutcome::partial;
+  const std::uint32_t data_mask = (1U << count) - 1U;  // count ≤ max_packet_fragments < 32
+  if ((slot->have & data_mask) != data_mask) {
+    // Any `count` fragments rebuild the packet; a forged one makes it fail verification.
+    if (static_cast<std::size_t>(std::popcount(slot->have)) < count) return ChunkOutcome::partial;
+    if (!wave_recover(count, count + repair_parity_for(count), slot->have, slot->bytes)) return ChunkOutcome::partial;
+  }
   slot->used = false;
   const auto packet = std::span<const std::uint8_t>(slot->bytes).first(size);
   if (is_header) {
@@ -249,6 +264,8 @@ bool Disseminator::start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_
   o.paced = false;
   o.index = index;
   o.count = fragments_for(size);
+  // Whole packets carry parity; a gap fill sends exactly the fragments asked for.
+  o.parity = mask == 0xFFFFFFFFU ? static_cast<std::uint8_t>(repair_parity_for(o.count)) : 0;
   o.mask = mask;
   o.next = 0;
   while (o.next < o.count && (mask >> o.next & 1U) == 0) ++o.next;
@@ -266,18 +283,30 @@ std::size_t Disseminator::next_fragment(Outgoing& o, std::span<std::uint8_t> out
   const std::span<const std::uint8_t> packet =
       index == header_fragment_index ? std::span<const std::uint8_t>(signed_header_) : store_->read(index);
   const std::size_t offset = static_cast<std::size_t>(o.next) * fragment_data_size;
-  if (packet.empty() || offset >= packet.size()) {
+  const std::size_t total = std::size_t{o.count} + o.parity;
+  if (packet.empty() || o.next >= total || (o.next < o.count && offset >= packet.size())) {
     o.active = false;
     return 0;
   }
-  const std::size_t n = packet.size() - offset < fragment_data_size ? packet.size() - offset : fragment_data_size;
   wire::BoundedWriter w(out);
   w.u16be(index);
   w.u8(o.next);
-  w.bytes(packet.subspan(offset, n));
+  if (o.next < o.count) {
+    const std::size_t n = packet.size() - offset < fragment_data_size ? packet.size() - offset : fragment_data_size;
+    w.bytes(packet.subspan(offset, n));
+  } else {
+    std::array<std::uint8_t, (max_packet_fragments)*fragment_data_size> data{};
+    std::copy(packet.begin(), packet.end(), data.begin());
+    std::array<std::uint8_t, wave_fragment_size> parity{};
+    if (!wave_parity_fragment(o.count, o.next, data, parity)) {
+      o.active = false;
+      return 0;
+    }
+    w.bytes(parity);
+  }
   ++o.next;
   while (o.next < o.count && (o.mask >> o.next & 1U) == 0) ++o.next;
-  if (o.next >= o.count) o.active = false;
+  if (o.next >= total) o.active = false;
   if (index == header_fragment_index) ++sent_.header_frames;
   else ++sent_.data_frames;
   return w.ok() ? w.size() : 0;

@@ -40,6 +40,16 @@ enum class HeaderOutcome : std::uint8_t { accepted, duplicate, rejected };
 
 // Largest chunk packet a node reassembles (chunk ≤ 1024 bytes with a path of ≤ 12 levels).
 inline constexpr std::size_t max_packet_size = 1536;
+inline constexpr std::size_t max_packet_fragments = (max_packet_size + fragment_data_size - 1) / fragment_data_size;
+// A whole packet sent outside the wave (repair, pass-on) carries Reed–Solomon parity
+// fragments after its data fragments (numbers count, count + 1, …; the wave's code), one
+// per four data fragments: a receiver that lost a few rebuilds the packet instead of
+// asking for the gaps, which on a lossy link is most of the time.
+inline constexpr std::size_t max_repair_parity = 6;
+[[nodiscard]] constexpr std::size_t repair_parity_for(std::size_t data_fragments) noexcept {
+  const std::size_t p = (data_fragments + 3) / 4;
+  return p < max_repair_parity ? p : max_repair_parity;
+}
 
 class Disseminator {
  public:
@@ -111,13 +121,15 @@ class Disseminator {
     std::uint64_t touched_us = 0;
     node::NodeId from = node::no_node;  // who sent the last fragment (asked for the gaps)
     std::uint8_t asks = 0;
-    std::array<std::uint8_t, max_packet_size> bytes{};
+    // Data fragments, then parity fragments by number (wave_fragment_size each).
+    std::array<std::uint8_t, (max_packet_fragments + max_repair_parity) * fragment_data_size> bytes{};
   };
   struct Outgoing {
     bool active = false;
     std::uint16_t index = 0;
     std::uint8_t next = 0;
     std::uint8_t count = 0;
+    std::uint8_t parity = 0;           // parity fragments after the data (whole packets)
     std::uint32_t mask = 0xFFFFFFFFU;  // fragments to send (a gap fill sends only some)
     bool paced = false;                // the gateway's push: one fragment per push interval
   };

@@ -119,7 +119,7 @@ bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::spa
   h.flags = r.u8();
   body = r.rest();
   if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
-      type > static_cast<std::uint8_t>(MessageType::wave) || (h.flags & ~known_flags) != 0)
+      type > static_cast<std::uint8_t>(MessageType::ack) || (h.flags & ~known_flags) != 0)
     return false;
   h.type = static_cast<MessageType>(type);
   return true;
@@ -165,6 +165,29 @@ bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept 
 }  // namespace meshsec::mesh
 
 namespace meshsec::mesh {
+
+std::size_t encode_ack(const MeshHeader& h, const AckBody& b, std::span<std::uint8_t> out) noexcept {
+  if (b.count == 0 || b.count > max_ack_entries) return 0;
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u8(b.count);
+  for (std::size_t i = 0; i < b.count; ++i) {
+    w.u16be(b.entries[i].origin);
+    w.u16be(b.entries[i].seq);
+  }
+  return done(w);
+}
+
+bool parse_ack(std::span<const std::uint8_t> body, AckBody& b) noexcept {
+  wire::BoundedReader r(body);
+  b.count = r.u8();
+  if (!r.ok() || b.count == 0 || b.count > max_ack_entries) return false;
+  for (std::size_t i = 0; i < b.count; ++i) {
+    b.entries[i].origin = r.u16be();
+    b.entries[i].seq = r.u16be();
+  }
+  return r.finish() == wire::WireError::ok;
+}
 
 bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept {
   wire::BoundedReader r(body);

@@ -25,7 +25,10 @@ enum class MessageType : std::uint8_t {
   request = 5,      // one hop: ask a neighbour for the header or missing chunks
   fragment = 6,     // one hop: a fragment of a chunk packet or of the signed header
   wave = 7,         // one hop, scheduled: a fragment of a wave item (docs/dissemination.md)
+  ack = 8,          // one hop, from the gateway: the uplinks it took (it carries nothing on,
+                    // so the last hop has no implicit acknowledgement to listen for)
 };
+inline constexpr std::size_t message_type_count = 9;  // 0 unused
 
 // The token type that carries a mesh message inside an E1 frame (whitelisted).
 inline constexpr std::uint8_t mesh_token_type = 0x4D;
@@ -105,6 +108,18 @@ struct WaveView {
   std::span<const std::uint8_t> data;
 };
 
+// ack = count u8 ‖ count × (origin u16 ‖ seq u16), count ≥ 1: uplinks the gateway took.
+inline constexpr std::size_t ack_entry_size = 4;
+inline constexpr std::size_t max_ack_entries = (max_message_size - mesh_header_size - 1) / ack_entry_size;  // 21
+struct AckEntry {
+  node::NodeId origin = 0;
+  std::uint16_t seq = 0;
+};
+struct AckBody {
+  std::uint8_t count = 0;
+  std::array<AckEntry, max_ack_entries> entries{};
+};
+
 // The wave announcement, a downlink body (kind 4) flooded by the gateway before period 0:
 //   kind ‖ blob_id (8) ‖ t0 u64 (global µs of period 0) ‖ items u16 ‖ per_period u8 ‖
 //   slot_us u16 ‖ guard_us u16
@@ -130,6 +145,7 @@ inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave
 [[nodiscard]] std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t number,
                                       std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept;
 // The announcement body, kind byte included.
+[[nodiscard]] std::size_t encode_ack(const MeshHeader& h, const AckBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept;
 // Header ‖ raw body.
 [[nodiscard]] std::size_t encode_raw(const MeshHeader& h, std::span<const std::uint8_t> body,
@@ -144,6 +160,7 @@ inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave
 [[nodiscard]] bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept;
 [[nodiscard]] bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept;
 [[nodiscard]] bool parse_wave(std::span<const std::uint8_t> body, WaveView& w) noexcept;
+[[nodiscard]] bool parse_ack(std::span<const std::uint8_t> body, AckBody& b) noexcept;
 // Kind byte included; false also for a geometry no node could follow (0 items, a period
 // of more than 32 fragments, a slot shorter than 1 ms).
 [[nodiscard]] bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncement& a) noexcept;

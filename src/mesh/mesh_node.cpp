@@ -207,8 +207,36 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
       break;
     }
     case MessageType::wave: handle_wave(sender, body); break;
+    case MessageType::ack: handle_ack(h, body); break;
     case MessageType::beacon: break;
   }
+}
+
+void MeshNode::handle_ack(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  AckBody a;
+  if (!parse_ack(body, a)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  // Only the gateway acknowledges (it is the only node at hop 0).
+  if (h.hops != 0 || config_.role == Role::gateway) return;
+  for (std::size_t i = 0; i < a.count; ++i)
+    for (auto& s : slots_)
+      if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
+          s.header.seq == a.entries[i].seq)
+        s = FloodSlot{};
+}
+
+void MeshNode::queue_ack(node::NodeId origin, std::uint16_t seq) noexcept {
+  for (std::size_t i = 0; i < acks_.count; ++i)
+    if (acks_.entries[i].origin == origin && acks_.entries[i].seq == seq) return;
+  // A full list goes out at once; the sender of one that does not fit retries.
+  if (acks_.count == max_ack_entries) return;
+  // The first one waits a few slots, so that uplinks arriving close together share a frame.
+  if (acks_.count == 0) acks_due_us_ = platform_.local_us() + 2ULL * config_.backoff_slot_us;
+  acks_.entries[acks_.count++] = AckEntry{origin, seq};
+  if (acks_.count == max_ack_entries) acks_due_us_ = platform_.local_us();
+  schedule();
 }
 
 void MeshNode::handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept {
@@ -370,18 +398,24 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
     if (s.used && s.sent && s.header.type == MessageType::uplink && s.header.origin == h.origin &&
         s.header.seq == h.seq && h.hops < hops_)
       s = FloodSlot{};
-  if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
-    drop(node::DropReason::duplicate);
-    return;
-  }
   AppBody app;
   if (!parse_app(body, app)) {
     drop(node::DropReason::malformed);
     return;
   }
   if (config_.role == Role::gateway) {
-    (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+    // The end of the line: acknowledge even a copy already taken (its sender missed the
+    // first acknowledgement and is retrying).
+    queue_ack(h.origin, h.seq);
+    if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+      drop(node::DropReason::duplicate);
+      return;
+    }
     if (sink_ != nullptr) sink_->on_uplink(h.origin, std::span<const std::uint8_t>(app.payload).first(app.length));
+    return;
+  }
+  if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    drop(node::DropReason::duplicate);
     return;
   }
   const bool named = h.parent == id_;
@@ -466,6 +500,12 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
                                    : backoff_us(config_.backoff_slots, 2U * config_.backoff_slots);
   fill_slot(*slot, fwd, body, platform_.local_us() + wait);
   slot->conditional = !carry;
+  // The wave's announcement goes out twice from every node in the plan: a node that
+  // misses it sits the whole wave out and must fetch every chunk by repair.
+  if (kind == DownlinkKind::wave_announcement && carry) {
+    if (FloodSlot* again = free_slot(); again != nullptr)
+      fill_slot(*again, fwd, body, platform_.local_us() + wait + backoff_us(config_.backoff_slots, 2U * config_.backoff_slots));
+  }
 }
 
 void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
@@ -649,7 +689,14 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
   std::span<const std::uint8_t> extra;  // network token value re-sent beside a downlink
   std::uint8_t extra_type = 0;
   FloodSlot* done_slot = nullptr;
-  if (beacon_pending_ && now >= beacon_due_us_) {
+  if (acks_.count > 0 && now >= acks_due_us_) {
+    MeshHeader h = own_header(MessageType::ack);
+    h.seq = ++seq_;
+    type = MessageType::ack;
+    n = encode_ack(h, acks_, message);
+    acks_ = AckBody{};
+  }
+  if (n == 0 && beacon_pending_ && now >= beacon_due_us_) {
     beacon_pending_ = false;
     MeshHeader h = own_header(MessageType::beacon);
     h.origin = 0;
@@ -696,16 +743,13 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
   if (wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
     return 0;
   if (done_slot != nullptr) {
-    // Uplinks wait for the next hop to be heard carrying them. The gateway carries nothing
-    // on, so next to it the message simply goes out twice.
-    if (type == MessageType::uplink && hops_ > 1) {
+    // Uplinks wait for the next hop to be heard carrying them, or next to the gateway
+    // (which carries nothing on) for its acknowledgement.
+    if (type == MessageType::uplink) {
       done_slot->sent = true;
       ++done_slot->tries;
       const std::uint64_t airtime = frame_airtime_us(config_, max_frame_size);
       done_slot->due_us = now + 4 * airtime + 2ULL * config_.backoff_slots * config_.backoff_slot_us;
-    } else if (type == MessageType::uplink && done_slot->tries == 0) {
-      done_slot->tries = 1;
-      done_slot->due_us = now + frame_airtime_us(config_, max_frame_size) + backoff_us(4, 4U * config_.backoff_slots);
     } else {
       *done_slot = FloodSlot{};
     }
@@ -748,6 +792,7 @@ void MeshNode::schedule() noexcept {
     if (v < due) due = v;
   };
   if (config_.role == Role::gateway) at(next_beacon_at_);
+  if (acks_.count > 0) at(acks_due_us_);
   if (pending_raw_len_ > 0) at(0);
   if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_)) at(next_sync_request_at_);
   if (beacon_pending_) at(beacon_due_us_);

@@ -160,6 +160,8 @@ class MeshNode final : private net::TokenHandler {
   void handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
+  void handle_ack(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   void follow_wave(const WaveAnnouncement& announcement) noexcept;
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
@@ -220,7 +222,10 @@ class MeshNode final : private net::TokenHandler {
   std::uint32_t uplink_counter_ = 0;
   std::uint32_t acked_epoch_ = 0;
   std::uint32_t uplinks_abandoned_ = 0;
-  std::array<std::uint64_t, 8> sent_{};
+  std::array<std::uint64_t, message_type_count> sent_{};
+  // Gateway: uplinks taken and not yet acknowledged (MessageType::ack).
+  AckBody acks_{};
+  std::uint64_t acks_due_us_ = 0;
 
   std::array<std::uint8_t, net::NetworkLayer::max_radio_frame> rx_plain_{};
   std::array<std::uint8_t, max_frame_size> tx_frame_{};

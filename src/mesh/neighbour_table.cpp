@@ -79,7 +79,14 @@ node::NodeId NeighbourTable::best_source(node::NodeId parent, std::uint16_t have
   std::size_t count = 0;
   for (const auto& n : entries_)
     if (live(n, round) && (n.blob_complete || n.blob_present > have)) ranked[count++] = &n;
-  if (count == 0) return node::no_node;
+  if (count == 0) {
+    // Nobody we heard lately said it holds more (complete neighbours may have been quiet
+    // since the wave): ask the live neighbours anyway, closest to the gateway first. An
+    // asked neighbour without the chunks simply sends nothing.
+    for (const auto& n : entries_)
+      if (live(n, round)) ranked[count++] = &n;
+    if (count == 0) return node::no_node;
+  }
   auto better = [parent](const Neighbour* a, const Neighbour* b) {
     if (a->blob_complete != b->blob_complete) return a->blob_complete;
     if ((a->id == parent) != (b->id == parent)) return a->id == parent;

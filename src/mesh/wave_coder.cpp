@@ -44,6 +44,23 @@ bool wave_encode(std::size_t k, std::size_t n, std::span<std::uint8_t> fragments
   return true;
 }
 
+bool wave_parity_fragment(std::size_t k, std::size_t number, std::span<const std::uint8_t> data,
+                          std::span<std::uint8_t, wave_fragment_size> out) noexcept {
+  if (k < 1 || number < k || number >= max_n || data.size() < k * wave_fragment_size) return false;
+  Matrix a{};
+  generator(k, number + 1, a);
+  // One row of the Cauchy block: 32·k bytes of tables.
+  std::array<unsigned char, 32 * max_n> tables{};
+  ec_init_tables(static_cast<int>(k), 1, &a[number * k], tables.data());
+  std::array<unsigned char*, max_n> sources{};
+  for (std::size_t i = 0; i < k; ++i)
+    sources[i] = const_cast<unsigned char*>(data.data() + i * wave_fragment_size);  // ISA-L only reads them
+  std::array<unsigned char*, 1> target{out.data()};
+  ec_encode_data(static_cast<int>(wave_fragment_size), static_cast<int>(k), 1, tables.data(), sources.data(),
+                 target.data());
+  return true;
+}
+
 bool wave_recover(std::size_t k, std::size_t n, std::uint32_t have, std::span<std::uint8_t> fragments) noexcept {
   if (!valid(k, n, fragments.size())) return false;
   const std::uint32_t all = n == 32 ? 0xFFFFFFFFU : (1U << n) - 1U;

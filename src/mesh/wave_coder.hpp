@@ -24,6 +24,12 @@ inline constexpr std::size_t wave_max_fragments = 32;  // n: one bit each in a u
 // does not hold or the buffer is shorter than n fragments.
 [[nodiscard]] bool wave_encode(std::size_t k, std::size_t n, std::span<std::uint8_t> fragments) noexcept;
 
+// Writes parity fragment `number` (k ≤ number < 32) of the k data fragments in `data`
+// (k × wave_fragment_size bytes, the last one zero-padded) into `out`: the same bytes
+// wave_encode() gives that fragment for any n > number. False on a bad geometry.
+[[nodiscard]] bool wave_parity_fragment(std::size_t k, std::size_t number, std::span<const std::uint8_t> data,
+                                        std::span<std::uint8_t, wave_fragment_size> out) noexcept;
+
 // Rebuilds the missing data fragments (clear bits below k in `have`) from any k present
 // fragments. False when fewer than k are present or the geometry is invalid; on true,
 // fragments 0..k−1 hold the item.

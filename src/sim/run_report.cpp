@@ -72,7 +72,8 @@ nlohmann::json to_json(const RunReport& r) {
                             {"header_frames", o.wave_header_frames},
                             {"items_rebuilt_from_parity", o.wave_items_rebuilt},
                             {"items_rejected", o.wave_items_rejected},
-                            {"nodes_complete_after_wave", o.nodes_complete_after_wave}};
+                            {"nodes_complete_after_wave", o.nodes_complete_after_wave},
+                            {"missed_announcement", o.wave_missed_announcement}};
   j["phase_wall_seconds"] = json::object();
   for (const auto& [phase, seconds] : r.phase_wall_seconds) j["phase_wall_seconds"][phase] = seconds;
   j["attacks"] = json::object();

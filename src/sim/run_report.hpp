@@ -48,6 +48,7 @@ struct RolloutResult {
   std::uint64_t wave_data_frames = 0, wave_parity_frames = 0, wave_header_frames = 0;
   std::uint64_t wave_items_rebuilt = 0, wave_items_rejected = 0;
   std::uint32_t nodes_complete_after_wave = 0;  // activated without any repair
+  std::uint32_t wave_missed_announcement = 0;   // planned nodes that never followed the wave
 };
 
 struct RunReport {

@@ -337,6 +337,8 @@ void Simulator::finish_rollout() {
       r.wave_items_rebuilt += w.items_rebuilt;
       r.wave_items_rejected += w.items_rejected;
       if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us_) ++r.nodes_complete_after_wave;
+      const auto& engine = n->mesh->wave();
+      if (n->alive && engine.assignment().in_plan && !engine.following()) ++r.wave_missed_announcement;
     }
   }
   // Bounds over the surviving topology.

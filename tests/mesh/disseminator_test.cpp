@@ -113,4 +113,51 @@ TEST(Disseminator, FragmentsReassembleAcrossTwoSenders) {
   EXPECT_GT(frames, blob.packets.size());
 }
 
+TEST(Disseminator, LostFragmentsRebuiltFromRepairParity) {
+  // A whole packet sent outside the wave carries parity after its data fragments: a
+  // receiver that lost some data fragments rebuilds the packet from any `count` of them,
+  // and a forged parity fragment makes the rebuilt packet fail verification.
+  const Blob blob = make_blob(0x11, 2);
+  for (const bool forge : {false, true}) {
+    Fixture sender(blob.vk);
+    sender.view.backbone = true;
+    ASSERT_EQ(sender.d.on_header(blob.signed_header, sender.view), mesh::HeaderOutcome::accepted);
+    for (const auto& p : blob.packets) ASSERT_EQ(sender.d.on_chunk(p, sender.view), mesh::ChunkOutcome::stored);
+    Fixture receiver(blob.vk);
+    std::array<std::uint8_t, 128> out{};
+    mesh::MessageType type{};
+    std::size_t parity_seen = 0;
+    for (int guard = 0; guard < 1000; ++guard) {
+      const std::size_t n = sender.d.next_message(sender.view, type, out);
+      if (n == 0 || type != mesh::MessageType::fragment) break;
+      mesh::FragmentView fragment;
+      ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(out).first(n), fragment));
+      const bool header = fragment.index == mesh::header_fragment_index;
+      const std::size_t size = header ? blob.signed_header.size() : blob.packets[fragment.index].size();
+      const std::size_t count = (size + mesh::fragment_data_size - 1) / mesh::fragment_data_size;
+      if (fragment.number >= count) ++parity_seen;
+      // Lose data fragment 0 of every packet (and fragment 1 of every chunk).
+      if (fragment.number == 0 || (!header && fragment.number == 1)) continue;
+      std::array<std::uint8_t, 128> copy{};
+      std::copy(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), copy.begin());
+      if (forge && !header && fragment.number == count) {
+        copy[n - 1] ^= 0x40;  // the first parity fragment of every chunk, changed on the way
+        ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(copy).first(n), fragment));
+      }
+      mesh::HeaderOutcome h{};
+      (void)receiver.d.on_fragment(9, fragment, receiver.view, h);
+    }
+    EXPECT_GT(parity_seen, blob.packets.size());
+    EXPECT_TRUE(receiver.d.has_header());
+    if (forge) {
+      EXPECT_FALSE(receiver.d.activated());
+      EXPECT_TRUE(receiver.store.chunks.empty());  // a rebuilt forgery is never stored
+      EXPECT_EQ(receiver.d.chunks_rejected(), blob.packets.size());
+    } else {
+      EXPECT_TRUE(receiver.d.activated());
+      EXPECT_EQ(receiver.store.chunks.size(), blob.packets.size());
+    }
+  }
+}
+
 }  // namespace

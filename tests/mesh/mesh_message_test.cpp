@@ -61,6 +61,41 @@ TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {
   EXPECT_FALSE(parse_advert(body, a2));
 }
 
+TEST(MeshMessage, AckRoundTripAndBounds) {
+  std::array<std::uint8_t, max_message_size> out{};
+  MeshHeader h;
+  h.type = MessageType::ack;
+  h.hops = 0;
+  AckBody a;
+  EXPECT_EQ(encode_ack(h, a, out), 0U);  // nothing to acknowledge
+  a.count = static_cast<std::uint8_t>(max_ack_entries);
+  for (std::size_t i = 0; i < max_ack_entries; ++i) a.entries[i] = AckEntry{static_cast<meshsec::node::NodeId>(100 + i), static_cast<std::uint16_t>(7 * i)};
+  const std::size_t n = encode_ack(h, a, out);
+  ASSERT_EQ(n, max_message_size);  // 21 entries fill the message exactly
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+  EXPECT_EQ(h2.type, MessageType::ack);
+  AckBody b;
+  ASSERT_TRUE(parse_ack(body, b));
+  ASSERT_EQ(b.count, a.count);
+  for (std::size_t i = 0; i < b.count; ++i) {
+    EXPECT_EQ(b.entries[i].origin, a.entries[i].origin);
+    EXPECT_EQ(b.entries[i].seq, a.entries[i].seq);
+  }
+  a.count = static_cast<std::uint8_t>(max_ack_entries + 1);
+  EXPECT_EQ(encode_ack(h, a, out), 0U);
+  // A count the body does not hold, a zero count, a trailing byte: all refused.
+  std::array<std::uint8_t, 6> short_body{2, 0, 1, 0, 2, 0};
+  EXPECT_FALSE(parse_ack(short_body, b));
+  std::array<std::uint8_t, 1> zero{0};
+  EXPECT_FALSE(parse_ack(zero, b));
+  std::array<std::uint8_t, 6> trailing{1, 0, 1, 0, 2, 9};
+  EXPECT_FALSE(parse_ack(trailing, b));
+  std::array<std::uint8_t, 1 + 22 * 4> too_many{22};
+  EXPECT_FALSE(parse_ack(too_many, b));
+}
+
 TEST(MeshMessage, AppBodyLengthBounded) {
   MeshHeader h;
   h.type = MessageType::downlink;

@@ -59,6 +59,27 @@ TEST(WaveCoder, EveryErasurePatternUpToParityIsRecovered) {
   }
 }
 
+TEST(WaveCoder, OneParityFragmentMatchesTheFullEncoding) {
+  // Repair sends parity fragments one at a time: each must equal wave_encode()'s, for any n.
+  std::mt19937 rng(5);
+  for (const std::size_t k : {std::size_t{1}, std::size_t{3}, std::size_t{15}, std::size_t{19}}) {
+    const std::size_t n = std::min<std::size_t>(k + 8, wave_max_fragments);
+    const auto original = random_item(k, n, rng);
+    auto encoded = original;
+    ASSERT_TRUE(wave_encode(k, n, encoded));
+    for (std::size_t number = k; number < n; ++number) {
+      std::array<std::uint8_t, wave_fragment_size> one{};
+      ASSERT_TRUE(wave_parity_fragment(k, number, std::span<const std::uint8_t>(original).first(k * wave_fragment_size), one));
+      EXPECT_TRUE(std::equal(one.begin(), one.end(), encoded.begin() + static_cast<std::ptrdiff_t>(number * wave_fragment_size)))
+          << k << " " << number;
+    }
+    std::array<std::uint8_t, wave_fragment_size> one{};
+    EXPECT_FALSE(wave_parity_fragment(k, k - 1, original, one));  // a data fragment, not parity
+    EXPECT_FALSE(wave_parity_fragment(k, wave_max_fragments, original, one));
+    EXPECT_FALSE(wave_parity_fragment(k, k, std::span<const std::uint8_t>(original).first(k * wave_fragment_size - 1), one));
+  }
+}
+
 TEST(WaveCoder, ChunkGeometryRandomLosses) {
   // The default wave: 15 data + 3 parity, and the header's 3 data + 15 parity.
   std::mt19937 rng(11);
