@@ -279,8 +279,14 @@ std::uint64_t MeshNode::radio_channel_stable_until() const noexcept {
 }
 
 std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
-  const std::int64_t local = static_cast<std::int64_t>(global) - offset_us_;
-  return local < 0 ? 0 : static_cast<std::uint64_t>(local);
+  // Through the node's own global time, fine or still coarse: a node that has no fine
+  // offset yet (no beacon heard lately) must not take a global time for a local one, or
+  // a deadline lands hundreds of seconds away (its local clock started elsewhere).
+  const std::uint64_t now_local = platform_.local_us();
+  const std::uint64_t now_global = global_us();
+  if (global >= now_global) return now_local + (global - now_global);
+  const std::uint64_t back = now_global - global;
+  return back > now_local ? 0 : now_local - back;
 }
 
 void MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
