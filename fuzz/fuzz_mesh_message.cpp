@@ -70,17 +70,28 @@ void parse_message(std::span<const std::uint8_t> bytes) {
   }
 }
 
-void follow_wave(std::span<const std::uint8_t> bytes) {
-  static const mesh_testing::Blob genuine = mesh_testing::make_blob(0x42, 2, 1024, 4000);
-  mesh::MeshConfig config;
-  config.blob_policy.customer_id = 77;
-  config.blob_policy.installed.security_counter = 1;
+// A node that holds the genuine signed header (and no chunk), so whatever forged data
+// rebuilds reaches the Merkle check.
+struct NodeWithHeader {
   MapStore store;
   mesh::Disseminator d;
-  d.init(config, genuine.vk, store, 3);
   mesh::DisseminationView view;
-  view.self = 3;
-  if (d.on_header(genuine.signed_header, view) != mesh::HeaderOutcome::accepted) std::abort();
+  NodeWithHeader() {
+    static const mesh_testing::Blob genuine = mesh_testing::make_blob(0x42, 2, 1024, 4000);
+    mesh::MeshConfig config;
+    config.blob_policy.customer_id = 77;
+    config.blob_policy.installed.security_counter = 1;
+    d.init(config, genuine.vk, store, 3);
+    view.self = 3;
+    if (d.on_header(genuine.signed_header, view) != mesh::HeaderOutcome::accepted) std::abort();
+  }
+};
+
+void follow_wave(std::span<const std::uint8_t> bytes) {
+  NodeWithHeader node;
+  auto& d = node.d;
+  auto& view = node.view;
+  auto& store = node.store;
   mesh::WaveEngine wave;
   mesh::WaveAssignment role;
   role.in_plan = true;
@@ -104,16 +115,10 @@ void follow_wave(std::span<const std::uint8_t> bytes) {
 // Repair fragments (data and Reed–Solomon parity) from a forger: whatever they rebuild
 // never verifies, so nothing may be stored.
 void repair_fragments(std::span<const std::uint8_t> bytes) {
-  static const mesh_testing::Blob genuine = mesh_testing::make_blob(0x42, 2, 1024, 4000);
-  mesh::MeshConfig config;
-  config.blob_policy.customer_id = 77;
-  config.blob_policy.installed.security_counter = 1;
-  MapStore store;
-  mesh::Disseminator d;
-  d.init(config, genuine.vk, store, 3);
-  mesh::DisseminationView view;
-  view.self = 3;
-  if (d.on_header(genuine.signed_header, view) != mesh::HeaderOutcome::accepted) std::abort();
+  NodeWithHeader node;
+  auto& d = node.d;
+  auto& view = node.view;
+  auto& store = node.store;
   std::size_t at = 0;
   while (at < bytes.size()) {
     const std::size_t length = bytes[at++];

@@ -35,6 +35,13 @@ struct Fixture {
   }
 };
 
+// A backbone node that holds the whole blob, so it pushes everything on.
+void hold_everything(Fixture& f, const Blob& blob) {
+  f.view.backbone = true;
+  ASSERT_EQ(f.d.on_header(blob.signed_header, f.view), mesh::HeaderOutcome::accepted);
+  for (const auto& p : blob.packets) ASSERT_EQ(f.d.on_chunk(p, f.view), mesh::ChunkOutcome::stored);
+}
+
 TEST(Disseminator, CompletesWithEveryChunkVerified) {
   const Blob blob = make_blob(0x11, 2);
   Fixture f(blob.vk);
@@ -92,9 +99,7 @@ TEST(Disseminator, RogueHeaderRejectedAndDoesNotDisturb) {
 TEST(Disseminator, FragmentsReassembleAcrossTwoSenders) {
   const Blob blob = make_blob(0x11, 2);
   Fixture sender(blob.vk);
-  sender.view.backbone = true;
-  ASSERT_EQ(sender.d.on_header(blob.signed_header, sender.view), mesh::HeaderOutcome::accepted);
-  for (const auto& p : blob.packets) ASSERT_EQ(sender.d.on_chunk(p, sender.view), mesh::ChunkOutcome::stored);
+  hold_everything(sender, blob);
   Fixture receiver(blob.vk);
   // The sender pushes the header then every chunk it stored, as fragments.
   std::array<std::uint8_t, 128> out{};
@@ -120,9 +125,7 @@ TEST(Disseminator, LostFragmentsRebuiltFromRepairParity) {
   const Blob blob = make_blob(0x11, 2);
   for (const bool forge : {false, true}) {
     Fixture sender(blob.vk);
-    sender.view.backbone = true;
-    ASSERT_EQ(sender.d.on_header(blob.signed_header, sender.view), mesh::HeaderOutcome::accepted);
-    for (const auto& p : blob.packets) ASSERT_EQ(sender.d.on_chunk(p, sender.view), mesh::ChunkOutcome::stored);
+    hold_everything(sender, blob);
     Fixture receiver(blob.vk);
     std::array<std::uint8_t, 128> out{};
     mesh::MessageType type{};

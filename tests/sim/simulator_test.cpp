@@ -30,6 +30,16 @@ Scenario small(std::uint32_t nodes, std::uint64_t seed = 5) {
   return s;
 }
 
+// Manufactured, booted and given 35 s to synchronise; the ids of every node but the gateway.
+std::vector<node::NodeId> boot_and_settle(Simulator& sim) {
+  sim.manufacture();
+  sim.boot();
+  sim.run_for(35'000'000);
+  std::vector<node::NodeId> ids;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i) ids.push_back(static_cast<node::NodeId>(i + 1));
+  return ids;
+}
+
 TEST(Simulator, SameSeedSameReport) {
   Scenario s = small(40, 9);
   s.phases.attacks = false;
@@ -70,11 +80,7 @@ TEST(Simulator, TimeSyncAndGradientForm) {
 TEST(Simulator, DownlinkFloodReachesEveryNodeAndStops) {
   Scenario s = small(80);
   Simulator sim(s);
-  sim.manufacture();
-  sim.boot();
-  sim.run_for(35'000'000);
-  std::vector<node::NodeId> all;
-  for (std::uint32_t i = 1; i < sim.node_count(); ++i) all.push_back(static_cast<node::NodeId>(i + 1));
+  const auto all = boot_and_settle(sim);
   std::size_t total_bodies = 0;
   // Three passes, each re-sending what was not acknowledged (as the commissioning phase does).
   for (int pass = 0; pass < 3; ++pass) {
@@ -111,11 +117,7 @@ TEST(Simulator, OneDownlinkFloodReachesNearlyEveryNode) {
   for (std::uint64_t seed : {5U, 6U, 7U}) {
     Scenario s = small(120, seed);
     Simulator sim(s);
-    sim.manufacture();
-    sim.boot();
-    sim.run_for(35'000'000);
-    std::vector<node::NodeId> all;
-    for (std::uint32_t i = 1; i < sim.node_count(); ++i) all.push_back(static_cast<node::NodeId>(i + 1));
+    const auto all = boot_and_settle(sim);
     for (const auto& b : sim.back_office().commission_bodies(all)) {
       while (!sim.node(0).mesh->send_downlink(b)) sim.run_for(20'000);
       sim.run_for(300'000);  // floods apart, so each shows its own reach
