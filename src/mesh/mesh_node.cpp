@@ -677,7 +677,9 @@ void MeshNode::on_wake() noexcept {
     }
     s.sent = false;
     s.header.flags = static_cast<std::uint8_t>(s.header.flags | flag_retry);
-    s.due_us = now + backoff_us(0, config_.backoff_slots);
+    // Exponential backoff: a retry that collided with a hidden neighbour should not meet
+    // it again on the same schedule.
+    s.due_us = now + backoff_us(0, std::uint32_t{config_.backoff_slots} << std::min<std::uint32_t>(s.tries, 4U));
   }
   try_send();
   schedule();
