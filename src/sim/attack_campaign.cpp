@@ -80,6 +80,7 @@ void Simulator::place_attackers() {
   add(AttackKind::rogue_blob_injector, s.rogue_injector, true);
   add(AttackKind::jammer, s.jammer, false);
   radio_.resize(topology_.station_count());
+  duty_.resize(topology_.station_count());
 }
 
 void Simulator::capture(std::uint32_t station, const Transmission& t) {

@@ -75,6 +75,7 @@ void Simulator::manufacture() {
   SimRng node_rng = rng_.fork(0x40DE);
   nodes_.reserve(n);
   radio_.assign(n, RadioState{});
+  duty_.assign(n, DutyState{});
   keys::NodeKeySet set;
   for (std::uint32_t i = 0; i < n; ++i) {
     const double ppm = (node_rng.uniform() * 2 - 1) * scenario_.radio.clock_drift_ppm;
@@ -160,7 +161,7 @@ void Simulator::dispatch(const Event& e) {
       n.wake_requested = UINT64_MAX;
       ++node_events_;
       n.mesh->on_wake();
-      retune(e.a);
+      retune_ahead(e.a);
       record_activation(e.a);
       return;
     }
@@ -183,13 +184,14 @@ void Simulator::dispatch(const Event& e) {
 }
 
 bool Simulator::channel_clear(std::uint32_t station) const noexcept {
-  const auto& r = radio_[station];
-  if (r.busy || r.heard > 0) return false;
+  const auto& radio = radio_[station];
+  if (radio.busy || radio.heard > 0) return false;
   if (scenario_.radio.duty_cycle >= 1.0) return true;
+  const auto& r = duty_[station];
   // Token bucket: credit grows at duty_cycle per µs, up to one second's worth.
-  const double elapsed = static_cast<double>(now_ - r.duty_updated_us);
+  const double elapsed = static_cast<double>(now_ - r.updated_us);
   const double cap = scenario_.radio.duty_cycle * 1e6;
-  const double credit = std::min(cap, r.duty_credit_us + elapsed * scenario_.radio.duty_cycle);
+  const double credit = std::min(cap, r.credit_us + elapsed * scenario_.radio.duty_cycle);
   return credit >= static_cast<double>(airtime_us(128));
 }
 
@@ -222,9 +224,10 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   const std::uint64_t airtime = airtime_us(frame.size());
   if (scenario_.radio.duty_cycle < 1.0) {
     const double cap = scenario_.radio.duty_cycle * 1e6;
-    r.duty_credit_us = std::min(cap, r.duty_credit_us + static_cast<double>(now_ - r.duty_updated_us) * scenario_.radio.duty_cycle);
-    r.duty_credit_us -= static_cast<double>(airtime);
-    r.duty_updated_us = now_;
+    auto& d = duty_[station];
+    d.credit_us = std::min(cap, d.credit_us + static_cast<double>(now_ - d.updated_us) * scenario_.radio.duty_cycle);
+    d.credit_us -= static_cast<double>(airtime);
+    d.updated_us = now_;
   }
   push(now_ + turnaround_us, EventKind::tx_start, id, 0);
   push(now_ + turnaround_us + airtime, EventKind::tx_end, id, 0);
@@ -232,14 +235,35 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   return true;
 }
 
+// The channel a node hears at now_. Between two receptions or wake-ups the node's channel
+// changes only at the instants radio_channel_stable_until() names, so it is read once and
+// kept until then. A value read ahead (retune_ahead()) is the node's channel for the rest
+// of the period it was read in; it is used only while now_ is safely inside that period
+// (to_sim_time() may place the end a few µs late), otherwise the node is asked again, as
+// it would have been without the read ahead, so results do not depend on it.
 std::uint8_t Simulator::tuned_channel(std::uint32_t station) noexcept {
+  constexpr std::uint64_t ahead_margin_us = 16;
   auto& r = radio_[station];
-  if (now_ < r.tuned_until) return r.tuned;
+  if (r.tuned_ahead) {
+    r.tuned_ahead = false;
+    if (r.tuned_until > ahead_margin_us && now_ < r.tuned_until - ahead_margin_us) return r.tuned;
+  } else if (now_ < r.tuned_until) {
+    return r.tuned;
+  }
   const auto& n = *nodes_[station];
   r.tuned = n.mesh->radio_channel();
   const std::uint64_t until = n.mesh->radio_channel_stable_until();
   r.tuned_until = until == std::numeric_limits<std::uint64_t>::max() ? until : n.to_sim_time(until);
   return r.tuned;
+}
+
+void Simulator::retune_ahead(std::uint32_t station) noexcept {
+  auto& r = radio_[station];
+  const auto& n = *nodes_[station];
+  r.tuned = n.mesh->radio_channel();
+  const std::uint64_t until = n.mesh->radio_channel_stable_until();
+  r.tuned_until = until == std::numeric_limits<std::uint64_t>::max() ? until : n.to_sim_time(until);
+  r.tuned_ahead = true;
 }
 
 void Simulator::on_tx_start(std::uint32_t tx) {
@@ -252,7 +276,7 @@ void Simulator::on_tx_start(std::uint32_t tx) {
     auto& r = radio_[l.peer];
     // A node hears only the channel its radio is tuned to; an attacker's receiver is a
     // wide-band sniffer and hears every channel.
-    if (is_node(l.peer) && (!nodes_[l.peer]->alive || tuned_channel(l.peer) != t.channel)) continue;
+    if (is_node(l.peer) && (!r.alive || tuned_channel(l.peer) != t.channel)) continue;
     t.listeners.push_back(l);
     ++r.heard;
     if (r.on_air) continue;
@@ -273,7 +297,7 @@ void Simulator::on_tx_end(std::uint32_t tx) {
   for (const auto& l : t.listeners) {
     auto& r = radio_[l.peer];
     const bool node = is_node(l.peer);
-    if (node && !nodes_[l.peer]->alive) continue;
+    if (node && !r.alive) continue;
     if (r.heard > 0) --r.heard;
     if (r.lock != static_cast<std::int64_t>(tx)) {
       if (!t.jam && node) drops_.medium(r.on_air ? MediumDrop::half_duplex : MediumDrop::collision, wave);
@@ -302,7 +326,7 @@ void Simulator::on_tx_end(std::uint32_t tx) {
   if (t.tag != AttackKind::none && t.tag != AttackKind::jammer && t.tag != AttackKind::eavesdropper) {
     if (t.harmful) ++attacks_[static_cast<std::size_t>(t.tag)].succeeded;
   }
-  if (is_node(t.sender) && nodes_[t.sender]->alive) {
+  if (is_node(t.sender) && s.alive) {
     ++node_events_;
     nodes_[t.sender]->mesh->on_radio_idle();
   }
@@ -327,6 +351,7 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
   } else {
     out = n.mesh->receive(t.bytes);
   }
+  retune_ahead(station);
   const bool legit = t.tag == AttackKind::none && !corrupted;
   if (out.net_reason != net::DropReason::none) {
     drops_.net(out.net_reason);
@@ -403,6 +428,7 @@ void Simulator::fail_node(std::uint32_t station) {
   n.wake_queued = n.wake_requested = UINT64_MAX;
   // Its radio goes silent: any reception in progress ends.
   radio_[station].lock = -1;
+  radio_[station].alive = false;
 }
 
 std::uint32_t Simulator::activated_count() const { return activated_; }

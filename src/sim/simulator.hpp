@@ -128,26 +128,40 @@ class Simulator {
     std::uint64_t original_time = 0;
     std::vector<std::uint32_t> original_accepted_by;
   };
+  // One entry per station, dense and small (32 bytes): the medium's loops over a
+  // sender's links read only this, not the node objects spread over the heap.
   struct RadioState {
-    bool busy = false;     // handed a frame, not yet finished
-    bool on_air = false;
-    std::uint32_t heard = 0;  // overlapping signals on the air around this station
-    std::int64_t lock = -1;   // transmission being received
-    bool corrupt = false;
-    bool jammed = false;
     // The channel the node's radio is tuned to, valid until tuned_until (sim time): asked
     // of the node again after that, or after the node received or woke.
-    std::uint8_t tuned = 0;
     std::uint64_t tuned_until = 0;
-    double duty_credit_us = 0;
-    std::uint64_t duty_updated_us = 0;
+    std::int64_t lock = -1;   // transmission being received
+    std::uint32_t heard = 0;  // overlapping signals on the air around this station
+    bool busy = false;        // handed a frame, not yet finished
+    bool on_air = false;
+    bool corrupt = false;
+    bool jammed = false;
+    bool alive = true;  // mirrors SimNode::alive (fail_node() clears both)
+    std::uint8_t tuned = 0;
+    // `tuned` was read from the node right after it received or woke (while its state was
+    // in cache) and has not been asked for since; see tuned_channel().
+    bool tuned_ahead = false;
+  };
+  struct DutyState {
+    double credit_us = 0;
+    std::uint64_t updated_us = 0;
   };
 
   void push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b);
   void dispatch(const Event& e);
   void on_tx_start(std::uint32_t tx);
   [[nodiscard]] std::uint8_t tuned_channel(std::uint32_t station) noexcept;
-  void retune(std::uint32_t station) noexcept { radio_[station].tuned_until = 0; }
+  void retune(std::uint32_t station) noexcept {
+    radio_[station].tuned_until = 0;
+    radio_[station].tuned_ahead = false;
+  }
+  // retune() for a node that just received or woke: its channel is read now, ahead of the
+  // first time a neighbour's transmission asks for it.
+  void retune_ahead(std::uint32_t station) noexcept;
   void on_tx_end(std::uint32_t tx);
   void deliver(std::uint32_t station, Transmission& t, bool corrupted);
   void schedule_action(std::uint64_t at_us, std::function<void()> action);
@@ -167,6 +181,7 @@ class Simulator {
   SharedChunkFlash flash_;
   std::vector<std::unique_ptr<SimNode>> nodes_;
   std::vector<RadioState> radio_;
+  std::vector<DutyState> duty_;  // per station, used when the duty cycle is limited
   std::vector<Transmission> transmissions_;
   std::vector<std::uint32_t> free_tx_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> queue_;
