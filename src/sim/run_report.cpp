@@ -13,6 +13,7 @@ nlohmann::json to_json(const RunReport& r) {
   j["nodes"] = r.nodes;
   j["topology"] = {{"kind", r.topology}, {"mean_degree", r.mean_degree}, {"max_hops", r.max_hops}};
   j["time_sync"] = {{"synced_fraction", r.synced_fraction},
+                    {"ready_seconds", r.ready_seconds},
                     {"error_max_us", r.sync_error_max_us},
                     {"error_mean_us", r.sync_error_mean_us}};
   j["commissioning"] = {{"ran", r.commission_ran},

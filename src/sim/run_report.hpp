@@ -59,6 +59,7 @@ struct RunReport {
   double mean_degree = 0;
   // Phases.
   double synced_fraction = 0;
+  double ready_seconds = 0;  // boot → 99 % of live nodes fine-synchronised with a parent
   double sync_error_max_us = 0, sync_error_mean_us = 0;
   std::uint32_t max_hops = 0;
   bool commission_ran = false;

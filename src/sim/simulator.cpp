@@ -443,6 +443,17 @@ std::uint32_t Simulator::reachable_alive_count() const {
   return count;
 }
 
+bool Simulator::network_ready() const {
+  std::uint32_t alive = 0, ready = 0;
+  for (std::size_t i = 1; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->alive) continue;
+    ++alive;
+    const auto& m = *nodes_[i]->mesh;
+    if (m.fine_synced() && m.parent() != node::no_node) ++ready;
+  }
+  return ready * 100 >= alive * 99;
+}
+
 void Simulator::sample_sync() {
   // M5: every synchronised node's global time against the gateway's, at this instant.
   const auto reference = static_cast<double>(nodes_[0]->mesh->global_us());

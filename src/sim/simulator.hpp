@@ -166,6 +166,8 @@ class Simulator {
   void deliver(std::uint32_t station, Transmission& t, bool corrupted);
   void schedule_action(std::uint64_t at_us, std::function<void()> action);
   void sample_sync();
+  // 99 % of live nodes fine-synchronised and with a parent.
+  [[nodiscard]] bool network_ready() const;
   void record_activation(std::uint32_t station);
   [[nodiscard]] std::uint64_t airtime_us(std::size_t bytes) const noexcept;
   [[nodiscard]] bool is_node(std::uint32_t station) const noexcept { return station < topology_.node_count(); }
