@@ -399,10 +399,12 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
 }
 
 void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
-  // Implicit acknowledgement: a closer node carrying our pending message on.
+  // Implicit acknowledgement: a node no farther from the gateway carrying our pending
+  // message on (one on our own level only carries a retry, see below). A sideways copy
+  // we hold in reserve is dropped once a closer node carries the message.
   for (auto& s : slots_)
-    if (s.used && s.sent && s.header.type == MessageType::uplink && s.header.origin == h.origin &&
-        s.header.seq == h.seq && h.hops < hops_)
+    if (s.used && s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
+        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
       s = FloodSlot{};
   AppBody app;
   if (!parse_app(body, app)) {
@@ -425,8 +427,13 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
     return;
   }
   const bool named = h.parent == id_;
-  const bool backup = (h.flags & flag_retry) != 0 && hops_ < h.hops;
-  if (!named && !backup) return;  // not ours to carry (a retry may make it ours)
+  const bool retry = (h.flags & flag_retry) != 0;
+  const bool backup = retry && hops_ < h.hops;
+  // A retry nobody closer carried: its sender's parent may be gone and it may have no other
+  // neighbour closer to the gateway. A neighbour on the same level carries it on, last,
+  // unless a closer node does meanwhile (M10 would re-route only after missed beacons).
+  const bool sideways = retry && hops_ == h.hops && !named;
+  if (!named && !backup && !sideways) return;  // not ours to carry (a retry may make it ours)
   if (h.ttl == 0) {
     drop(node::DropReason::ttl_expired);
     return;
@@ -440,9 +447,10 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   fwd.flags = 0;
-  // The named parent goes first; backups wait a little longer.
-  fill_slot(*slot, fwd, body,
-            platform_.local_us() + backoff_us(named ? 0 : config_.backoff_slots, config_.backoff_slots));
+  // The named parent goes first; backups wait a little longer, sideways carriers longest.
+  const std::uint32_t after = named ? 0U : sideways ? 2U * config_.backoff_slots : config_.backoff_slots;
+  fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(after, config_.backoff_slots));
+  slot->conditional = sideways;
 }
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {

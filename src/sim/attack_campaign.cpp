@@ -226,7 +226,10 @@ void Simulator::attack_round(bool after_revocation) {
             // Forge a reading for another node (sealed under the stolen node's key), or a
             // commissioning record for another node; after revocation the frame itself
             // should not even pass the network layer.
-            const auto victim = static_cast<node::NodeId>(2 + r.below(node_count() - 1));
+            // Another node: the stolen node's own readings, sealed under its own key, are
+            // genuine until its revocation (and not an attack).
+            auto victim = static_cast<node::NodeId>(2 + r.below(node_count() - 2));
+            if (victim >= stolen_station_ + 1) ++victim;
             mesh::MeshHeader h;
             h.origin = victim;
             h.seq = static_cast<std::uint16_t>(0xF000 + a->counter);

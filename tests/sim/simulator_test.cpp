@@ -151,16 +151,21 @@ TEST(Simulator, KeyRefreshReachesEveryNodeOfTheDefaultMesh) {
 TEST(Simulator, GatewayAcknowledgesTheLastHop) {
   // The gateway carries nothing on, so the nodes next to it cannot overhear their uplinks
   // being carried: the gateway acknowledges what it took, and they retry until it does.
-  Scenario s = small(60, 21);
-  s.phases.rollout = false;
-  s.phases.attacks = false;
-  s.phases.readings_per_node = 4;
-  Simulator sim(s);
-  const auto r = sim.run();
-  EXPECT_GT(sim.node(0).mesh->sent_of(mesh::MessageType::ack), 0U);
-  const std::uint64_t sent = r.readings_sent[0] + r.readings_sent[1];
-  const std::uint64_t delivered = r.readings_delivered[0] + r.readings_delivered[1];
-  EXPECT_GE(delivered * 100, sent * 97);  // 317 of 320 here
+  std::uint64_t sent = 0, delivered = 0;
+  for (std::uint64_t seed : {21U, 22U, 23U, 24U}) {
+    Scenario s = small(60, seed);
+    s.phases.rollout = false;
+    s.phases.attacks = false;
+    s.phases.readings_per_node = 4;
+    Simulator sim(s);
+    const auto r = sim.run();
+    EXPECT_GT(sim.node(0).mesh->sent_of(mesh::MessageType::ack), 0U) << seed;
+    sent += r.readings_sent[0] + r.readings_sent[1];
+    delivered += r.readings_delivered[0] + r.readings_delivered[1];
+  }
+  // 1,263 of 1,280 here. (When each node next to the gateway sent twice, blind, the default
+  // scenario delivered 90–97 % over seeds 1–6; now 97–99.8 %.)
+  EXPECT_GE(delivered * 100, sent * 98);
 }
 
 TEST(Simulator, FullRunAllPhasesNoAttackSucceeds) {
