@@ -67,9 +67,10 @@ std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<
   return done(w);
 }
 
-std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
+namespace {
+// fragment and wave share one body layout: index/item u16 ‖ number u8 ‖ data.
+std::size_t encode_numbered(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
                             std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept {
-  if (data.empty() || data.size() > fragment_data_size) return 0;
   wire::BoundedWriter w(out);
   write_header(w, h);
   w.u16be(index);
@@ -77,16 +78,18 @@ std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8
   w.bytes(data);
   return done(w);
 }
+}  // namespace
+
+std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
+                            std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept {
+  if (data.empty() || data.size() > fragment_data_size) return 0;
+  return encode_numbered(h, index, number, data, out);
+}
 
 std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t number,
                         std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept {
   if (data.size() != wave_payload_size) return 0;
-  wire::BoundedWriter w(out);
-  write_header(w, h);
-  w.u16be(item);
-  w.u8(number);
-  w.bytes(data);
-  return done(w);
+  return encode_numbered(h, item, number, data, out);
 }
 
 std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept {

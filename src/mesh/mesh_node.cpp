@@ -496,11 +496,10 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     drop(node::DropReason::not_whitelisted);
     return;
   }
-  // The wave's announcement is carried on by every node in the plan, not only the
-  // backbone: a node that misses it sits the whole wave out.
-  // Other nodes carry it on too, after the backbone has had its turn, unless they hear
-  // enough copies meanwhile: a backbone link that lost the flood does not cut off the
-  // nodes behind it.
+  // The backbone carries a flood on, and every node in the plan the wave's announcement
+  // (a node that misses it sits the whole wave out). Other nodes carry it on too, after
+  // the backbone has had its turn, unless they hear enough copies meanwhile: a backbone
+  // link that lost the flood does not cut off the nodes behind it.
   const bool carry = backbone() || (kind == DownlinkKind::wave_announcement && wave_.assignment().in_plan);
   if (h.ttl == 0 || config_.role == Role::gateway) return;
   FloodSlot* slot = free_slot();
@@ -514,8 +513,7 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
                                    : backoff_us(config_.backoff_slots, 2U * config_.backoff_slots);
   fill_slot(*slot, fwd, body, platform_.local_us() + wait);
   slot->conditional = !carry;
-  // The wave's announcement goes out twice from every node in the plan: a node that
-  // misses it sits the whole wave out and must fetch every chunk by repair.
+  // The announcement goes out twice: missing it costs a node every chunk by repair.
   if (kind == DownlinkKind::wave_announcement && carry) {
     if (FloodSlot* again = free_slot(); again != nullptr)
       fill_slot(*again, fwd, body, platform_.local_us() + wait + backoff_us(config_.backoff_slots, 2U * config_.backoff_slots));
@@ -819,8 +817,7 @@ void MeshNode::schedule() noexcept {
   // Contention traffic waits for the end of our part in the wave; the wave's own slots
   // are exact (no backoff).
   if (due != never && wave_.busy_at(global_us())) due = std::max(due, local_of(wave_.end_us()));
-  const std::uint64_t wave_send = wave_.next_send_us();
-  if (wave_send != never && local_of(wave_send) < due) due = local_of(wave_send);
+  if (const std::uint64_t wave_send = wave_.next_send_us(); wave_send != never) due = std::min(due, local_of(wave_send));
   // The slot alignment is a timer, not a transmission: no backoff for it.
   if (adopt_pending_ && adopt_at_us_ < due) due = adopt_at_us_;
   if (due == never) return;
