@@ -153,13 +153,14 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
     slot->size = static_cast<std::uint16_t>(size);
     slot->asks = 0;
     // The code pads the last data fragment with zeros.
-    std::fill(slot->bytes.begin(), slot->bytes.end(), std::uint8_t{0});
+    std::fill(bytes_of(*slot).begin(), bytes_of(*slot).end(), std::uint8_t{0});
   }
   slot->touched_us = view.now_us;
   slot->from = from;
   const std::uint32_t bit = 1U << fragment.number;
   if ((slot->have & bit) != 0) return ChunkOutcome::duplicate;
-  for (std::size_t i = 0; i < expected; ++i) slot->bytes[offset + i] = fragment.data[i];
+  auto& bytes = bytes_of(*slot);
+  for (std::size_t i = 0; i < expected; ++i) bytes[offset + i] = fragment.data[i];
   slot->have |= bit;
   // Data still flowing counts as progress: no repair request while a push streams in.
   if (!is_header) last_progress_us_ = view.now_us;
@@ -167,10 +168,10 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
   if ((slot->have & data_mask) != data_mask) {
     // Any `count` fragments rebuild the packet; a forged one makes it fail verification.
     if (static_cast<std::size_t>(std::popcount(slot->have)) < count) return ChunkOutcome::partial;
-    if (!wave_recover(count, count + repair_parity_for(count), slot->have, slot->bytes)) return ChunkOutcome::partial;
+    if (!wave_recover(count, count + repair_parity_for(count), slot->have, bytes)) return ChunkOutcome::partial;
   }
   slot->used = false;
-  const auto packet = std::span<const std::uint8_t>(slot->bytes).first(size);
+  const auto packet = std::span<const std::uint8_t>(bytes).first(size);
   if (is_header) {
     header_outcome = on_header(packet, view);
     return header_outcome == HeaderOutcome::rejected ? ChunkOutcome::rejected : ChunkOutcome::stored;

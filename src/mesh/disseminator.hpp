@@ -121,9 +121,9 @@ class Disseminator {
     std::uint64_t touched_us = 0;
     node::NodeId from = node::no_node;  // who sent the last fragment (asked for the gaps)
     std::uint8_t asks = 0;
-    // Data fragments, then parity fragments by number (wave_fragment_size each).
-    std::array<std::uint8_t, (max_packet_fragments + max_repair_parity) * fragment_data_size> bytes{};
   };
+  // Data fragments, then parity fragments by number (fragment_data_size each).
+  using ReassemblyBytes = std::array<std::uint8_t, (max_packet_fragments + max_repair_parity) * fragment_data_size>;
   struct Outgoing {
     bool active = false;
     std::uint16_t index = 0;
@@ -149,26 +149,26 @@ class Disseminator {
   [[nodiscard]] std::size_t next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::size_t write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::uint32_t random_below(std::uint64_t bound) noexcept;
+  [[nodiscard]] ReassemblyBytes& bytes_of(const Reassembly& slot) noexcept {
+    return reassembly_bytes_[static_cast<std::size_t>(&slot - reassembly_.data())];
+  }
 
+  // Layout: the state read on every scheduling pass comes first and the buffers last, so
+  // a node wakes with few cache lines touched (a simulator runs thousands of nodes).
   MeshConfig config_{};
   firmware::Ed25519PublicKey verification_key_{};
   firmware::BlobPolicy policy_{};
   node::ChunkStore* store_ = nullptr;
-  firmware::BlobVerifier verifier_{};
   bool header_ok_ = false;
-  std::array<std::uint8_t, firmware::blob::signed_header_size> signed_header_{};
   std::array<Reassembly, reassembly_slots> reassembly_{};
   Outgoing outgoing_{};  // header, push or repair: whole packets
   Outgoing service_{};   // gap fills: a few fragments, sent between the gateway's paced pushes
-  std::array<GapFill, gap_fill_slots> gap_fills_{};
   std::size_t gap_fill_count_ = 0;
 
   bool header_pending_ = false;
-  std::array<std::uint16_t, push_capacity> push_ring_{};
   std::size_t push_head_ = 0, push_size_ = 0;
   std::uint32_t gateway_next_ = 0;
   std::uint64_t gateway_next_at_ = 0;
-  BitSet serve_{};
   std::size_t serve_count_ = 0;
   std::uint64_t last_progress_us_ = 0;
   std::uint64_t next_request_at_ = 0;
@@ -188,6 +188,13 @@ class Disseminator {
   std::uint64_t chunks_rejected_ = 0;
   std::uint64_t rng_ = 0x9E3779B97F4A7C15ULL;
   Sent sent_{};
+
+  firmware::BlobVerifier verifier_{};
+  std::array<GapFill, gap_fill_slots> gap_fills_{};
+  std::array<std::uint16_t, push_capacity> push_ring_{};
+  BitSet serve_{};
+  std::array<std::uint8_t, firmware::blob::signed_header_size> signed_header_{};
+  std::array<ReassemblyBytes, reassembly_slots> reassembly_bytes_{};
 };
 
 }  // namespace meshsec::mesh

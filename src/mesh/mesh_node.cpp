@@ -394,7 +394,8 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.copies_heard = 0;
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
-  for (std::size_t i = 0; i < body.size(); ++i) slot.body[i] = body[i];
+  auto& stored = body_of(slot);
+  for (std::size_t i = 0; i < body.size(); ++i) stored[i] = body[i];
   slot.due_us = due;
 }
 
@@ -731,12 +732,13 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     h.flags = static_cast<std::uint8_t>((s.header.flags & flag_retry) | (backbone() ? flag_backbone : 0) |
                                         (disseminator_.complete() ? flag_blob_complete : 0));
     type = h.type;
-    n = encode_raw(h, std::span<const std::uint8_t>(s.body).first(s.length), message);
+    const auto& body = body_of(s);
+    n = encode_raw(h, std::span<const std::uint8_t>(body).first(s.length), message);
     if (h.type == MessageType::downlink) {
       // body = destination u16 ‖ length u16 ‖ kind ‖ ...; net tokens follow the kind byte.
-      const auto kind = s.length > 5 ? static_cast<DownlinkKind>(s.body[4]) : DownlinkKind::records;
+      const auto kind = s.length > 5 ? static_cast<DownlinkKind>(body[4]) : DownlinkKind::records;
       if (kind == DownlinkKind::key_delivery || kind == DownlinkKind::key_phase) {
-        extra = std::span<const std::uint8_t>(s.body).subspan(5, s.length - 5u);
+        extra = std::span<const std::uint8_t>(body).subspan(5, s.length - 5u);
         extra_type = kind == DownlinkKind::key_delivery ? wire::NetTokenType::key_delivery : wire::NetTokenType::key_phase;
       }
     }

@@ -104,6 +104,7 @@ class WaveEngine {
   [[nodiscard]] std::size_t send_count(std::uint16_t item, std::size_t k) const noexcept;
   [[nodiscard]] bool build_tx(std::uint16_t item, const Disseminator& d, const node::ChunkStore& store) noexcept;
 
+  // Layout: the schedule state first, the two item buffers last (see Disseminator).
   WaveAssignment assignment_{};
   WaveAnnouncement announcement_{};
   bool started_ = false;
@@ -112,13 +113,13 @@ class WaveEngine {
   std::uint8_t tx_number_ = 0;
   bool tx_built_ = false;
   std::uint16_t tx_built_item_ = 0;
-  std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> tx_{};
   // Receiving: the item being collected.
   bool rx_open_ = false;
   std::uint16_t rx_item_ = 0;
   std::uint32_t rx_have_ = 0;
-  std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> rx_{};
   Counters counters_{};
+  std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> tx_{};
+  std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> rx_{};
 };
 
 }  // namespace meshsec::mesh
