@@ -212,6 +212,7 @@ bool Simulator::start_transmission(std::uint32_t station, std::span<const std::u
   t.channel = is_node(station) ? tuned_channel(station) : mesh::control_channel;
   t.bytes.assign(frame.begin(), frame.end());
   t.listeners.clear();
+  t.listener_was_sending.clear();
   t.tag = tag;
   t.jam = false;
   t.accepted_somewhere = false;
@@ -270,7 +271,7 @@ void Simulator::on_tx_start(std::uint32_t tx) {
   auto& t = transmissions_[tx];
   auto& s = radio_[t.sender];
   s.on_air = true;
-  if (s.lock >= 0) s.corrupt = true;  // half duplex: sending ends our own reception
+  if (s.lock >= 0) s.corrupt = s.deafened = true;  // half duplex: sending ends our own reception
   for (const auto& l : topology_.links(t.sender)) {
     if (l.peer >= radio_.size()) continue;
     auto& r = radio_[l.peer];
@@ -278,11 +279,13 @@ void Simulator::on_tx_start(std::uint32_t tx) {
     // wide-band sniffer and hears every channel.
     if (is_node(l.peer) && (!r.alive || tuned_channel(l.peer) != t.channel)) continue;
     t.listeners.push_back(l);
+    t.listener_was_sending.push_back(r.on_air ? 1 : 0);
     ++r.heard;
     if (r.on_air) continue;
     if (r.heard == 1 && r.lock < 0) {
       r.lock = tx;
       r.corrupt = false;
+      r.deafened = false;
       r.jammed = false;
     } else if (r.lock >= 0) {
       r.corrupt = true;
@@ -294,13 +297,15 @@ void Simulator::on_tx_start(std::uint32_t tx) {
 void Simulator::on_tx_end(std::uint32_t tx) {
   auto& t = transmissions_[tx];
   const bool wave = t.channel != mesh::control_channel;
-  for (const auto& l : t.listeners) {
+  for (std::size_t i = 0; i < t.listeners.size(); ++i) {
+    const auto& l = t.listeners[i];
     auto& r = radio_[l.peer];
     const bool node = is_node(l.peer);
     if (node && !r.alive) continue;
     if (r.heard > 0) --r.heard;
     if (r.lock != static_cast<std::int64_t>(tx)) {
-      if (!t.jam && node) drops_.medium(r.on_air ? MediumDrop::half_duplex : MediumDrop::collision, wave);
+      const bool deaf = r.on_air || t.listener_was_sending[i] != 0;
+      if (!t.jam && node) drops_.medium(deaf ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       if (!node && !t.jam) capture(l.peer, t);
       continue;
     }
@@ -311,7 +316,7 @@ void Simulator::on_tx_end(std::uint32_t tx) {
       continue;
     }
     if (r.corrupt && !r.jammed) {
-      drops_.medium(MediumDrop::collision, wave);
+      drops_.medium(r.deafened ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       continue;
     }
     if (!r.corrupt && medium_rng_.uniform() < l.loss) {

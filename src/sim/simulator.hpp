@@ -119,6 +119,9 @@ class Simulator {
     std::uint8_t channel = 0;  // mesh::control_channel, or a wave channel
     std::vector<std::uint8_t> bytes;
     std::vector<Link> listeners;  // stations tuned to `channel` when it started
+    // Per listener: it was sending itself when this frame started (half duplex: it never
+    // heard the frame, even if its own frame ended first).
+    std::vector<std::uint8_t> listener_was_sending;
     AttackKind tag = AttackKind::none;
     bool jam = false;
     bool accepted_somewhere = false;
@@ -139,6 +142,7 @@ class Simulator {
     bool busy = false;        // handed a frame, not yet finished
     bool on_air = false;
     bool corrupt = false;
+    bool deafened = false;  // corrupt because the station began to send (half duplex)
     bool jammed = false;
     bool alive = true;  // mirrors SimNode::alive (fail_node() clears both)
     std::uint8_t tuned = 0;
