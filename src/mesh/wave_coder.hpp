@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace meshsec::mesh {
 
@@ -41,5 +42,13 @@ inline constexpr std::size_t wave_max_fragments = 32;  // n: one bit each in a u
 // (binomial tail: more than `parity` of the k + parity fragments lost); max_parity when
 // none does.
 [[nodiscard]] std::size_t wave_parity_for(std::size_t k, double loss, std::size_t max_parity, double target) noexcept;
+
+// The parity room of the wave's periods, from what each relay needs (wave_parity_for with
+// the largest room): one more than the median need (the upper median for an even count),
+// within [1, max_room]; 1 without relays. A deep mesh, whose relays must each lose fewer
+// items, gets more room; a shallow one does not stretch every period for its few relays
+// with very lossy listeners (those listeners fetch what they miss by repair). Measured in
+// docs/dissemination.md. Runs on the gateway's planner, so it may allocate.
+[[nodiscard]] std::size_t wave_parity_room(std::vector<std::size_t> needs, std::size_t max_room);
 
 }  // namespace meshsec::mesh

@@ -51,7 +51,9 @@ struct MeshSpec {
   // Firmware wave (docs/dissemination.md): scheduled multi-channel push; false falls back
   // to the contention push along the backbone.
   bool wave = true;
-  std::uint32_t wave_parity = 8;   // room for parity fragments in a period (relays send what their listeners need)
+  // Room for parity fragments in a period (relays send what their listeners need, up to
+  // it); 0: one more than the median relay needs (mesh::wave_parity_room).
+  std::uint32_t wave_parity = 0;
   double wave_lead_ms = 250;       // announcement → period 0
   double wave_good_link_loss = 0.13;  // the planner prefers links at most this lossy
   double beacon_period_s = 10;

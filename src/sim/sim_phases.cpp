@@ -204,6 +204,25 @@ std::uint64_t Simulator::start_wave() {
   input.good_link_loss = static_cast<float>(scenario_.mesh.wave_good_link_loss);
   const mesh::WavePlan plan = mesh::plan_wave(input);
   const std::size_t k_chunk = mesh::wave_data_fragments(release_.packets.empty() ? 0 : release_.packets[0].size());
+  // A relay sends the parity its lossiest listener needs. Towards a listening relay the
+  // chance of losing an item must stay small over every item and every level below (the
+  // relay's whole subtree would miss it): 5 % over a whole path. Towards a leaf, which
+  // only fetches a lost item again, 10 % over all items. The period has room for what the
+  // scenario says, or for one more than the median relay needs.
+  constexpr std::size_t max_room = 16;
+  const double items = static_cast<double>(release_.packets.size() + 1);
+  const double relay_target = 0.05 / (items * std::max<double>(1, plan.max_level));
+  const double leaf_target = 0.10 / items;
+  std::vector<std::size_t> need(n, 0);
+  std::vector<std::size_t> relay_needs;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto& role = plan.roles[i];
+    need[i] = std::max(mesh::wave_parity_for(k_chunk, role.worst_relay_listener_loss, max_room, relay_target),
+                       mesh::wave_parity_for(k_chunk, role.worst_leaf_listener_loss, max_room, leaf_target));
+    if (role.relay) relay_needs.push_back(need[i]);
+  }
+  const std::size_t room =
+      scenario_.mesh.wave_parity == 0 ? mesh::wave_parity_room(relay_needs, max_room) : scenario_.mesh.wave_parity;
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto& role = plan.roles[i];
     mesh::WaveAssignment a;
@@ -213,26 +232,17 @@ std::uint64_t Simulator::start_wave() {
     a.tx_channel = role.tx_channel == mesh::wave_no_channel ? 0 : role.tx_channel;
     a.rx_channel = role.rx_channel == mesh::wave_no_channel ? 0 : role.rx_channel;
     a.upstream = role.upstream == mesh::wave_no_upstream ? node::no_node : static_cast<node::NodeId>(role.upstream + 1);
-    // A relay sends the parity its lossiest listener needs. Towards a listening relay the
-    // chance of losing an item must stay small over every item and every level below (the
-    // relay's whole subtree would miss it): 5 % over a whole path. Towards a leaf, which
-    // only fetches a lost item again, 10 % over all items.
-    const std::size_t room = scenario_.mesh.wave_parity;
-    const double items = static_cast<double>(release_.packets.size() + 1);
-    const double relay_target = 0.05 / (items * std::max<double>(1, plan.max_level));
-    const double leaf_target = 0.10 / items;
-    a.parity = static_cast<std::uint8_t>(
-        std::max(mesh::wave_parity_for(k_chunk, role.worst_relay_listener_loss, room, relay_target),
-                 mesh::wave_parity_for(k_chunk, role.worst_leaf_listener_loss, room, leaf_target)));
+    a.parity = static_cast<std::uint8_t>(std::min(need[i], room));
     nodes_[i]->mesh->set_wave_assignment(a);
     if (std::getenv("MESHSEC_PLAN_DEBUG") != nullptr && role.relay)
-      std::fprintf(stderr, "relay %u level %u parity %u relay_loss %.3f leaf_loss %.3f\n", i + 1, role.level, a.parity,
-                   static_cast<double>(role.worst_relay_listener_loss), static_cast<double>(role.worst_leaf_listener_loss));
+      std::fprintf(stderr, "relay %u level %u parity %u (needs %zu) relay_loss %.3f leaf_loss %.3f\n", i + 1, role.level,
+                   a.parity, need[i], static_cast<double>(role.worst_relay_listener_loss),
+                   static_cast<double>(role.worst_leaf_listener_loss));
   }
   auto& gateway = *nodes_[0]->mesh;
   const auto lead = static_cast<std::uint64_t>(scenario_.mesh.wave_lead_ms * 1000);
   const std::uint64_t global_start = gateway.global_us();
-  if (!gateway.gateway_start_wave(lead, static_cast<std::uint8_t>(scenario_.mesh.wave_parity)))
+  if (!gateway.gateway_start_wave(lead, static_cast<std::uint8_t>(room)))
     throw std::runtime_error("the gateway could not start the wave");
   retune(0);
   const auto& w = gateway.wave();

@@ -116,5 +116,22 @@ TEST(WaveCoder, ACorruptFragmentCorruptsTheRebuiltItem) {
   EXPECT_FALSE(std::equal(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(wave_fragment_size), encoded.begin()));
 }
 
+TEST(WaveCoder, ParityForALinkMeetsItsTarget) {
+  // 15 data fragments on a link losing 10 %: 8 parity lose an item with chance 2.2e-4,
+  // 9 with 5.2e-5 (binomial tail); a lossless link needs one; an impossible target, all.
+  EXPECT_EQ(wave_parity_for(15, 0.10, 16, 1e-4), 9U);
+  EXPECT_EQ(wave_parity_for(15, 0.10, 16, 3e-4), 8U);
+  EXPECT_EQ(wave_parity_for(15, 0.0, 16, 1e-9), 1U);
+  EXPECT_EQ(wave_parity_for(15, 0.5, 16, 1e-9), 16U);
+}
+
+TEST(WaveCoder, ParityRoomIsOneAboveTheMedianNeed) {
+  EXPECT_EQ(wave_parity_room({6, 8, 9, 10, 12}, 16), 10U);
+  EXPECT_EQ(wave_parity_room({12, 6, 8, 10}, 16), 11U);  // upper median of an even count
+  EXPECT_EQ(wave_parity_room({16, 16, 16}, 16), 16U);     // never above the largest room
+  EXPECT_EQ(wave_parity_room({0}, 16), 1U);
+  EXPECT_EQ(wave_parity_room({}, 16), 1U);
+}
+
 }  // namespace
 }  // namespace meshsec::mesh
