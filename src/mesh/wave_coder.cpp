@@ -1,6 +1,5 @@
 #include "mesh/wave_coder.hpp"
 
-
 #include <isa-l/erasure_code.h>
 
 #include <algorithm>
@@ -135,7 +134,8 @@ std::size_t wave_parity_for(std::size_t k, double loss, std::size_t max_parity, 
 }
 
 std::size_t wave_parity_room(std::vector<std::size_t> needs, std::size_t max_room) {
-  if (needs.empty() || max_room == 0) return max_room == 0 ? 0 : 1;
+  if (max_room == 0) return 0;
+  if (needs.empty()) return 1;
   const auto middle = needs.begin() + static_cast<std::ptrdiff_t>(needs.size() / 2);
   std::nth_element(needs.begin(), middle, needs.end());
   return std::clamp<std::size_t>(*middle + 1, 1, max_room);

@@ -42,6 +42,21 @@ void hold_everything(Fixture& f, const Blob& blob) {
   for (const auto& p : blob.packets) ASSERT_EQ(f.d.on_chunk(p, f.view), mesh::ChunkOutcome::stored);
 }
 
+// Every fragment message the sender has to send, until it has none left: `deliver` gets
+// its wire bytes and their parse.
+template <typename Deliver>
+void send_fragments(Fixture& sender, Deliver deliver) {
+  std::array<std::uint8_t, 128> out{};
+  mesh::MessageType type{};
+  for (int guard = 0; guard < 1000; ++guard) {
+    const std::size_t n = sender.d.next_message(sender.view, type, out);
+    if (n == 0 || type != mesh::MessageType::fragment) return;
+    mesh::FragmentView fragment;
+    ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(out).first(n), fragment));
+    deliver(std::span<const std::uint8_t>(out).first(n), fragment);
+  }
+}
+
 TEST(Disseminator, CompletesWithEveryChunkVerified) {
   const Blob blob = make_blob(0x11, 2);
   Fixture f(blob.vk);
@@ -102,18 +117,12 @@ TEST(Disseminator, FragmentsReassembleAcrossTwoSenders) {
   hold_everything(sender, blob);
   Fixture receiver(blob.vk);
   // The sender pushes the header then every chunk it stored, as fragments.
-  std::array<std::uint8_t, 128> out{};
-  mesh::MessageType type{};
   std::size_t frames = 0;
-  for (int guard = 0; guard < 1000; ++guard) {
-    const std::size_t n = sender.d.next_message(sender.view, type, out);
-    if (n == 0 || type != mesh::MessageType::fragment) break;
-    mesh::FragmentView fragment;
-    ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(out).first(n), fragment));
+  send_fragments(sender, [&](std::span<const std::uint8_t>, const mesh::FragmentView& fragment) {
     mesh::HeaderOutcome h{};
     (void)receiver.d.on_fragment(9, fragment, receiver.view, h);
     ++frames;
-  }
+  });
   EXPECT_TRUE(receiver.d.activated());
   EXPECT_GT(frames, blob.packets.size());
 }
@@ -127,29 +136,23 @@ TEST(Disseminator, LostFragmentsRebuiltFromRepairParity) {
     Fixture sender(blob.vk);
     hold_everything(sender, blob);
     Fixture receiver(blob.vk);
-    std::array<std::uint8_t, 128> out{};
-    mesh::MessageType type{};
     std::size_t parity_seen = 0;
-    for (int guard = 0; guard < 1000; ++guard) {
-      const std::size_t n = sender.d.next_message(sender.view, type, out);
-      if (n == 0 || type != mesh::MessageType::fragment) break;
-      mesh::FragmentView fragment;
-      ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(out).first(n), fragment));
+    send_fragments(sender, [&](std::span<const std::uint8_t> bytes, mesh::FragmentView fragment) {
       const bool header = fragment.index == mesh::header_fragment_index;
       const std::size_t size = header ? blob.signed_header.size() : blob.packets[fragment.index].size();
       const std::size_t count = (size + mesh::fragment_data_size - 1) / mesh::fragment_data_size;
       if (fragment.number >= count) ++parity_seen;
       // Lose data fragment 0 of every packet (and fragment 1 of every chunk).
-      if (fragment.number == 0 || (!header && fragment.number == 1)) continue;
+      if (fragment.number == 0 || (!header && fragment.number == 1)) return;
       std::array<std::uint8_t, 128> copy{};
-      std::copy(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), copy.begin());
+      std::copy(bytes.begin(), bytes.end(), copy.begin());
       if (forge && !header && fragment.number == count) {
-        copy[n - 1] ^= 0x40;  // the first parity fragment of every chunk, changed on the way
-        ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(copy).first(n), fragment));
+        copy[bytes.size() - 1] ^= 0x40;  // the first parity fragment of every chunk, changed on the way
+        ASSERT_TRUE(mesh::parse_fragment(std::span<const std::uint8_t>(copy).first(bytes.size()), fragment));
       }
       mesh::HeaderOutcome h{};
       (void)receiver.d.on_fragment(9, fragment, receiver.view, h);
-    }
+    });
     EXPECT_GT(parity_seen, blob.packets.size());
     EXPECT_TRUE(receiver.d.has_header());
     if (forge) {
