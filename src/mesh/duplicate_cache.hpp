@@ -14,7 +14,7 @@ class DuplicateCache {
   static constexpr std::size_t capacity = 64;
 
   [[nodiscard]] bool contains(std::uint8_t type, node::NodeId origin, std::uint16_t seq) const noexcept {
-    const std::uint32_t key = make_key(type, origin, seq);
+    const std::uint64_t key = make_key(type, origin, seq);
     for (std::size_t i = 0; i < size_; ++i)
       if (keys_[i] == key) return true;
     return false;
@@ -29,12 +29,11 @@ class DuplicateCache {
   }
 
  private:
-  static constexpr std::uint32_t make_key(std::uint8_t type, node::NodeId origin, std::uint16_t seq) noexcept {
-    // Origin and seq fill 32 bits; the type goes into the seq's top bits' place by XOR,
-    // keeping uplink and downlink numbering apart.
-    return (static_cast<std::uint32_t>(origin) << 16) ^ seq ^ (static_cast<std::uint32_t>(type) << 13);
+  static constexpr std::uint64_t make_key(std::uint8_t type, node::NodeId origin, std::uint16_t seq) noexcept {
+    // Each message type numbers its own messages: the type keeps them apart.
+    return (static_cast<std::uint64_t>(type) << 32) | (static_cast<std::uint64_t>(origin) << 16) | seq;
   }
-  std::array<std::uint32_t, capacity> keys_{};
+  std::array<std::uint64_t, capacity> keys_{};
   std::size_t size_ = 0;
   std::size_t next_ = 0;
 };

@@ -28,7 +28,14 @@ struct MeshConfig {
   std::uint64_t beacon_period_us = 10'000'000;
   std::uint8_t flood_ttl = 250;
   // Uplinks: retries when the next hop is not heard forwarding (implicit acknowledgement).
+  // Routed messages (gateway → one node) use the same count.
   std::uint8_t uplink_retries = 3;
+  // Downward routes a node keeps (4 bytes each, route_table.hpp); the gateway keeps one
+  // for every node regardless.
+  std::uint16_t route_capacity = 4096;
+  // Once settled, a node announces itself (a join record) after a random wait up to this
+  // long, so that a whole mesh booting at once does not queue at the gateway together.
+  std::uint64_t join_spread_us = 30'000'000;
   // Dissemination.
   std::uint64_t sync_retry_us = 1'500'000;   // unsynchronised: ask for global time this often
   std::uint64_t push_interval_us = 35'000;   // gateway pace between fragment frames

@@ -18,6 +18,20 @@ void write_header(wire::BoundedWriter& w, const MeshHeader& h) noexcept {
 
 std::size_t done(const wire::BoundedWriter& w) noexcept { return w.ok() ? w.size() : 0; }
 
+void write_app(wire::BoundedWriter& w, const AppBody& b) noexcept {
+  w.u16be(b.destination);
+  w.u16be(b.length);
+  w.bytes(std::span<const std::uint8_t>(b.payload).first(b.length));
+}
+
+bool read_app(wire::BoundedReader& r, AppBody& b, std::size_t max_payload) noexcept {
+  b.destination = r.u16be();
+  b.length = r.u16be();
+  if (b.length > max_payload) return false;
+  if (!r.copy_to(std::span<std::uint8_t>(b.payload).first(b.length))) return false;
+  return r.finish() == wire::WireError::ok;
+}
+
 }  // namespace
 
 std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept {
@@ -39,9 +53,16 @@ std::size_t encode_app(const MeshHeader& h, const AppBody& b, std::span<std::uin
   if (b.length > max_app_payload) return 0;
   wire::BoundedWriter w(out);
   write_header(w, h);
-  w.u16be(b.destination);
-  w.u16be(b.length);
-  w.bytes(std::span<const std::uint8_t>(b.payload).first(b.length));
+  write_app(w, b);
+  return done(w);
+}
+
+std::size_t encode_routed(const MeshHeader& h, const RoutedBody& b, std::span<std::uint8_t> out) noexcept {
+  if (b.app.length > max_routed_payload) return 0;
+  wire::BoundedWriter w(out);
+  write_header(w, h);
+  w.u16be(b.via);
+  write_app(w, b.app);
   return done(w);
 }
 
@@ -122,7 +143,7 @@ bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::spa
   h.flags = r.u8();
   body = r.rest();
   if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
-      type > static_cast<std::uint8_t>(MessageType::ack) || (h.flags & ~known_flags) != 0)
+      type > static_cast<std::uint8_t>(MessageType::routed) || (h.flags & ~known_flags) != 0)
     return false;
   h.type = static_cast<MessageType>(type);
   return true;
@@ -138,11 +159,15 @@ bool parse_beacon(std::span<const std::uint8_t> body, BeaconBody& b) noexcept {
 
 bool parse_app(std::span<const std::uint8_t> body, AppBody& b) noexcept {
   wire::BoundedReader r(body);
-  b.destination = r.u16be();
-  b.length = r.u16be();
-  if (b.length > max_app_payload) return false;
-  if (!r.copy_to(std::span<std::uint8_t>(b.payload).first(b.length))) return false;
-  return r.finish() == wire::WireError::ok;
+  return read_app(r, b, max_app_payload);
+}
+
+bool parse_routed(std::span<const std::uint8_t> body, RoutedBody& b) noexcept {
+  wire::BoundedReader r(body);
+  b.via = r.u16be();
+  if (!read_app(r, b.app, max_routed_payload)) return false;
+  const auto named = [](node::NodeId id) { return id != 0 && id != node::broadcast_id && id != node::no_node; };
+  return named(b.via) && named(b.app.destination);
 }
 
 bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept {

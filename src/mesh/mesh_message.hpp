@@ -27,8 +27,10 @@ enum class MessageType : std::uint8_t {
   wave = 7,         // one hop, scheduled: a fragment of a wave item (docs/dissemination.md)
   ack = 8,          // one hop, from the gateway: the uplinks it took (it carries nothing on,
                     // so the last hop has no implicit acknowledgement to listen for)
+  routed = 9,       // gateway → one node, hop by hop along the routes uplinks taught
+                    // (route_table.hpp); `via` names the neighbour that carries it next
 };
-inline constexpr std::size_t message_type_count = 9;  // 0 unused
+inline constexpr std::size_t message_type_count = 10;  // 0 unused
 
 // The token type that carries a mesh message inside an E1 frame (whitelisted).
 inline constexpr std::uint8_t mesh_token_type = 0x4D;
@@ -65,6 +67,13 @@ struct AppBody {  // uplink and downlink
   node::NodeId destination = 0;
   std::uint16_t length = 0;
   std::array<std::uint8_t, max_app_payload> payload{};
+};
+
+// routed = via u16 ‖ app body (destination is the node it is for, never broadcast).
+inline constexpr std::size_t max_routed_payload = max_app_payload - 2;
+struct RoutedBody {
+  node::NodeId via = 0;
+  AppBody app{};
 };
 
 struct AdvertBody {
@@ -138,6 +147,7 @@ inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave
 [[nodiscard]] std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_app(const MeshHeader& h, const AppBody& b, std::span<std::uint8_t> out) noexcept;
+[[nodiscard]] std::size_t encode_routed(const MeshHeader& h, const RoutedBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_advert(const MeshHeader& h, const AdvertBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
@@ -156,6 +166,8 @@ inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave
                                 std::span<const std::uint8_t>& body) noexcept;
 [[nodiscard]] bool parse_beacon(std::span<const std::uint8_t> body, BeaconBody& b) noexcept;
 [[nodiscard]] bool parse_app(std::span<const std::uint8_t> body, AppBody& b) noexcept;
+// False also for a broadcast or missing destination or via.
+[[nodiscard]] bool parse_routed(std::span<const std::uint8_t> body, RoutedBody& b) noexcept;
 [[nodiscard]] bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept;
 [[nodiscard]] bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept;
 [[nodiscard]] bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept;

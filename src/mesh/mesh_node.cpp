@@ -25,7 +25,12 @@ net::NetConfig net_config_for(const MeshConfig& config, node::NodeId id) noexcep
 
 MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
                    net::NvStore& nv) noexcept
-    : id_(id), config_(config), platform_(platform), store_(store), net_(net_config_for(config, id), nv) {
+    : id_(id),
+      config_(config),
+      platform_(platform),
+      store_(store),
+      net_(net_config_for(config, id), nv),
+      routes_(config.role == Role::gateway ? std::size_t{0xFFFF} : config.route_capacity) {
   if (config_.role == Role::gateway) hops_ = 0;
 }
 
@@ -165,8 +170,9 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
   n.backbone = (h.flags & flag_backbone) != 0;
   n.blob_complete = (h.flags & flag_blob_complete) != 0;
   switch (h.type) {
-    case MessageType::uplink: handle_uplink(h, body); break;
+    case MessageType::uplink: handle_uplink(sender, h, body); break;
     case MessageType::downlink: handle_downlink(h, body); break;
+    case MessageType::routed: handle_routed(sender, h, body); break;
     case MessageType::advert: {
       AdvertBody a;
       if (!parse_advert(body, a)) {
@@ -207,17 +213,24 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
       break;
     }
     case MessageType::wave: handle_wave(sender, body); break;
-    case MessageType::ack: handle_ack(h, body); break;
+    case MessageType::ack: handle_ack(sender, h, body); break;
     case MessageType::beacon: break;
   }
 }
 
-void MeshNode::handle_ack(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
   AckBody a;
   if (!parse_ack(body, a)) {
     drop(node::DropReason::malformed);
     return;
   }
+  // A relay that had carried a routed message on already, or its destination, says so
+  // when we repeat it (we missed its carrying it on).
+  for (std::size_t i = 0; i < a.count; ++i)
+    for (auto& s : slots_)
+      if (s.used && s.header.type == MessageType::routed && s.header.origin == a.entries[i].origin &&
+          s.header.seq == a.entries[i].seq && routed_via(s) == sender)
+        s = FloodSlot{};
   // Only the gateway acknowledges (it is the only node at hop 0).
   if (h.hops != 0 || config_.role == Role::gateway) return;
   for (std::size_t i = 0; i < a.count; ++i)
@@ -369,7 +382,14 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   }
   // M10: recompute the gradient from the last rounds, then pass the beacon on once.
   hops_ = neighbours_.best_hops(round_);
+  const node::NodeId old_parent = parent_;
   parent_ = neighbours_.choose_parent(hops_, parent_, round_);
+  if (joined_ && parent_ != old_parent && parent_ != node::no_node) {
+    // A new parent (the old one failed, M10): announce ourselves again so that the routes
+    // to us follow, at most once a minute (a flapping link must not flood the gateway).
+    joined_ = false;
+    join_at_us_ = std::max(platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots), last_join_us_ + rejoin_interval_us);
+  }
   beacon_pending_ = true;
   // A wide jitter: every node re-sends the beacon, and they must not all collide (time
   // accuracy does not suffer: the stamp is taken when the frame goes to the radio).
@@ -399,14 +419,20 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.due_us = due;
 }
 
-void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
   // Implicit acknowledgement: a node no farther from the gateway carrying our pending
   // message on (one on our own level only carries a retry, see below). A sideways copy
-  // we hold in reserve is dropped once a closer node carries the message.
-  for (auto& s : slots_)
-    if (s.used && s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
+  // we hold in reserve is dropped once a closer node carries the message. A routed
+  // message we handed to its destination is acknowledged by the destination speaking.
+  for (auto& s : slots_) {
+    if (!s.used) continue;
+    if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
         ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
       s = FloodSlot{};
+    else if (s.header.type == MessageType::routed && sender == h.origin && routed_destination(s) == sender &&
+             routed_via(s) == sender)
+      s = FloodSlot{};
+  }
   AppBody app;
   if (!parse_app(body, app)) {
     drop(node::DropReason::malformed);
@@ -414,7 +440,8 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
   }
   if (config_.role == Role::gateway) {
     // The end of the line: acknowledge even a copy already taken (its sender missed the
-    // first acknowledgement and is retrying).
+    // first acknowledgement and is retrying). The latest copy names the way back.
+    routes_.learn(h.origin, sender);
     queue_ack(h.origin, h.seq);
     if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
       drop(node::DropReason::duplicate);
@@ -445,6 +472,11 @@ void MeshNode::handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> 
     return;
   }
   (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  // Whoever carries an uplink learns the way back, or the route the gateway learns ends
+  // here. A route away from the gateway replaces what we knew; one from the side (or from
+  // a node that thinks itself closer) only fills a gap: two nodes of one level must not
+  // come to point at each other (a loop only the TTL would end).
+  routes_.learn(h.origin, sender, h.hops != 0xFF && h.hops > hops_);
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   fwd.flags = 0;
@@ -472,28 +504,17 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   }
   const auto payload = std::span<const std::uint8_t>(app.payload).first(app.length);
   const auto kind = static_cast<DownlinkKind>(payload[0]);
-  if (kind == DownlinkKind::records) {
-    apply_records(payload);
-  } else if (kind == DownlinkKind::key_delivery) {
-    // Our acknowledgement may have been lost: a delivery for us of a key we already hold
-    // is acknowledged again (the network layer ignores it as stale).
-    wire::KeyDeliveryView delivery;
-    if (wire::read_key_delivery(payload.subspan(1), delivery) == wire::WireError::ok && delivery.target == id_ &&
-        net_.keys().holds_epoch(delivery.epoch) && config_.role != Role::gateway) {
-      std::array<std::uint8_t, 4> ack{};
-      wire::BoundedWriter w(ack);
-      w.u32be(delivery.epoch);
-      queue_record_uplink(node::RecordKind::key_ack, ack);
-    }
-  } else if (kind == DownlinkKind::wave_announcement) {
+  if (kind == DownlinkKind::wave_announcement) {
     WaveAnnouncement a;
     if (!parse_wave_announcement(payload, a)) {
       drop(node::DropReason::malformed);
       return;
     }
     if (config_.role != Role::gateway) follow_wave(a);
+  } else if (kind == DownlinkKind::records || kind == DownlinkKind::key_delivery) {
+    deliver(payload, false);
   } else if (kind != DownlinkKind::key_phase) {
-    // Key delivery and key phase: the network layer already applied the token beside it.
+    // Key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);
     return;
   }
@@ -519,6 +540,138 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     if (FloodSlot* again = free_slot(); again != nullptr)
       fill_slot(*again, fwd, body, platform_.local_us() + wait + backoff_us(config_.backoff_slots, 2U * config_.backoff_slots));
   }
+}
+
+void MeshNode::deliver(std::span<const std::uint8_t> payload, bool routed) noexcept {
+  const auto kind = static_cast<DownlinkKind>(payload[0]);
+  if (kind == DownlinkKind::records) {
+    apply_records(payload);
+    return;
+  }
+  if (kind != DownlinkKind::key_delivery || config_.role == Role::gateway) {
+    drop(node::DropReason::not_whitelisted);
+    return;
+  }
+  const auto blob = payload.subspan(1);
+  wire::KeyDeliveryView delivery;
+  if (wire::read_key_delivery(blob, delivery) != wire::WireError::ok) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  if (delivery.target != id_) return;  // a flood carries every node's delivery past us
+  // A new key is acknowledged by receive() when the key ring moves. One we hold and
+  // acknowledged already comes again because our acknowledgement was lost: say so again
+  // (the network layer refuses it as stale).
+  if (routed) (void)net_.accept_key_delivery(blob);
+  if (net_.keys().holds_epoch(delivery.epoch) && acked_epoch_ >= delivery.epoch) {
+    std::array<std::uint8_t, 4> ack{};
+    wire::BoundedWriter w(ack);
+    w.u32be(delivery.epoch);
+    queue_record_uplink(node::RecordKind::key_ack, ack);
+  }
+}
+
+node::NodeId MeshNode::routed_via(const FloodSlot& slot) noexcept {
+  const auto& body = body_of(slot);
+  return static_cast<node::NodeId>((body[0] << 8) | body[1]);
+}
+
+node::NodeId MeshNode::routed_destination(const FloodSlot& slot) noexcept {
+  const auto& body = body_of(slot);
+  return static_cast<node::NodeId>((body[2] << 8) | body[3]);
+}
+
+bool MeshNode::carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app, std::uint64_t due) noexcept {
+  FloodSlot* slot = free_slot();
+  if (slot == nullptr) return false;
+  RoutedBody b;
+  b.via = via;
+  b.app = app;
+  std::array<std::uint8_t, max_message_size> buffer{};
+  const std::size_t len = encode_routed(h, b, buffer);
+  if (len <= mesh_header_size) return false;
+  fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size), due);
+  return true;
+}
+
+bool MeshNode::send_routed(node::NodeId destination, std::span<const std::uint8_t> body) noexcept {
+  if (config_.role != Role::gateway || body.empty() || body.size() > max_routed_payload) return false;
+  const node::NodeId via = routes_.next_hop(destination);
+  if (via == node::no_node) return false;
+  MeshHeader h = own_header(MessageType::routed);
+  h.seq = static_cast<std::uint16_t>(seq_ + 1);
+  h.ttl = config_.flood_ttl;
+  AppBody app;
+  app.destination = destination;
+  app.length = static_cast<std::uint16_t>(body.size());
+  std::copy(body.begin(), body.end(), app.payload.begin());
+  if (!carry_routed(h, via, app, platform_.local_us())) return false;
+  ++seq_;
+  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  schedule();
+  return true;
+}
+
+void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  RoutedBody b;
+  if (!parse_routed(body, b)) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  // Implicit acknowledgement: the neighbour we handed it to carries it on (also while we
+  // wait to retry: it got an earlier copy).
+  for (auto& s : slots_)
+    if (s.used && s.header.type == MessageType::routed && s.header.origin == h.origin &&
+        s.header.seq == h.seq && routed_via(s) == sender)
+      s = FloodSlot{};
+  if (b.via != id_ || config_.role == Role::gateway) return;  // overheard: not ours to carry
+  const auto payload = std::span<const std::uint8_t>(b.app.payload).first(b.app.length);
+  if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    // A repeat: the hop before us missed our carrying it on (or, at the destination, our
+    // answer). Unless we still hold it, tell it so in an acknowledgement; carrying it on
+    // again would send every hop after us round again too.
+    drop(node::DropReason::duplicate);
+    for (const auto& s : slots_)
+      if (s.used && s.header.type == MessageType::routed && s.header.origin == h.origin && s.header.seq == h.seq) return;
+    queue_ack(h.origin, h.seq);
+    return;
+  }
+  if (b.app.destination == id_) {
+    if (payload.empty()) drop(node::DropReason::malformed);
+    else deliver(payload, true);
+    return;
+  }
+  if (h.ttl == 0) {
+    drop(node::DropReason::ttl_expired);
+    return;
+  }
+  const node::NodeId next = routes_.next_hop(b.app.destination);
+  if (next == node::no_node) {
+    drop(node::DropReason::no_route);
+    return;
+  }
+  MeshHeader fwd = h;
+  fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
+  fwd.flags = 0;
+  if (!carry_routed(fwd, next, b.app, platform_.local_us() + backoff_us(0, config_.backoff_slots)))
+    drop(node::DropReason::queue_full);
+}
+
+void MeshNode::maybe_join(std::uint64_t now) noexcept {
+  if (joined_ || config_.role == Role::gateway || !time_settled() || hops_ == 0xFF || parent_ == node::no_node) return;
+  if (join_at_us_ == 0) {
+    join_at_us_ = now + (config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us) + 1;
+    return;
+  }
+  // Not while a firmware wave runs: its schedule keeps the channels for the wave.
+  if (now < join_at_us_ || free_slot() == nullptr || (wave_.following() && global_us() < wave_.end_us())) return;
+  joined_ = true;
+  last_join_us_ = now;
+  std::array<std::uint8_t, 3> plain{};
+  wire::BoundedWriter w(plain);
+  w.u8(hops_);
+  w.u16be(parent_);
+  queue_record_uplink(node::RecordKind::join, plain);
 }
 
 void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
@@ -674,12 +827,14 @@ void MeshNode::on_wake() noexcept {
     next_sync_request_at_ = now + config_.sync_retry_us + backoff_us(0, 1000);
   }
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
-  // Uplinks whose implicit acknowledgement did not come: retry, then give up.
+  maybe_join(now);
+  // Uplinks and routed messages whose implicit acknowledgement did not come: retry, then
+  // give up (a routed message's next hop is then taken for gone: its routes are dropped).
   for (auto& s : slots_) {
     if (!s.used || !s.sent || now < s.due_us) continue;
     if (s.tries > config_.uplink_retries) {
+      if (s.header.type != MessageType::routed) ++uplinks_abandoned_;
       s = FloodSlot{};
-      ++uplinks_abandoned_;
       continue;
     }
     s.sent = false;
@@ -723,9 +878,12 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     type = MessageType::beacon;
     n = encode_beacon(h, b, message);
   }
+  // After a routed message, the next waits until the next hop has had time to carry the
+  // last one on: sending meanwhile would deafen us to that (half duplex) acknowledgement.
+  const bool routed_quiet = now < routed_quiet_until_;
   for (std::size_t i = 0; n == 0 && i < slots_.size(); ++i) {
     FloodSlot& s = slots_[i];
-    if (!s.used || s.sent || now < s.due_us) continue;
+    if (!s.used || s.sent || now < s.due_us || (routed_quiet && s.header.type == MessageType::routed)) continue;
     MeshHeader h = s.header;
     h.hops = hops_;
     h.parent = parent_;
@@ -760,11 +918,13 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     return 0;
   if (done_slot != nullptr) {
     // Uplinks wait for the next hop to be heard carrying them, or next to the gateway
-    // (which carries nothing on) for its acknowledgement.
-    if (type == MessageType::uplink) {
+    // (which carries nothing on) for its acknowledgement; routed messages likewise.
+    if (type == MessageType::uplink || type == MessageType::routed) {
       done_slot->sent = true;
       ++done_slot->tries;
       const std::uint64_t airtime = frame_airtime_us(config_, max_frame_size);
+      if (type == MessageType::routed)
+        routed_quiet_until_ = now + 2 * airtime + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
       done_slot->due_us = now + 4 * airtime + 2ULL * config_.backoff_slots * config_.backoff_slot_us;
     } else {
       *done_slot = FloodSlot{};
@@ -812,8 +972,10 @@ void MeshNode::schedule() noexcept {
   if (pending_raw_len_ > 0) at(0);
   if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_)) at(next_sync_request_at_);
   if (beacon_pending_) at(beacon_due_us_);
+  if (!joined_ && join_at_us_ != 0)
+    at(wave_.following() && global_us() < wave_.end_us() ? std::max(join_at_us_, local_of(wave_.end_us())) : join_at_us_);
   for (const auto& s : slots_)
-    if (s.used) at(s.due_us);
+    if (s.used) at(s.header.type == MessageType::routed && !s.sent ? std::max(s.due_us, routed_quiet_until_) : s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;
   // Contention traffic waits for the end of our part in the wave; the wave's own slots

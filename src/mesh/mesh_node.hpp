@@ -13,7 +13,11 @@
 //             hop distance and parent (M10);
 //   uplink    the sender's parent carries it on; a retry (no forward overheard: implicit
 //             acknowledgement) may be carried by any neighbour closer to the gateway;
-//   downlink  flooded along the backbone (nodes some neighbour names as parent).
+//   downlink  flooded along the backbone (nodes some neighbour names as parent);
+//   routed    gateway → one node, hop by hop along the routes its uplinks taught the
+//             relays (route_table.hpp): a join record each node sends once settled
+//             gives every node a route. Each hop waits to hear the next carry it on
+//             (the last hop: to hear the node itself speak) and retries like an uplink.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -26,6 +30,7 @@
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/neighbour_table.hpp"
+#include "mesh/route_table.hpp"
 #include "mesh/wave_engine.hpp"
 #include "net/network_layer.hpp"
 #include "node/chunk_store.hpp"
@@ -94,6 +99,10 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool send_reading(std::span<const std::uint8_t> plaintext) noexcept;
   // Gateway: flood a downlink body (kind byte first); false when no slot is free.
   [[nodiscard]] bool send_downlink(std::span<const std::uint8_t> body) noexcept;
+  // Gateway: send a downlink body to one node along the learned routes; false when there
+  // is no route to it (flood it instead) or no slot is free.
+  [[nodiscard]] bool send_routed(node::NodeId destination, std::span<const std::uint8_t> body) noexcept;
+  [[nodiscard]] const RouteTable& routes() const noexcept { return routes_; }
   // Gateway: key refresh on the gateway itself (the nodes get theirs over the air).
   [[nodiscard]] net::KeyChange gateway_stage_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept;
   [[nodiscard]] net::KeyChange gateway_switch_key(std::uint32_t epoch) noexcept;
@@ -128,6 +137,7 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool backbone() const noexcept;
   [[nodiscard]] std::uint32_t round() const noexcept { return round_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
+  [[nodiscard]] bool joined() const noexcept { return joined_; }
   [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
   [[nodiscard]] const Disseminator& dissemination() const noexcept { return disseminator_; }
   [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
@@ -156,10 +166,20 @@ class MeshNode final : private net::TokenHandler {
   void on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept override;
   void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;
   void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
-  void handle_uplink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_routed(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  // Queue a routed message on to `via`; false when no slot is free.
+  [[nodiscard]] bool carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app, std::uint64_t due) noexcept;
+  // A downlink payload (kind byte first) for this node, from a flood or a routed message.
+  // Key deliveries inside routed messages go to the network layer from here (a flood's
+  // rides beside it as a network token and is already applied).
+  void deliver(std::span<const std::uint8_t> payload, bool routed) noexcept;
+  void maybe_join(std::uint64_t now) noexcept;
+  [[nodiscard]] node::NodeId routed_via(const FloodSlot& slot) noexcept;
+  [[nodiscard]] node::NodeId routed_destination(const FloodSlot& slot) noexcept;
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
-  void handle_ack(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   void follow_wave(const WaveAnnouncement& announcement) noexcept;
   void send_wave_fragment() noexcept;
@@ -210,9 +230,14 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t beacon_due_us_ = 0;
   std::uint16_t seq_ = 0;
   std::uint64_t tx_ready_at_ = 0;
+  std::uint64_t routed_quiet_until_ = 0;  // local time; see build_tokens()
   std::array<FloodSlot, flood_slots> slots_{};
 
   bool commissioned_ = false;
+  bool joined_ = false;
+  std::uint64_t join_at_us_ = 0;  // 0: not yet drawn
+  std::uint64_t last_join_us_ = 0;
+  static constexpr std::uint64_t rejoin_interval_us = 60'000'000;
   std::uint32_t downlink_counter_ = 0;
   std::uint32_t uplink_counter_ = 0;
   std::uint32_t acked_epoch_ = 0;
@@ -221,6 +246,7 @@ class MeshNode final : private net::TokenHandler {
 
   net::NetworkLayer net_;
   NeighbourTable neighbours_;
+  RouteTable routes_;
   DuplicateCache duplicates_;
   WaveEngine wave_;
   Disseminator disseminator_;

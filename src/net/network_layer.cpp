@@ -387,6 +387,12 @@ DropReason NetworkLayer::open_sync_response(std::span<const std::uint8_t> frame,
   return DropReason::none;
 }
 
+DropReason NetworkLayer::accept_key_delivery(std::span<const std::uint8_t> blob) noexcept {
+  const DropReason r = apply_key_delivery(blob);
+  if (r != DropReason::key_delivery_not_for_us) counters_.count(r);
+  return r;
+}
+
 DropReason NetworkLayer::apply_key_delivery(std::span<const std::uint8_t> blob) noexcept {
   wire::KeyDeliveryView delivery;
   if (wire::read_key_delivery(blob, delivery) != wire::WireError::ok) return DropReason::malformed;

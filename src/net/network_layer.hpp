@@ -93,6 +93,9 @@ class NetworkLayer {
   // Answers an accepted sync request with our global time, sealed, echoing its challenge.
   [[nodiscard]] SendError answer_sync_request(const RxResult& request, std::span<std::uint8_t> out,
                                               std::size_t& radio_length) noexcept;
+  // A key delivery blob that reached this node inside an application message (a routed
+  // mesh message) rather than as a network token: the same checks, the same counters.
+  [[nodiscard]] DropReason accept_key_delivery(std::span<const std::uint8_t> blob) noexcept;
   // A one-hop key delivery frame carrying `blob` (key_delivery_crypto.hpp) to `target`.
   [[nodiscard]] SendError make_key_delivery_frame(std::uint16_t target, std::span<const std::uint8_t> blob,
                                                   std::span<std::uint8_t> out,

@@ -19,6 +19,7 @@ enum class DropReason : std::uint8_t {
   record_replay,     // commissioning record older than the last one applied
   queue_full,        // no room to forward
   out_of_order,      // a chunk before its blob header, or data before time sync
+  no_route,          // a routed message for a node this relay has no route to
   count_
 };
 
@@ -36,6 +37,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::record_replay: return "record_replay";
     case DropReason::queue_full: return "queue_full";
     case DropReason::out_of_order: return "out_of_order";
+    case DropReason::no_route: return "no_route";
     case DropReason::count_: break;
   }
   return "unknown";

@@ -22,6 +22,8 @@ enum class RecordKind : std::uint8_t {
   commission_ack = 3,  // node → back office
   network_key = 4,     // back office → node: the next network key (B1 refresh, revocation)
   key_ack = 5,         // node → back office
+  join = 6,            // node → back office, once settled: I am here (hops u8 ‖ parent u16);
+                       // its path teaches the relays and the gateway the route back
 };
 
 enum class RecordDirection : std::uint8_t { uplink = 1, downlink = 2 };

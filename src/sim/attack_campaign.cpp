@@ -344,21 +344,11 @@ void Simulator::phase_revocation() {
     return out;
   };
   report_.revocation_targets = static_cast<std::uint32_t>(pending().size());
-  const std::uint64_t start = now_;
-  const std::uint64_t limit = 90'000'000;
+  // Routed to every node with a route (no waiting for joins: they are long done).
+  (void)send_per_node(
+      "revocation", per_node_time_us(), 0, [&](node::NodeId id) { return back_office_->key_acked_epoch(id) >= epoch; },
+      [&](const std::vector<node::NodeId>& ids) { return back_office_->key_delivery_bodies(ids, epoch, key.span()); });
   const std::uint64_t interval = 10 * airtime_us(128);
-  while (now_ - start < limit) {
-    const auto targets = pending();
-    if (targets.empty()) break;
-    const auto bodies = back_office_->key_delivery_bodies(targets, epoch, key.span());
-    for (std::size_t i = 0; i < bodies.size() && now_ - start < limit; ++i) {
-      while (!gateway.send_downlink(bodies[i]) && now_ - start < limit) run_for(interval);
-      run_for(interval);
-      progress("revocation", static_cast<double>(report_.revocation_targets - pending().size()) /
-                                 std::max<double>(1, report_.revocation_targets));
-    }
-    run_until([&] { return pending().empty(); }, 5'000'000, 250'000);
-  }
   report_.revocation_acked = report_.revocation_targets - static_cast<std::uint32_t>(pending().size());
   // Switch: the gateway seals with the new key and floods the switch under it; then retire.
   // Each phase flood goes out a few times (repeats are harmless: "unchanged").

@@ -18,6 +18,7 @@ BackOffice::BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, st
   last_counter_.assign(size, 0);
   commission_counter_.assign(size, 0);
   commission_acked_.assign(size, false);
+  joined_.assign(size, false);
   key_acked_.assign(size, 1);
   readings_.assign(size, 0);
   for (std::uint32_t id = 1; id <= node_count; ++id) {
@@ -81,6 +82,13 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
       break;
     case node::RecordKind::commission_ack:
       if (r.u32be() == commission_counter_[claimed] && r.finish() == wire::WireError::ok) commission_acked_[claimed] = true;
+      break;
+    case node::RecordKind::join:
+      // hops u8 ‖ parent u16: where the node sits (an operator's map); the route back to
+      // it is what the mesh learned from the record's path.
+      (void)r.u8();
+      (void)r.u16be();
+      if (r.finish() == wire::WireError::ok) joined_[claimed] = true;
       break;
     case node::RecordKind::key_ack: {
       const std::uint32_t epoch = r.u32be();

@@ -30,6 +30,8 @@ class BackOffice final : public mesh::UplinkSink {
   // Downlink bodies carrying commissioning records for `targets` (a few per frame).
   [[nodiscard]] std::vector<std::vector<std::uint8_t>> commission_bodies(const std::vector<node::NodeId>& targets);
   [[nodiscard]] bool commissioned(node::NodeId node) const { return commission_acked_.at(node); }
+  // The node's join record arrived (it is alive, genuine and reachable).
+  [[nodiscard]] bool joined(node::NodeId node) const { return joined_.at(node); }
   // One downlink body per target: a staged delivery of `key` for `epoch` under its KEK.
   [[nodiscard]] std::vector<std::vector<std::uint8_t>> key_delivery_bodies(const std::vector<node::NodeId>& targets,
                                                                           std::uint32_t epoch,
@@ -54,6 +56,7 @@ class BackOffice final : public mesh::UplinkSink {
   std::vector<std::uint32_t> last_counter_;
   std::vector<std::uint32_t> commission_counter_;
   std::vector<bool> commission_acked_;
+  std::vector<bool> joined_;
   std::vector<std::uint32_t> key_acked_;
   std::vector<std::uint64_t> readings_;
   std::set<node::NodeId> revoked_;

@@ -18,6 +18,7 @@ nlohmann::json to_json(const RunReport& r) {
                     {"error_mean_us", r.sync_error_mean_us}};
   j["commissioning"] = {{"ran", r.commission_ran},
                         {"commissioned", r.commissioned},
+                        {"joined", r.joined},
                         {"targets", r.commission_targets},
                         {"seconds", r.commission_seconds},
                         {"note", r.commission_note}};
@@ -113,8 +114,8 @@ std::string summary_table(const RunReport& r) {
   row("nodes / topology", std::to_string(r.nodes) + " / " + r.topology + ", max " + std::to_string(r.max_hops) + " hops");
   row("time sync (synced, max error)", num(100 * r.synced_fraction, 1) + " %, " + num(r.sync_error_max_us / 1000, 3) + " ms");
   if (r.commission_ran)
-    row("commissioned", std::to_string(r.commissioned) + " / " + std::to_string(r.commission_targets) + " in " +
-                            num(r.commission_seconds, 1) + " s");
+    row("commissioned (joined)", std::to_string(r.commissioned) + " / " + std::to_string(r.commission_targets) + " in " +
+                                     num(r.commission_seconds, 1) + " s (" + std::to_string(r.joined) + " joined)");
   else
     row("commissioning", "skipped: " + r.commission_note);
   for (int i = 0; i < 2; ++i) {

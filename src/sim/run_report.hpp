@@ -65,6 +65,7 @@ struct RunReport {
   bool commission_ran = false;
   std::string commission_note;
   std::uint32_t commissioned = 0, commission_targets = 0;
+  std::uint32_t joined = 0;  // join records the back office took (routes the gateway learned)
   double commission_seconds = 0;
   std::uint64_t readings_sent[2] = {0, 0};
   std::string readings_note;  // set when readings came from a sample of nodes

@@ -20,9 +20,6 @@ namespace meshsec::sim {
 namespace {
 
 constexpr std::uint64_t second = 1'000'000;
-// Per-node downlink floods cost O(N · backbone) frames; beyond this size the per-node
-// phases (commissioning, revocation) are left out of a run and the report says so.
-constexpr std::uint32_t per_node_flood_limit = 3000;
 
 
 }  // namespace
@@ -61,8 +58,7 @@ RunReport Simulator::run() {
     if (h != std::numeric_limits<std::uint32_t>::max()) max_hops = std::max(max_hops, h);
   report_.max_hops = max_hops;
   if (scenario_.phases.commission) {
-    if (node_count() <= per_node_flood_limit) phase_commission();
-    else report_.commission_note = "skipped above " + std::to_string(per_node_flood_limit) + " nodes (per-node floods)";
+    phase_commission();
   } else {
     report_.commission_note = "disabled by the scenario";
   }
@@ -76,12 +72,8 @@ RunReport Simulator::run() {
   timed("rollout");
   if (scenario_.phases.attacks) {
     phase_attacks(false);
-    if (node_count() <= per_node_flood_limit) {
-      phase_revocation();
-      phase_attacks(true);
-    } else {
-      report_.revocation_note = "skipped above " + std::to_string(per_node_flood_limit) + " nodes (per-node floods)";
-    }
+    phase_revocation();
+    phase_attacks(true);
   }
   timed("attacks");
   sample_sync();
@@ -99,37 +91,34 @@ RunReport Simulator::run() {
   return report_;
 }
 
+std::uint64_t Simulator::per_node_time_us() const {
+  return static_cast<std::uint64_t>((scenario_.mesh.join_spread_s + 30 + 0.03 * node_count()) * 1e6);
+}
+
 void Simulator::phase_commission() {
   report_.commission_ran = true;
+  progress("commission", 0);
   const std::uint64_t start = now_;
-  const auto limit = static_cast<std::uint64_t>(scenario_.phases.commission_timeout_s * 1e6);
-  auto pending = [&] {
-    std::vector<node::NodeId> out;
-    for (std::uint32_t i = 1; i < node_count(); ++i)
-      if (nodes_[i]->alive && !back_office_->commissioned(static_cast<node::NodeId>(i + 1)))
-        out.push_back(static_cast<node::NodeId>(i + 1));
-    return out;
-  };
-  report_.commission_targets = static_cast<std::uint32_t>(pending().size());
-  const std::uint64_t interval = 10 * airtime_us(128);
-  while (now_ - start < limit) {
-    const auto targets = pending();
-    if (targets.empty()) break;
-    auto bodies = back_office_->commission_bodies(targets);
-    for (std::size_t i = 0; i < bodies.size() && now_ - start < limit; ++i) {
-      while (!nodes_[0]->mesh->send_downlink(bodies[i]) && now_ - start < limit) run_for(interval);
-      run_for(interval);
-      progress("commission", static_cast<double>(report_.commission_targets - pending().size()) /
-                                 std::max<double>(1, report_.commission_targets));
-    }
-    // Let the floods and the acknowledgements drain before retrying the rest.
-    run_until([&] { return pending().empty(); }, 5 * second, 250'000);
-  }
+  const auto limit = scenario_.phases.commission_timeout_s > 0
+                         ? static_cast<std::uint64_t>(scenario_.phases.commission_timeout_s * 1e6)
+                         : per_node_time_us();
+  const auto join_wait = static_cast<std::uint64_t>((scenario_.mesh.join_spread_s + 15) * 1e6);
+  std::uint32_t targets = 0;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    if (nodes_[i]->alive && !back_office_->commissioned(static_cast<node::NodeId>(i + 1))) ++targets;
+  report_.commission_targets = targets;
+  (void)send_per_node(
+      "commission", limit, join_wait, [&](node::NodeId id) { return back_office_->commissioned(id); },
+      [&](const std::vector<node::NodeId>& ids) { return back_office_->commission_bodies(ids); });
   report_.commission_seconds = static_cast<double>(now_ - start) / 1e6;
   std::uint32_t done = 0;
-  for (std::uint32_t i = 1; i < node_count(); ++i)
+  std::uint32_t joined = 0;
+  for (std::uint32_t i = 1; i < node_count(); ++i) {
     if (nodes_[i]->mesh->commissioned()) ++done;
+    if (back_office_->joined(static_cast<node::NodeId>(i + 1))) ++joined;
+  }
   report_.commissioned = done;
+  report_.joined = joined;
   progress("commission", 1);
 }
 

@@ -3,12 +3,15 @@
 #include "sim/attacker.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 #include "net/drop_reason.hpp"
+#include "wire/net_frame.hpp"
 
 namespace meshsec::sim {
 namespace {
@@ -66,6 +69,7 @@ void Simulator::manufacture() {
   base.turnaround_us = turnaround_us;
   base.backoff_slots = static_cast<std::uint16_t>(scenario_.mesh.backoff_slots);
   base.beacon_period_us = static_cast<std::uint64_t>(scenario_.mesh.beacon_period_s * 1e6);
+  base.join_spread_us = static_cast<std::uint64_t>(scenario_.mesh.join_spread_s * 1e6);
   base.push_interval_us = static_cast<std::uint64_t>(scenario_.mesh.push_interval_ms * 1e3);
   base.repair_idle_us = static_cast<std::uint64_t>(scenario_.mesh.repair_idle_ms * 1e3);
   base.blob_policy.customer_id = sim_customer_number;
@@ -386,10 +390,19 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
       case AttackKind::replayer: {
         // A replay wins if a node accepts a frame it had already accepted, or one older
         // than the acceptance window (window_past slots of 1 s, plus one of skew).
+        // A sync request is in the clear by design (docs/wire-format.md §6): a node answers
+        // it, under a rate limit, with a response bound to the request's single-use
+        // challenge, so passing it again gains the replayer nothing but an answer.
         const bool again = std::find(t.original_accepted_by.begin(), t.original_accepted_by.end(), station) !=
                            t.original_accepted_by.end();
         const bool stale = now_ - t.original_time > 19'000'000;
-        if (again || stale) t.harmful = true;
+        const bool clear_by_design = wire::peek_net_frame_type(t.bytes) == wire::NetFrameType::sync_request;
+        if ((again || stale) && !clear_by_design) t.harmful = true;
+        if ((again || stale) && std::getenv("MESHSEC_REPLAY_DEBUG") != nullptr)
+          std::fprintf(stderr, "replay accepted by %u: type %u again %d age %.3f s, node slot %u gateway slot %u settled %d\n",
+                       station, static_cast<unsigned>(wire::peek_net_frame_type(t.bytes)), again ? 1 : 0,
+                       static_cast<double>(now_ - t.original_time) / 1e6, n.mesh->network().clock().now(),
+                       nodes_[0]->mesh->network().clock().now(), n.mesh->time_settled() ? 1 : 0);
         break;
       }
       case AttackKind::forger:

@@ -90,6 +90,14 @@ class Simulator {
 
   // Phases (sim_phases.cpp).
   void phase_commission();
+  // Per-node downlinks (per_node_downlinks.cpp): routed where the gateway has a route,
+  // flooded otherwise; until `done` holds for every live node or `limit_us` passes.
+  // Returns how many of the nodes pending at the start are done.
+  using BodiesFor = std::function<std::vector<std::vector<std::uint8_t>>(const std::vector<node::NodeId>&)>;
+  std::uint32_t send_per_node(const std::string& phase, std::uint64_t limit_us, std::uint64_t join_wait_us,
+                              const std::function<bool(node::NodeId)>& done, const BodiesFor& bodies_for);
+  // Time for per-node messages to every node: the join spread, 30 s, 30 ms per node.
+  [[nodiscard]] std::uint64_t per_node_time_us() const;
   void phase_operate(int window);
   void phase_failures();
   void phase_rollout();
