@@ -42,6 +42,11 @@ void parse_message(std::span<const std::uint8_t> bytes) {
       (void)mesh::parse_app(body, b);
       break;
     }
+    case mesh::MessageType::routed: {
+      mesh::RoutedBody b;
+      (void)mesh::parse_routed(body, b);
+      break;
+    }
     case mesh::MessageType::advert: {
       mesh::AdvertBody b;
       (void)mesh::parse_advert(body, b);

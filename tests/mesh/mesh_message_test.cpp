@@ -61,6 +61,58 @@ TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {
   EXPECT_FALSE(parse_advert(body, a2));
 }
 
+TEST(MeshMessage, RoutedRoundTripAndBounds) {
+  MeshHeader h;
+  h.type = MessageType::routed;
+  h.origin = 1;
+  h.seq = 300;
+  h.ttl = 40;
+  RoutedBody b;
+  b.via = 17;
+  b.app.destination = 230;
+  b.app.length = max_routed_payload;
+  for (std::size_t i = 0; i < b.app.length; ++i) b.app.payload[i] = static_cast<std::uint8_t>(i);
+  std::array<std::uint8_t, max_message_size> out{};
+  const std::size_t n = encode_routed(h, b, out);
+  ASSERT_EQ(n, max_message_size);  // the largest payload fills the message exactly
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+  EXPECT_EQ(h2.type, MessageType::routed);
+  RoutedBody b2;
+  ASSERT_TRUE(parse_routed(body, b2));
+  EXPECT_EQ(b2.via, 17);
+  EXPECT_EQ(b2.app.destination, 230);
+  EXPECT_EQ(b2.app.length, max_routed_payload);
+  EXPECT_EQ(b2.app.payload[max_routed_payload - 1], max_routed_payload - 1);
+  // One payload byte too many does not encode; a body claiming it does not parse.
+  b.app.length = max_routed_payload + 1;
+  EXPECT_EQ(encode_routed(h, b, out), 0U);
+  auto bad = out;
+  bad[mesh_header_size + 5] = static_cast<std::uint8_t>(max_routed_payload + 1);  // length low byte
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(bad).first(n), h2, body));
+  EXPECT_FALSE(parse_routed(body, b2));
+  // A routed message names one node and one next hop: never broadcast, never nobody.
+  for (const meshsec::node::NodeId id : {std::uint16_t{0}, meshsec::node::broadcast_id, meshsec::node::no_node}) {
+    b.app.length = 4;
+    b.via = id;
+    b.app.destination = 230;
+    std::size_t m = encode_routed(h, b, out);
+    ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+    EXPECT_FALSE(parse_routed(body, b2)) << id;
+    b.via = 17;
+    b.app.destination = id;
+    m = encode_routed(h, b, out);
+    ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+    EXPECT_FALSE(parse_routed(body, b2)) << id;
+  }
+  // Trailing bytes.
+  b.app.destination = 230;
+  const std::size_t m = encode_routed(h, b, out);
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m + 1), h2, body));
+  EXPECT_FALSE(parse_routed(body, b2));
+}
+
 TEST(MeshMessage, AckRoundTripAndBounds) {
   std::array<std::uint8_t, max_message_size> out{};
   MeshHeader h;

@@ -279,3 +279,39 @@ TEST(Scenario, TomlOverridesAndValidation) {
 }
 
 }  // namespace
+
+TEST(Simulator, PerNodeMessagesTravelRoutedAlongThePathsJoinsTaught) {
+  // Each node's join record teaches the relays on its way the route back; a commissioning
+  // record then goes to each node hop by hop: no flood, and a few frames per hop at most.
+  Scenario s = small(150, 5);
+  Simulator sim(s);
+  const auto all = boot_and_settle(sim);
+  sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
+  auto& gateway = *sim.node(0).mesh;
+  std::vector<node::NodeId> routed;
+  for (const auto id : all)
+    if (gateway.routes().next_hop(id) != node::no_node) routed.push_back(id);
+  EXPECT_GE(routed.size(), all.size() * 95 / 100);
+  auto frames = [&](mesh::MessageType t) {
+    std::uint64_t n = 0;
+    for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->sent_of(t);
+    return n;
+  };
+  const std::uint64_t floods_before = frames(mesh::MessageType::downlink);
+  const std::uint64_t routed_before = frames(mesh::MessageType::routed);
+  const auto hops = sim.topology().hop_distances();
+  std::uint64_t path_hops = 0;
+  for (const auto id : routed) {
+    const auto body = sim.back_office().commission_bodies({id}).front();
+    while (!gateway.send_routed(id, body)) sim.run_for(5'000);
+    path_hops += hops[id - 1U];
+  }
+  sim.run_for(5'000'000);
+  std::uint32_t commissioned = 0;
+  for (const auto id : routed) commissioned += sim.node(id - 1U).mesh->commissioned() ? 1U : 0U;
+  EXPECT_GE(commissioned, routed.size() * 90 / 100);  // one pass; the back office retries the rest
+  EXPECT_EQ(frames(mesh::MessageType::downlink), floods_before);  // nothing was flooded
+  // Every routed frame is a hop of some message's path, or a retry of one.
+  EXPECT_GT(frames(mesh::MessageType::routed) - routed_before, path_hops * 9 / 10);
+  EXPECT_LT(frames(mesh::MessageType::routed) - routed_before, path_hops * 3);
+}
