@@ -412,6 +412,7 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.tries = 0;
   slot.conditional = false;
   slot.copies_heard = 0;
+  slot.backup = false;
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
   auto& stored = body_of(slot);
@@ -427,7 +428,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   for (auto& s : slots_) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
+        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_) || (s.backup && !s.sent && h.hops <= hops_)))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin && routed_destination(s) == sender &&
              routed_via(s) == sender)
@@ -484,6 +485,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   const std::uint32_t after = named ? 0U : sideways ? 2U * config_.backoff_slots : config_.backoff_slots;
   fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(after, config_.backoff_slots));
   slot->conditional = sideways;
+  slot->backup = backup && !named;
 }
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
@@ -880,9 +882,17 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
   }
   // After a routed message, the next waits until the next hop has had time to carry the
   // last one on: sending meanwhile would deafen us to that (half duplex) acknowledgement.
+  // A routed message due goes first: the hop before us holds it (and its slot) until it
+  // hears us carry it on.
   const bool routed_quiet = now < routed_quiet_until_;
-  for (std::size_t i = 0; n == 0 && i < slots_.size(); ++i) {
-    FloodSlot& s = slots_[i];
+  std::size_t first = 0;
+  for (std::size_t i = 0; !routed_quiet && i < slots_.size(); ++i)
+    if (slots_[i].used && !slots_[i].sent && now >= slots_[i].due_us && slots_[i].header.type == MessageType::routed) {
+      first = i;
+      break;
+    }
+  for (std::size_t k = 0; n == 0 && k < slots_.size(); ++k) {
+    FloodSlot& s = slots_[(first + k) % slots_.size()];
     if (!s.used || s.sent || now < s.due_us || (routed_quiet && s.header.type == MessageType::routed)) continue;
     MeshHeader h = s.header;
     h.hops = hops_;

@@ -126,7 +126,7 @@ void validate(const Scenario& s) {
   require(s.phases.fail_fraction >= 0 && s.phases.fail_fraction <= 0.5, "phases.fail_fraction: 0..0.5");
   require(s.attacks.jammer_duty >= 0 && s.attacks.jammer_duty <= 1, "attacks.jammer_duty: 0..1");
   require(s.mesh.beacon_period_s >= 1, "mesh.beacon_period_s: at least 1");
-  require(s.mesh.join_spread_s >= 0 && s.mesh.join_spread_s <= 3600, "mesh.join_spread_s: 0 to 3600");
+  require(s.mesh.join_spread_s >= 0 && s.mesh.join_spread_s <= 3600, "mesh.join_spread_s: 0 (by mesh size) to 3600");
   require(s.mesh.wave_parity <= 16, "mesh.wave_parity: 0 (from the plan) or 1..16");
   require(s.mesh.wave_good_link_loss > 0 && s.mesh.wave_good_link_loss < 1, "mesh.wave_good_link_loss: (0, 1)");
   require(s.mesh.wave_lead_ms >= 50 && s.mesh.wave_lead_ms <= 10000, "mesh.wave_lead_ms: 50..10000");

@@ -17,7 +17,7 @@ struct RadioSpec {
 struct PhaseSpec {
   double boot_s = 45;                 // synchronisation and gradient before anything else
   bool commission = true;
-  // 0: the join spread + 30 s + 30 ms per node (every per-node message and its answer
+  // 0: the join spread + 60 s + 40 ms per node (every per-node message and its answer
   // crosses the gateway's neighbourhood, so the time grows with the mesh).
   double commission_timeout_s = 0;
   std::uint32_t readings_per_node = 2;  // per operate window (before and after failures)
@@ -60,8 +60,9 @@ struct MeshSpec {
   double wave_good_link_loss = 0.13;  // the planner prefers links at most this lossy
   double beacon_period_s = 10;
   // A settled node announces itself (join record) within this many seconds; the gateway
-  // learns its route from it (per-node messages travel routed, not flooded).
-  double join_spread_s = 30;
+  // learns its route from it (per-node messages travel routed, not flooded). 0: 30 s +
+  // 10 ms per node (every join crosses the gateway's neighbourhood).
+  double join_spread_s = 0;
   double push_interval_ms = 35;
   double repair_idle_ms = 400;
   std::uint32_t backoff_slots = 16;

@@ -92,7 +92,11 @@ RunReport Simulator::run() {
 }
 
 std::uint64_t Simulator::per_node_time_us() const {
-  return static_cast<std::uint64_t>((scenario_.mesh.join_spread_s + 30 + 0.03 * node_count()) * 1e6);
+  return static_cast<std::uint64_t>((join_spread_s() + 60 + 0.04 * node_count()) * 1e6);
+}
+
+double Simulator::join_spread_s() const {
+  return scenario_.mesh.join_spread_s > 0 ? scenario_.mesh.join_spread_s : 30 + 0.01 * node_count();
 }
 
 void Simulator::phase_commission() {
@@ -102,7 +106,7 @@ void Simulator::phase_commission() {
   const auto limit = scenario_.phases.commission_timeout_s > 0
                          ? static_cast<std::uint64_t>(scenario_.phases.commission_timeout_s * 1e6)
                          : per_node_time_us();
-  const auto join_wait = static_cast<std::uint64_t>((scenario_.mesh.join_spread_s + 15) * 1e6);
+  const auto join_wait = static_cast<std::uint64_t>((join_spread_s() + 15) * 1e6);
   std::uint32_t targets = 0;
   for (std::uint32_t i = 1; i < node_count(); ++i)
     if (nodes_[i]->alive && !back_office_->commissioned(static_cast<node::NodeId>(i + 1))) ++targets;

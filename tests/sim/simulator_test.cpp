@@ -284,6 +284,7 @@ TEST(Simulator, PerNodeMessagesTravelRoutedAlongThePathsJoinsTaught) {
   // Each node's join record teaches the relays on its way the route back; a commissioning
   // record then goes to each node hop by hop: no flood, and a few frames per hop at most.
   Scenario s = small(150, 5);
+  s.mesh.join_spread_s = 30;
   Simulator sim(s);
   const auto all = boot_and_settle(sim);
   sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
