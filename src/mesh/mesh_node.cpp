@@ -31,7 +31,10 @@ MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& pl
       store_(store),
       net_(net_config_for(config, id), nv),
       routes_(config.role == Role::gateway ? std::size_t{0xFFFF} : config.route_capacity) {
-  if (config_.role == Role::gateway) hops_ = 0;
+  if (config_.role == Role::gateway) {
+    hops_ = 0;
+    slot_limit_ = flood_slots;
+  }
 }
 
 bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
@@ -231,8 +234,11 @@ void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<co
       if (s.used && s.header.type == MessageType::routed && s.header.origin == a.entries[i].origin &&
           s.header.seq == a.entries[i].seq && routed_via(s) == sender)
         s = FloodSlot{};
-  // Only the gateway acknowledges (it is the only node at hop 0).
-  if (h.hops != 0 || config_.role == Role::gateway) return;
+  // An uplink is in good hands once a node closer to the gateway than we are says it
+  // holds it: the gateway (the end of the line), or a relay that heard us repeat one
+  // it had already taken (we missed its carrying it on). Our pending copy, a retry or a
+  // copy we held in reserve, is then not needed.
+  if (config_.role == Role::gateway || h.hops >= hops_) return;
   for (std::size_t i = 0; i < a.count; ++i)
     for (auto& s : slots_)
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
@@ -397,10 +403,11 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
 }
 
 MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
-  for (auto& s : slots_)
+  const auto usable = std::span<FloodSlot>(slots_).first(slot_limit_);
+  for (auto& s : usable)
     if (!s.used) return &s;
   // A conditional flood copy is the least needed thing we hold: it gives way.
-  for (auto& s : slots_)
+  for (auto& s : usable)
     if (s.conditional) return &s;
   return nullptr;
 }
@@ -413,6 +420,7 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.conditional = false;
   slot.copies_heard = 0;
   slot.backup = false;
+  slot.from = node::no_node;
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
   auto& stored = body_of(slot);
@@ -428,7 +436,8 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   for (auto& s : slots_) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_) || (s.backup && !s.sent && h.hops <= hops_)))
+        ((s.sent && h.hops <= hops_) || (s.backup && !s.sent && h.hops <= hops_) ||
+         (s.conditional && (h.hops < hops_ || (h.hops == hops_ && sender != s.from)))))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin && routed_destination(s) == sender &&
              routed_via(s) == sender)
@@ -453,6 +462,9 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   }
   if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
     drop(node::DropReason::duplicate);
+    // A retry of one we took (its sender missed our carrying it on, or we have not yet):
+    // say we hold it, or its sender's retries draw copies from every neighbour around.
+    if ((h.flags & flag_retry) != 0 && h.origin != id_ && hops_ < h.hops) queue_ack(h.origin, h.seq);
     return;
   }
   const bool named = h.parent == id_;
@@ -486,6 +498,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(after, config_.backoff_slots));
   slot->conditional = sideways;
   slot->backup = backup && !named;
+  slot->from = sender;
 }
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
@@ -545,12 +558,13 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
 }
 
 void MeshNode::deliver(std::span<const std::uint8_t> payload, bool routed) noexcept {
+  if (config_.role == Role::gateway) return;  // an echo of its own flood, older than the duplicate cache
   const auto kind = static_cast<DownlinkKind>(payload[0]);
   if (kind == DownlinkKind::records) {
     apply_records(payload);
     return;
   }
-  if (kind != DownlinkKind::key_delivery || config_.role == Role::gateway) {
+  if (kind != DownlinkKind::key_delivery) {
     drop(node::DropReason::not_whitelisted);
     return;
   }
@@ -851,7 +865,7 @@ void MeshNode::on_wake() noexcept {
 
 void MeshNode::on_radio_idle() noexcept {
   const std::uint32_t window = config_.role == Role::gateway ? config_.backoff_slots / 4U + 1U : config_.backoff_slots;
-  tx_ready_at_ = platform_.local_us() + backoff_us(1, window);
+  tx_ready_at_ = std::max(platform_.local_us() + backoff_us(1, window), routed_quiet_until_);
   schedule();
 }
 
@@ -884,16 +898,15 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
   // last one on: sending meanwhile would deafen us to that (half duplex) acknowledgement.
   // A routed message due goes first: the hop before us holds it (and its slot) until it
   // hears us carry it on.
-  const bool routed_quiet = now < routed_quiet_until_;
   std::size_t first = 0;
-  for (std::size_t i = 0; !routed_quiet && i < slots_.size(); ++i)
+  for (std::size_t i = 0; i < slots_.size(); ++i)
     if (slots_[i].used && !slots_[i].sent && now >= slots_[i].due_us && slots_[i].header.type == MessageType::routed) {
       first = i;
       break;
     }
   for (std::size_t k = 0; n == 0 && k < slots_.size(); ++k) {
     FloodSlot& s = slots_[(first + k) % slots_.size()];
-    if (!s.used || s.sent || now < s.due_us || (routed_quiet && s.header.type == MessageType::routed)) continue;
+    if (!s.used || s.sent || now < s.due_us) continue;
     MeshHeader h = s.header;
     h.hops = hops_;
     h.parent = parent_;
@@ -933,8 +946,10 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
       done_slot->sent = true;
       ++done_slot->tries;
       const std::uint64_t airtime = frame_airtime_us(config_, max_frame_size);
+      // After a routed message, send nothing until the next hop has had time to carry it
+      // on: sending meanwhile would deafen us to that acknowledgement (half duplex).
       if (type == MessageType::routed)
-        routed_quiet_until_ = now + 2 * airtime + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
+        routed_quiet_until_ = now + 3 * airtime + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
       done_slot->due_us = now + 4 * airtime + 2ULL * config_.backoff_slots * config_.backoff_slot_us;
     } else {
       *done_slot = FloodSlot{};
@@ -985,7 +1000,7 @@ void MeshNode::schedule() noexcept {
   if (!joined_ && join_at_us_ != 0)
     at(wave_.following() && global_us() < wave_.end_us() ? std::max(join_at_us_, local_of(wave_.end_us())) : join_at_us_);
   for (const auto& s : slots_)
-    if (s.used) at(s.header.type == MessageType::routed && !s.sent ? std::max(s.due_us, routed_quiet_until_) : s.due_us);
+    if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;
   // Contention traffic waits for the end of our part in the wave; the wave's own slots

@@ -76,7 +76,11 @@ inline constexpr std::size_t commission_params_size = 8;
 
 class MeshNode final : private net::TokenHandler {
  public:
-  static constexpr std::size_t flood_slots = 6;
+  // Messages a node holds to send or carry on. The gateway, source of every per-node
+  // message and end of every uplink, holds more: a routed message stays until the next
+  // hop is heard carrying it on, and near the gateway that takes retries.
+  static constexpr std::size_t node_slots = 6;
+  static constexpr std::size_t flood_slots = 16;
   static constexpr std::size_t max_body = max_message_size - mesh_header_size;
 
   MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
@@ -161,6 +165,7 @@ class MeshNode final : private net::TokenHandler {
     // An uplink retry we carry as a backup (we are closer than its sender, not its parent):
     // dropped before we send it once another node at our level or closer carries it.
     bool backup = false;
+    node::NodeId from = node::no_node;  // the neighbour we took a carried uplink from
   };
   // Counter-based flood relaying (Ni et al., "The broadcast storm problem", 1999): a node
   // that heard two copies of a downlink adds little by sending a third.
@@ -235,6 +240,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t tx_ready_at_ = 0;
   std::uint64_t routed_quiet_until_ = 0;  // local time; see build_tokens()
   std::array<FloodSlot, flood_slots> slots_{};
+  std::size_t slot_limit_ = node_slots;  // flood_slots on the gateway
 
   bool commissioned_ = false;
   bool joined_ = false;

@@ -57,17 +57,6 @@ std::uint32_t Simulator::send_per_node(const std::string& phase, std::uint64_t l
       std::fprintf(stderr, "%s: round at %.1f s, %zu pending, %zu routed so far, %zu flooded now, %zu routes at the gateway\n",
                    phase.c_str(), static_cast<double>(now_ - start) / 1e6, targets.size(), sent, flood.size(),
                    gateway.routes().size());
-    if (std::getenv("MESHSEC_SIM_TRACE") != nullptr) {
-      std::uint64_t all_routed = 0, all_ack = 0, all_up = 0;
-      for (const auto& n : nodes_) {
-        all_routed += n->mesh->sent_of(mesh::MessageType::routed);
-        all_ack += n->mesh->sent_of(mesh::MessageType::ack);
-        all_up += n->mesh->sent_of(mesh::MessageType::uplink);
-      }
-      std::fprintf(stderr, "  gateway routed frames %llu acks %llu beacons %llu; all routed %llu acks %llu uplinks %llu\n",
-                   (unsigned long long)gateway.sent_of(mesh::MessageType::routed), (unsigned long long)gateway.sent_of(mesh::MessageType::ack),
-                   (unsigned long long)gateway.sent_of(mesh::MessageType::beacon), (unsigned long long)all_routed, (unsigned long long)all_ack, (unsigned long long)all_up);
-    }
     const auto bodies = bodies_for(flood);
     for (std::size_t i = 0; i < bodies.size() && in_time(); ++i) {
       while (!gateway.send_downlink(bodies[i]) && in_time()) run_for(10 * frame);

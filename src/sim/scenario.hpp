@@ -17,7 +17,7 @@ struct RadioSpec {
 struct PhaseSpec {
   double boot_s = 45;                 // synchronisation and gradient before anything else
   bool commission = true;
-  // 0: the join spread + 60 s + 40 ms per node (every per-node message and its answer
+  // 0: the join spread + 60 s + 100 ms per node (every per-node message and its answer
   // crosses the gateway's neighbourhood, so the time grows with the mesh).
   double commission_timeout_s = 0;
   std::uint32_t readings_per_node = 2;  // per operate window (before and after failures)

@@ -96,7 +96,7 @@ class Simulator {
   using BodiesFor = std::function<std::vector<std::vector<std::uint8_t>>(const std::vector<node::NodeId>&)>;
   std::uint32_t send_per_node(const std::string& phase, std::uint64_t limit_us, std::uint64_t join_wait_us,
                               const std::function<bool(node::NodeId)>& done, const BodiesFor& bodies_for);
-  // Time for per-node messages to every node: the join spread, 60 s, 40 ms per node.
+  // Time for per-node messages to every node: the join spread, 60 s, 100 ms per node.
   [[nodiscard]] std::uint64_t per_node_time_us() const;
   // mesh.join_spread_s, or by mesh size when 0.
   [[nodiscard]] double join_spread_s() const;
