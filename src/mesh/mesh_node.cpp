@@ -451,7 +451,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   if (config_.role == Role::gateway) {
     // The end of the line: acknowledge even a copy already taken (its sender missed the
     // first acknowledgement and is retrying). The latest copy names the way back.
-    routes_.learn(h.origin, sender);
+    (void)routes_.learn(h.origin, sender);
     queue_ack(h.origin, h.seq);
     if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
       drop(node::DropReason::duplicate);
@@ -489,7 +489,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   // here. A route away from the gateway replaces what we knew; one from the side (or from
   // a node that thinks itself closer) only fills a gap: two nodes of one level must not
   // come to point at each other (a loop only the TTL would end).
-  routes_.learn(h.origin, sender, h.hops != 0xFF && h.hops > hops_);
+  (void)routes_.learn(h.origin, sender, h.hops != 0xFF && h.hops > hops_);
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   fwd.flags = 0;
@@ -845,7 +845,7 @@ void MeshNode::on_wake() noexcept {
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   maybe_join(now);
   // Uplinks and routed messages whose implicit acknowledgement did not come: retry, then
-  // give up (a routed message's next hop is then taken for gone: its routes are dropped).
+  // give up (the back office sends an unanswered routed message again, in the end by flood).
   for (auto& s : slots_) {
     if (!s.used || !s.sent || now < s.due_us) continue;
     if (s.tries > config_.uplink_retries) {
@@ -894,8 +894,6 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     type = MessageType::beacon;
     n = encode_beacon(h, b, message);
   }
-  // After a routed message, the next waits until the next hop has had time to carry the
-  // last one on: sending meanwhile would deafen us to that (half duplex) acknowledgement.
   // A routed message due goes first: the hop before us holds it (and its slot) until it
   // hears us carry it on.
   std::size_t first = 0;

@@ -1,6 +1,7 @@
 #include "mesh/route_table.hpp"
 
 #include <algorithm>
+#include <new>
 
 namespace meshsec::mesh {
 namespace {
@@ -13,15 +14,20 @@ auto find(Entries& entries, node::NodeId destination) noexcept {
 
 }  // namespace
 
-void RouteTable::learn(node::NodeId origin, node::NodeId via, bool replace) {
-  if (origin == node::no_node || via == node::no_node) return;
+bool RouteTable::learn(node::NodeId origin, node::NodeId via, bool replace) noexcept {
+  if (origin == node::no_node || via == node::no_node) return false;
   const auto it = find(entries_, origin);
   if (it != entries_.end() && it->destination == origin) {
     if (replace) it->via = via;
-    return;
+    return true;
   }
-  if (entries_.size() >= capacity_) return;
-  entries_.insert(it, Entry{origin, via});
+  if (entries_.size() >= capacity_) return false;
+  try {
+    entries_.insert(it, Entry{origin, via});
+  } catch (const std::bad_alloc&) {
+    return false;  // the node carries on without this route
+  }
+  return true;
 }
 
 node::NodeId RouteTable::next_hop(node::NodeId destination) const noexcept {
@@ -29,8 +35,5 @@ node::NodeId RouteTable::next_hop(node::NodeId destination) const noexcept {
   return it != entries_.end() && it->destination == destination ? it->via : node::no_node;
 }
 
-void RouteTable::forget_via(node::NodeId via) noexcept {
-  std::erase_if(entries_, [via](const Entry& e) { return e.via == via; });
-}
 
 }  // namespace meshsec::mesh

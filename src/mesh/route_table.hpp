@@ -8,7 +8,8 @@
 // deep in the tree learns few routes. When full, new destinations are not learned and the
 // gateway's message for them meets a node without a route (dropped as no_route; the back
 // office then floods it). The latest uplink wins: a node that moved to another parent is
-// reached along its new path as soon as one of its uplinks has come through it.
+// reached along its new path as soon as one of its uplinks has come through it; a route
+// through a relay that failed stays until then (the back office's retries end in a flood).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -23,13 +24,11 @@ class RouteTable {
   explicit RouteTable(std::size_t capacity) noexcept : capacity_(capacity) {}
 
   // `origin`'s uplink came to us from neighbour `via`; with `replace` false, only when we
-  // know no route to `origin` yet.
-  void learn(node::NodeId origin, node::NodeId via, bool replace = true);
+  // know no route to `origin` yet. False when the route could not be stored (full, or no
+  // memory for it).
+  bool learn(node::NodeId origin, node::NodeId via, bool replace = true) noexcept;
   // The neighbour leading to `destination`, or node::no_node.
   [[nodiscard]] node::NodeId next_hop(node::NodeId destination) const noexcept;
-  // A neighbour that failed to carry a message on: forget the routes through it (a later
-  // uplink teaches a new one).
-  void forget_via(node::NodeId via) noexcept;
 
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }

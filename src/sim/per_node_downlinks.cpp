@@ -1,9 +1,9 @@
-// Per-node downlinks from the back office (commissioning, a network key refresh), for any
-// size of mesh. A node the gateway has a route to (its join record or any later uplink
-// taught the way) gets its message routed, hop by hop: a few frames along one path
-// instead of a flood over the whole backbone. A node without a route gets it in a flood
-// once it has had time to join, and so does one whose routed copies went unanswered twice
-// (its path broke, e.g. a relay failed).
+// Per-node downlinks from the back office (commissioning, a network key refresh). A node
+// the gateway has a route to (its join record or any later uplink taught the way) gets its
+// message routed, hop by hop: a few frames along one path instead of a flood over the
+// whole backbone. A node without a route gets it in a flood once it has had time to join,
+// and so does one whose routed copies went unanswered four times (its path broke, e.g. a
+// relay failed).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +14,7 @@ namespace meshsec::sim {
 
 std::uint32_t Simulator::send_per_node(const std::string& phase, std::uint64_t limit_us, std::uint64_t join_wait_us,
                                        const std::function<bool(node::NodeId)>& done, const BodiesFor& bodies_for) {
-  constexpr std::uint8_t routed_attempts = 2;
+  constexpr std::uint8_t routed_attempts = 4;
   const std::uint64_t start = now_;
   auto& gateway = *nodes_[0]->mesh;
   std::vector<std::uint8_t> routed_tries(node_count() + 1, 0);

@@ -35,30 +35,19 @@ TEST(RouteTable, ARouteFromTheSideOnlyFillsAGap) {
 
 TEST(RouteTable, FullTableLearnsNoNewDestinationButStillUpdates) {
   RouteTable t(2);
-  t.learn(5, 1);
-  t.learn(6, 1);
-  t.learn(7, 1);
+  EXPECT_TRUE(t.learn(5, 1));
+  EXPECT_TRUE(t.learn(6, 1));
+  EXPECT_FALSE(t.learn(7, 1));
   EXPECT_EQ(t.next_hop(7), no_node);
   EXPECT_EQ(t.size(), 2U);
   t.learn(6, 2);
   EXPECT_EQ(t.next_hop(6), 2);
 }
 
-TEST(RouteTable, ForgetsEveryRouteThroughAGoneNeighbour) {
-  RouteTable t(16);
-  t.learn(5, 1);
-  t.learn(6, 2);
-  t.learn(7, 1);
-  t.forget_via(1);
-  EXPECT_EQ(t.next_hop(5), no_node);
-  EXPECT_EQ(t.next_hop(7), no_node);
-  EXPECT_EQ(t.next_hop(6), 2);
-}
-
 TEST(RouteTable, IgnoresTheReservedIds) {
   RouteTable t(16);
-  t.learn(no_node, 3);
-  t.learn(4, no_node);
+  EXPECT_FALSE(t.learn(no_node, 3));
+  EXPECT_FALSE(t.learn(4, no_node));
   EXPECT_EQ(t.size(), 0U);
 }
 
