@@ -35,6 +35,8 @@ struct MeshConfig {
   std::uint16_t route_capacity = 4096;
   // Once settled, a node announces itself (a join record) after a random wait up to this
   // long, so that a whole mesh booting at once does not queue at the gateway together.
+  // A network whose back office sends no per-node messages may leave joins out.
+  bool join = true;
   std::uint64_t join_spread_us = 30'000'000;
   // Dissemination.
   std::uint64_t sync_retry_us = 1'500'000;   // unsynchronised: ask for global time this often

@@ -674,7 +674,9 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
 }
 
 void MeshNode::maybe_join(std::uint64_t now) noexcept {
-  if (joined_ || config_.role == Role::gateway || !time_settled() || hops_ == 0xFF || parent_ == node::no_node) return;
+  if (joined_ || !config_.join || config_.role == Role::gateway || !time_settled() || hops_ == 0xFF ||
+      parent_ == node::no_node)
+    return;
   if (join_at_us_ == 0) {
     join_at_us_ = now + (config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us) + 1;
     return;

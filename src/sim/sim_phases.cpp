@@ -20,11 +20,6 @@ namespace meshsec::sim {
 namespace {
 
 constexpr std::uint64_t second = 1'000'000;
-// Per-node messages (commissioning, a key refresh) all cross the gateway's neighbourhood:
-// routed, one gateway carries some 15–20 nodes' message and answer per second (3,000
-// nodes: docs/simulator.md). Above this size a phase would take many minutes of simulated
-// time through one gateway; it is left out and the report says so.
-constexpr std::uint32_t per_node_limit = 3000;
 
 
 }  // namespace

@@ -70,6 +70,7 @@ void Simulator::manufacture() {
   base.backoff_slots = static_cast<std::uint16_t>(scenario_.mesh.backoff_slots);
   base.beacon_period_us = static_cast<std::uint64_t>(scenario_.mesh.beacon_period_s * 1e6);
   base.join_spread_us = static_cast<std::uint64_t>(join_spread_s() * 1e6);
+  base.join = n <= per_node_limit;
   base.push_interval_us = static_cast<std::uint64_t>(scenario_.mesh.push_interval_ms * 1e3);
   base.repair_idle_us = static_cast<std::uint64_t>(scenario_.mesh.repair_idle_ms * 1e3);
   base.blob_policy.customer_id = sim_customer_number;

@@ -29,6 +29,13 @@
 
 namespace meshsec::sim {
 
+// Per-node messages (commissioning, a key refresh) all cross the gateway's neighbourhood:
+// routed, one gateway carries some 15–20 nodes' message and answer per second (3,000
+// nodes: docs/simulator.md). Above this size a phase would take many minutes of simulated
+// time through one gateway, so it is left out and the report says so; so are the join
+// records that serve it (10,000 joins crowd one gateway's neighbourhood for minutes).
+inline constexpr std::uint32_t per_node_limit = 3000;
+
 enum class AttackKind : std::uint8_t {
   none = 0,
   eavesdropper,
