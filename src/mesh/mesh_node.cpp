@@ -234,11 +234,8 @@ void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<co
       if (s.used && s.header.type == MessageType::routed && s.header.origin == a.entries[i].origin &&
           s.header.seq == a.entries[i].seq && routed_via(s) == sender)
         s = FloodSlot{};
-  // An uplink is in good hands once a node closer to the gateway than we are says it
-  // holds it: the gateway (the end of the line), or a relay that heard us repeat one
-  // it had already taken (we missed its carrying it on). Our pending copy, a retry or a
-  // copy we held in reserve, is then not needed.
-  if (config_.role == Role::gateway || h.hops >= hops_) return;
+  // Uplinks: only the gateway acknowledges them (it is the only node at hop 0).
+  if (h.hops != 0 || config_.role == Role::gateway) return;
   for (std::size_t i = 0; i < a.count; ++i)
     for (auto& s : slots_)
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
@@ -419,8 +416,7 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.tries = 0;
   slot.conditional = false;
   slot.copies_heard = 0;
-  slot.backup = false;
-  slot.from = node::no_node;
+
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
   auto& stored = body_of(slot);
@@ -436,8 +432,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   for (auto& s : slots_) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || (s.backup && !s.sent && h.hops <= hops_) ||
-         (s.conditional && (h.hops < hops_ || (h.hops == hops_ && sender != s.from)))))
+        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin && routed_destination(s) == sender &&
              routed_via(s) == sender)
@@ -462,9 +457,6 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   }
   if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
     drop(node::DropReason::duplicate);
-    // A retry of one we took (its sender missed our carrying it on, or we have not yet):
-    // say we hold it, or its sender's retries draw copies from every neighbour around.
-    if ((h.flags & flag_retry) != 0 && h.origin != id_ && hops_ < h.hops) queue_ack(h.origin, h.seq);
     return;
   }
   const bool named = h.parent == id_;
@@ -497,8 +489,6 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   const std::uint32_t after = named ? 0U : sideways ? 2U * config_.backoff_slots : config_.backoff_slots;
   fill_slot(*slot, fwd, body, platform_.local_us() + backoff_us(after, config_.backoff_slots));
   slot->conditional = sideways;
-  slot->backup = backup && !named;
-  slot->from = sender;
 }
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {

@@ -162,10 +162,7 @@ class MeshNode final : private net::TokenHandler {
     // cancelled once it has heard `flood_copies_enough` copies from others first.
     bool conditional = false;
     std::uint8_t copies_heard = 0;
-    // An uplink retry we carry as a backup (we are closer than its sender, not its parent):
-    // dropped before we send it once another node at our level or closer carries it.
-    bool backup = false;
-    node::NodeId from = node::no_node;  // the neighbour we took a carried uplink from
+
   };
   // Counter-based flood relaying (Ni et al., "The broadcast storm problem", 1999): a node
   // that heard two copies of a downlink adds little by sending a third.
