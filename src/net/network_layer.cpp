@@ -217,6 +217,7 @@ SendError NetworkLayer::make_sync_request(std::span<std::uint8_t> out, std::size
   if (build_plain_frame(h, bytes, out, radio_length) != BuildError::ok) return SendError::too_long;
   challenge_ = body.challenge;
   challenge_pending_ = true;
+  challenge_at_ = clock_.local_now();
   ++counters_.sync_requests_sent;
   return SendError::ok;
 }
@@ -365,8 +366,11 @@ DropReason NetworkLayer::open_sync_response(std::span<const std::uint8_t> frame,
                                             std::span<std::uint8_t> plaintext, RxResult& r) noexcept {
   const wire::NetHeader& h = r.header;
   // Freshness comes from our own challenge, not from the time window: only an answer to
-  // our outstanding request, addressed to us, can count.
-  if (!challenge_pending_ || h.dst != config_.address) return DropReason::unexpected_sync_response;
+  // our outstanding request, addressed to us, can count, and only for two slots. (A node
+  // that got its time elsewhere asks no more; an answer to its last request that it missed
+  // must not pass later, replayed from a capture.)
+  const bool answer_late = clock_.local_now() - challenge_at_ > 2ULL * config_.slot_ms;
+  if (!challenge_pending_ || answer_late || h.dst != config_.address) return DropReason::unexpected_sync_response;
   if (h.ttl != 0) return DropReason::sync_not_allowed;
   std::uint32_t epoch = 0;
   crypto::AesAead* aead = keys_.for_index(h.key_index, epoch);

@@ -167,6 +167,7 @@ class NetworkLayer {
   // Sync: our outstanding challenge, and the slot of our last answer.
   std::array<std::uint8_t, wire::NetLayout::challenge_size> challenge_{};
   bool challenge_pending_ = false;
+  LocalTime challenge_at_ = 0;  // local ms of the request; answers are awaited two slots
   std::uint32_t last_answer_slot_ = 0;
   bool answered_ = false;
 };

@@ -154,3 +154,32 @@ TEST(Rejoin, SyncAnswersAreBoundToTheChallengeAndToTheRequester) {
   fix_crc(forged);
   EXPECT_EQ(deliver(**a, forged).reason, DropReason::sync_not_allowed);
 }
+
+TEST(Rejoin, AnAnswerHeldBackPastTheRequestsLifetimeIsRefused) {
+  // A node asks for the time; an attacker keeps the answer from it and captures it. The
+  // node gets its time another way and stops asking; the captured answer, sent later,
+  // still matches its last challenge, but is refused: answers count for two slots only.
+  auto a = make_node(1, 7000);
+  TestNode late(config_for(3));
+  ASSERT_EQ(late->provision(0, kNetKey, kek_for(3)), SetupError::ok);
+  std::array<std::uint8_t, NetworkLayer::max_radio_frame> out{};
+  std::size_t n = 0;
+  ASSERT_EQ(late->make_sync_request(out, n), SendError::ok);
+  const RxResult request = deliver(**a, radio(out, n));
+  ASSERT_TRUE(request.accepted());
+  ASSERT_EQ((*a)->answer_sync_request(request, out, n), SendError::ok);
+  const Frame captured = radio(out, n);
+  late->set_global_time(7000);
+  late->tick(20'000);  // 20 s later
+  EXPECT_EQ(deliver(*late, captured).reason, DropReason::unexpected_sync_response);
+  // The same answer on time is taken (same request, a fresh node state).
+  TestNode prompt(config_for(3));
+  ASSERT_EQ(prompt->provision(0, kNetKey, kek_for(3)), SetupError::ok);
+  ASSERT_EQ(prompt->make_sync_request(out, n), SendError::ok);
+  (*a)->tick(1'000);
+  const RxResult again = deliver(**a, radio(out, n));
+  ASSERT_EQ((*a)->answer_sync_request(again, out, n), SendError::ok);
+  prompt->tick(500);
+  EXPECT_TRUE(deliver(*prompt, radio(out, n)).accepted());
+  EXPECT_TRUE(prompt->synced());
+}
