@@ -170,6 +170,15 @@ bool parse_routed(std::span<const std::uint8_t> body, RoutedBody& b) noexcept {
   return named(b.via) && named(b.app.destination);
 }
 
+RoutedAddresses routed_addresses(std::span<const std::uint8_t> body) noexcept {
+  wire::BoundedReader r(body);
+  RoutedAddresses a;
+  const node::NodeId via = r.u16be();
+  const node::NodeId destination = r.u16be();
+  if (r.ok()) a = {via, destination};
+  return a;
+}
+
 bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept {
   wire::BoundedReader r(body);
   r.copy_to(b.blob_id);

@@ -168,6 +168,13 @@ inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave
 [[nodiscard]] bool parse_app(std::span<const std::uint8_t> body, AppBody& b) noexcept;
 // False also for a broadcast or missing destination or via.
 [[nodiscard]] bool parse_routed(std::span<const std::uint8_t> body, RoutedBody& b) noexcept;
+// The next hop and the destination of a routed body this node encoded (no payload copy;
+// node::no_node when the body is too short).
+struct RoutedAddresses {
+  node::NodeId via = node::no_node;
+  node::NodeId destination = node::no_node;
+};
+[[nodiscard]] RoutedAddresses routed_addresses(std::span<const std::uint8_t> body) noexcept;
 [[nodiscard]] bool parse_advert(std::span<const std::uint8_t> body, AdvertBody& b) noexcept;
 [[nodiscard]] bool parse_request(std::span<const std::uint8_t> body, RequestBody& b) noexcept;
 [[nodiscard]] bool parse_fragment(std::span<const std::uint8_t> body, FragmentView& f) noexcept;

@@ -229,15 +229,11 @@ void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<co
   }
   // A relay that had carried a routed message on already, or its destination, says so
   // when we repeat it (we missed its carrying it on).
-  for (std::size_t i = 0; i < a.count; ++i)
-    for (auto& s : slots_)
-      if (s.used && s.header.type == MessageType::routed && s.header.origin == a.entries[i].origin &&
-          s.header.seq == a.entries[i].seq && routed_via(s) == sender)
-        s = FloodSlot{};
+  for (std::size_t i = 0; i < a.count; ++i) routed_carried(a.entries[i].origin, a.entries[i].seq, sender);
   // Uplinks: only the gateway acknowledges them (it is the only node at hop 0).
   if (h.hops != 0 || config_.role == Role::gateway) return;
   for (std::size_t i = 0; i < a.count; ++i)
-    for (auto& s : slots_)
+    for (auto& s : slots())
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
           s.header.seq == a.entries[i].seq)
         s = FloodSlot{};
@@ -400,11 +396,10 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
 }
 
 MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
-  const auto usable = std::span<FloodSlot>(slots_).first(slot_limit_);
-  for (auto& s : usable)
+  for (auto& s : slots())
     if (!s.used) return &s;
   // A conditional flood copy is the least needed thing we hold: it gives way.
-  for (auto& s : usable)
+  for (auto& s : slots())
     if (s.conditional) return &s;
   return nullptr;
 }
@@ -429,14 +424,15 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   // message on (one on our own level only carries a retry, see below). A sideways copy
   // we hold in reserve is dropped once a closer node carries the message. A routed
   // message we handed to its destination is acknowledged by the destination speaking.
-  for (auto& s : slots_) {
+  for (auto& s : slots()) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
         ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
       s = FloodSlot{};
-    else if (s.header.type == MessageType::routed && sender == h.origin && routed_destination(s) == sender &&
-             routed_via(s) == sender)
-      s = FloodSlot{};
+    else if (s.header.type == MessageType::routed && sender == h.origin) {
+      const RoutedAddresses to = routed_addresses_of(s);
+      if (to.destination == sender && to.via == sender) s = FloodSlot{};
+    }
   }
   AppBody app;
   if (!parse_app(body, app)) {
@@ -495,7 +491,7 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
     // Another copy of a flood we may still carry on conditionally: enough copies around
     // us and ours is not needed.
-    for (auto& s : slots_)
+    for (auto& s : slots())
       if (s.used && s.conditional && s.header.type == MessageType::downlink && s.header.origin == h.origin &&
           s.header.seq == h.seq && ++s.copies_heard >= flood_copies_enough)
         s = FloodSlot{};
@@ -577,14 +573,15 @@ void MeshNode::deliver(std::span<const std::uint8_t> payload, bool routed) noexc
   }
 }
 
-node::NodeId MeshNode::routed_via(const FloodSlot& slot) noexcept {
-  const auto& body = body_of(slot);
-  return static_cast<node::NodeId>((body[0] << 8) | body[1]);
+RoutedAddresses MeshNode::routed_addresses_of(const FloodSlot& slot) noexcept {
+  return routed_addresses(std::span<const std::uint8_t>(body_of(slot)).first(slot.length));
 }
 
-node::NodeId MeshNode::routed_destination(const FloodSlot& slot) noexcept {
-  const auto& body = body_of(slot);
-  return static_cast<node::NodeId>((body[2] << 8) | body[3]);
+void MeshNode::routed_carried(node::NodeId origin, std::uint16_t seq, node::NodeId by) noexcept {
+  for (auto& s : slots())
+    if (s.used && s.header.type == MessageType::routed && s.header.origin == origin && s.header.seq == seq &&
+        routed_addresses_of(s).via == by)
+      s = FloodSlot{};
 }
 
 bool MeshNode::carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app, std::uint64_t due) noexcept {
@@ -626,10 +623,7 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
   }
   // Implicit acknowledgement: the neighbour we handed it to carries it on (also while we
   // wait to retry: it got an earlier copy).
-  for (auto& s : slots_)
-    if (s.used && s.header.type == MessageType::routed && s.header.origin == h.origin &&
-        s.header.seq == h.seq && routed_via(s) == sender)
-      s = FloodSlot{};
+  routed_carried(h.origin, h.seq, sender);
   if (b.via != id_ || config_.role == Role::gateway) return;  // overheard: not ours to carry
   const auto payload = std::span<const std::uint8_t>(b.app.payload).first(b.app.length);
   if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
@@ -637,7 +631,7 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
     // answer). Unless we still hold it, tell it so in an acknowledgement; carrying it on
     // again would send every hop after us round again too.
     drop(node::DropReason::duplicate);
-    for (const auto& s : slots_)
+    for (const auto& s : slots())
       if (s.used && s.header.type == MessageType::routed && s.header.origin == h.origin && s.header.seq == h.seq) return;
     queue_ack(h.origin, h.seq);
     return;
@@ -838,7 +832,7 @@ void MeshNode::on_wake() noexcept {
   maybe_join(now);
   // Uplinks and routed messages whose implicit acknowledgement did not come: retry, then
   // give up (the back office sends an unanswered routed message again, in the end by flood).
-  for (auto& s : slots_) {
+  for (auto& s : slots()) {
     if (!s.used || !s.sent || now < s.due_us) continue;
     if (s.tries > config_.uplink_retries) {
       if (s.header.type != MessageType::routed) ++uplinks_abandoned_;
@@ -888,14 +882,15 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
   }
   // A routed message due goes first: the hop before us holds it (and its slot) until it
   // hears us carry it on.
+  const auto usable = slots();
   std::size_t first = 0;
-  for (std::size_t i = 0; i < slots_.size(); ++i)
-    if (slots_[i].used && !slots_[i].sent && now >= slots_[i].due_us && slots_[i].header.type == MessageType::routed) {
+  for (std::size_t i = 0; i < usable.size(); ++i)
+    if (usable[i].used && !usable[i].sent && now >= usable[i].due_us && usable[i].header.type == MessageType::routed) {
       first = i;
       break;
     }
-  for (std::size_t k = 0; n == 0 && k < slots_.size(); ++k) {
-    FloodSlot& s = slots_[(first + k) % slots_.size()];
+  for (std::size_t k = 0; n == 0 && k < usable.size(); ++k) {
+    FloodSlot& s = usable[(first + k) % usable.size()];
     if (!s.used || s.sent || now < s.due_us) continue;
     MeshHeader h = s.header;
     h.hops = hops_;
@@ -989,7 +984,7 @@ void MeshNode::schedule() noexcept {
   if (beacon_pending_) at(beacon_due_us_);
   if (!joined_ && join_at_us_ != 0)
     at(wave_.following() && global_us() < wave_.end_us() ? std::max(join_at_us_, local_of(wave_.end_us())) : join_at_us_);
-  for (const auto& s : slots_)
+  for (const auto& s : slots())
     if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;

@@ -181,8 +181,14 @@ class MeshNode final : private net::TokenHandler {
   // rides beside it as a network token and is already applied).
   void deliver(std::span<const std::uint8_t> payload, bool routed) noexcept;
   void maybe_join(std::uint64_t now) noexcept;
-  [[nodiscard]] node::NodeId routed_via(const FloodSlot& slot) noexcept;
-  [[nodiscard]] node::NodeId routed_destination(const FloodSlot& slot) noexcept;
+  [[nodiscard]] RoutedAddresses routed_addresses_of(const FloodSlot& slot) noexcept;
+  // Neighbour `by` carried our routed message (origin, seq) on, or said it had: done.
+  void routed_carried(node::NodeId origin, std::uint16_t seq, node::NodeId by) noexcept;
+  // The slots this node may use (the gateway has more).
+  [[nodiscard]] std::span<FloodSlot> slots() noexcept { return std::span<FloodSlot>(slots_).first(slot_limit_); }
+  [[nodiscard]] std::span<const FloodSlot> slots() const noexcept {
+    return std::span<const FloodSlot>(slots_).first(slot_limit_);
+  }
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
   void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;

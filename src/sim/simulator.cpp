@@ -397,11 +397,12 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
         const bool again = std::find(t.original_accepted_by.begin(), t.original_accepted_by.end(), station) !=
                            t.original_accepted_by.end();
         const bool stale = now_ - t.original_time > 19'000'000;
-        const bool clear_by_design = wire::peek_net_frame_type(t.bytes) == wire::NetFrameType::sync_request;
+        const wire::NetFrameType frame_type = wire::peek_net_frame_type(t.bytes);
+        const bool clear_by_design = frame_type == wire::NetFrameType::sync_request;
         if ((again || stale) && !clear_by_design) t.harmful = true;
         if ((again || stale) && std::getenv("MESHSEC_REPLAY_DEBUG") != nullptr)
           std::fprintf(stderr, "replay accepted by %u: type %u again %d age %.3f s, node slot %u gateway slot %u settled %d\n",
-                       station, static_cast<unsigned>(wire::peek_net_frame_type(t.bytes)), again ? 1 : 0,
+                       station, static_cast<unsigned>(frame_type), again ? 1 : 0,
                        static_cast<double>(now_ - t.original_time) / 1e6, n.mesh->network().clock().now(),
                        nodes_[0]->mesh->network().clock().now(), n.mesh->time_settled() ? 1 : 0);
         break;
