@@ -395,6 +395,12 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   beacon_due_us_ = platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots);
 }
 
+bool MeshNode::has_free_slot() const noexcept {
+  for (const auto& s : slots())
+    if (!s.used || s.conditional) return true;
+  return false;
+}
+
 MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
   for (auto& s : slots())
     if (!s.used) return &s;
@@ -657,10 +663,13 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
     drop(node::DropReason::queue_full);
 }
 
+bool MeshNode::join_unblocked() const noexcept {
+  return !joined_ && config_.join && config_.role != Role::gateway && time_settled() && hops_ != 0xFF &&
+         parent_ != node::no_node;
+}
+
 void MeshNode::maybe_join(std::uint64_t now) noexcept {
-  if (joined_ || !config_.join || config_.role == Role::gateway || !time_settled() || hops_ == 0xFF ||
-      parent_ == node::no_node)
-    return;
+  if (!join_unblocked()) return;
   if (join_at_us_ == 0) {
     join_at_us_ = now + (config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us) + 1;
     return;
@@ -982,7 +991,10 @@ void MeshNode::schedule() noexcept {
   if (pending_raw_len_ > 0) at(0);
   if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_)) at(next_sync_request_at_);
   if (beacon_pending_) at(beacon_due_us_);
-  if (!joined_ && join_at_us_ != 0)
+  // A join waits for time, a parent and a free slot; each arrives with a frame or a slot's
+  // own deadline, which schedule() again. Counting the join's time before then would wake
+  // the node over and over for a record it cannot send yet.
+  if (join_at_us_ != 0 && join_unblocked() && has_free_slot())
     at(wave_.following() && global_us() < wave_.end_us() ? std::max(join_at_us_, local_of(wave_.end_us())) : join_at_us_);
   for (const auto& s : slots())
     if (s.used) at(s.due_us);

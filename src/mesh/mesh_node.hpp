@@ -181,6 +181,8 @@ class MeshNode final : private net::TokenHandler {
   // rides beside it as a network token and is already applied).
   void deliver(std::span<const std::uint8_t> payload, bool routed) noexcept;
   void maybe_join(std::uint64_t now) noexcept;
+  // Everything a join record needs but its time: a settled clock and a parent.
+  [[nodiscard]] bool join_unblocked() const noexcept;
   [[nodiscard]] RoutedAddresses routed_addresses_of(const FloodSlot& slot) noexcept;
   // Neighbour `by` carried our routed message (origin, seq) on, or said it had: done.
   void routed_carried(node::NodeId origin, std::uint16_t seq, node::NodeId by) noexcept;
@@ -198,6 +200,7 @@ class MeshNode final : private net::TokenHandler {
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
   void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
   [[nodiscard]] FloodSlot* free_slot() noexcept;
+  [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
   void fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body, std::uint64_t due) noexcept;
   [[nodiscard]] MeshHeader own_header(MessageType type) const noexcept;
   [[nodiscard]] DisseminationView view() const noexcept;

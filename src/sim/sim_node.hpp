@@ -41,6 +41,7 @@ class SimNode final : public node::Platform {
   std::uint64_t wake_requested = UINT64_MAX;
   std::uint64_t wake_queued = UINT64_MAX;
   std::uint64_t activated_at_us = 0;  // simulator time of activation (0: not yet)
+  std::uint64_t wakes = 0;            // timer wake-ups that ran the node's code
 
  private:
   Simulator& sim_;

@@ -164,6 +164,7 @@ void Simulator::dispatch(const Event& e) {
         return;
       }
       n.wake_requested = UINT64_MAX;
+      ++n.wakes;
       ++node_events_;
       n.mesh->on_wake();
       retune_ahead(e.a);
