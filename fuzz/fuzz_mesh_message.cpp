@@ -9,6 +9,7 @@
 //   selector 3: a run of repair fragments (length u8 ‖ index u16 ‖ number u8 ‖ data),
 //               data and parity, for the same node
 // No verification is bypassed: a forged item must be rejected, never stored.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -102,9 +103,11 @@ void follow_wave(std::span<const std::uint8_t> bytes) {
   role.in_plan = true;
   role.level = 1;
   role.upstream = 1;
-  wave.assign(role);
   mesh::WaveAnnouncement a;
-  if (!mesh::WaveEngine::plan_announcement(d, 1000, 3, 4200, 800, a) || !wave.announce(a)) std::abort();
+  if (!mesh::WaveEngine::plan_announcement(d, 1000, 3, 4200, 800, a)) std::abort();
+  role.blob_id = a.blob_id;
+  wave.assign(role);
+  if (!wave.announce(a)) std::abort();
   constexpr std::size_t record = 3 + mesh::wave_payload_size;
   for (std::size_t at = 0; at + record <= bytes.size(); at += record) {
     const auto body = bytes.subspan(at, record);
@@ -147,6 +150,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1: {
       mesh::WaveAnnouncement a;
       (void)mesh::parse_wave_announcement(bytes, a);
+      // A wave part (a record's plaintext): what parses must encode back to the same bytes.
+      mesh::WaveAssignment part;
+      if (mesh::parse_wave_part(bytes, part)) {
+        std::array<std::uint8_t, mesh::wave_part_size> again{};
+        if (mesh::encode_wave_part(part, again) != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin()))
+          std::abort();
+      }
       break;
     }
     case 2: follow_wave(bytes); break;

@@ -260,4 +260,41 @@ bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncemen
          a.slot_us >= 1000;
 }
 
+std::size_t encode_wave_part(const WaveAssignment& a, std::span<std::uint8_t> out) noexcept {
+  if (out.size() < wave_part_size || a.tx_channel >= wave_part_channels || a.rx_channel >= wave_part_channels)
+    return 0;
+  wire::BoundedWriter w(out.first(wave_part_size));
+  w.bytes(a.blob_id);
+  w.u16be(a.level);
+  w.u8(static_cast<std::uint8_t>((a.in_plan ? 1U : 0U) | (a.relay ? 2U : 0U)));
+  w.u8(static_cast<std::uint8_t>(a.tx_channel << 4U | a.rx_channel));
+  w.u16be(a.upstream);
+  w.u8(a.parity);
+  return w.ok() ? w.size() : 0;
+}
+
+bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noexcept {
+  wire::BoundedReader r(bytes);
+  WaveAssignment p;
+  r.copy_to(p.blob_id);
+  p.level = r.u16be();
+  const std::uint8_t flags = r.u8();
+  const std::uint8_t channels = r.u8();
+  p.upstream = r.u16be();
+  p.parity = r.u8();
+  if (r.finish() != wire::WireError::ok || (flags & ~3U) != 0) return false;
+  p.in_plan = (flags & 1U) != 0;
+  p.relay = (flags & 2U) != 0;
+  p.tx_channel = static_cast<std::uint8_t>(channels >> 4U);
+  p.rx_channel = static_cast<std::uint8_t>(channels & 0x0FU);
+  // Out of the plan a node has no level, role or upstream; in it, a level fits the
+  // planner's (below 0xFFFF) and the parity a period's room.
+  if (!p.in_plan && (p.relay || p.level != 0 || p.upstream != node::no_node)) return false;
+  if (p.tx_channel >= wave_part_channels || p.rx_channel >= wave_part_channels || p.level == 0xFFFF ||
+      (p.parity > wave_part_max_parity && p.parity != 0xFF))
+    return false;
+  a = p;
+  return true;
+}
+
 }  // namespace meshsec::mesh

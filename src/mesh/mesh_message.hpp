@@ -143,6 +143,28 @@ struct WaveAnnouncement {
 inline constexpr std::size_t wave_announcement_size = 24;
 inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave_announcement
 
+// One node's part in the wave, as the gateway's planner assigned it. The back office sends
+// it to the node ahead of the rollout as a sealed per-node record (node::RecordKind::
+// wave_part); the part names its blob, so a part left over from an earlier plan is never
+// followed.
+struct WaveAssignment {
+  bool in_plan = false;
+  firmware::blob::BlobId blob_id{};
+  std::uint16_t level = 0;
+  bool relay = false;
+  std::uint8_t tx_channel = 0;  // planner numbering, 0..wave_channel_count − 1
+  std::uint8_t rx_channel = 0;
+  node::NodeId upstream = node::no_node;
+  // Relays: parity fragments sent per chunk (up to the period's room); the header item,
+  // which every node needs first, gets three more.
+  std::uint8_t parity = 0xFF;
+};
+// blob id ‖ level u16 ‖ flags u8 (in plan, relay) ‖ tx channel u4 ‖ rx channel u4 ‖
+// upstream u16 ‖ parity u8.
+inline constexpr std::size_t wave_part_size = firmware::blob::blob_id_size + 7;
+inline constexpr std::uint8_t wave_part_channels = 15;  // channel numbers 0..14
+inline constexpr std::uint8_t wave_part_max_parity = 64;
+
 // Encoders return the message length, 0 when `out` is too small.
 [[nodiscard]] std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<std::uint8_t> out) noexcept;
@@ -183,5 +205,9 @@ struct RoutedAddresses {
 // Kind byte included; false also for a geometry no node could follow (0 items, a period
 // of more than 32 fragments, a slot shorter than 1 ms).
 [[nodiscard]] bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncement& a) noexcept;
+// A part's record plaintext: exactly wave_part_size bytes; parse rejects unknown flags,
+// channels above 14, a relay or level outside the plan, and parity above 64.
+[[nodiscard]] std::size_t encode_wave_part(const WaveAssignment& a, std::span<std::uint8_t> out) noexcept;
+[[nodiscard]] bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noexcept;
 
 }  // namespace meshsec::mesh

@@ -696,14 +696,29 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
     drop(node::DropReason::malformed);
     return;
   }
+  // What the back office may send a node, the size of its plaintext, and the counter that
+  // orders records of that kind (the record key binds the kind: one kind cannot pass for another).
+  std::size_t plain_size = 0;
+  std::uint32_t* last = nullptr;
+  node::RecordKind ack_kind{};
+  if (kind == node::RecordKind::commission) {
+    plain_size = commission_params_size;
+    last = &downlink_counter_;
+    ack_kind = node::RecordKind::commission_ack;
+  } else if (kind == node::RecordKind::wave_part) {
+    plain_size = wave_part_size;
+    last = &wave_part_counter_;
+    ack_kind = node::RecordKind::wave_part_ack;
+  }
   for (std::uint8_t i = 0; i < count; ++i) {
     const auto record = r.bytes(size);
     if (node::record_node(record) != id_) continue;
-    std::array<std::uint8_t, commission_params_size> plain{};
-    if (kind != node::RecordKind::commission || size - node::record_overhead != plain.size()) {
+    std::array<std::uint8_t, std::max(commission_params_size, wave_part_size)> buffer{};
+    if (last == nullptr || size - node::record_overhead != plain_size) {
       drop(node::DropReason::not_whitelisted);
       return;
     }
+    const auto plain = std::span<std::uint8_t>(buffer).first(plain_size);
     std::uint32_t counter = 0;
     if (!sealer_.open(kind, node::RecordDirection::downlink, id_, record, counter, plain)) {
       drop(node::DropReason::bad_record);
@@ -711,28 +726,48 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
     }
     // A record seen before is acknowledged again (our ack may have been lost) but not
     // applied twice; an older one is a replay.
-    if (counter < downlink_counter_) {
+    if (counter < *last) {
       drop(node::DropReason::record_replay);
-      crypto::secure_wipe(plain.data(), plain.size());
+      crypto::secure_wipe(buffer.data(), buffer.size());
       return;
     }
-    if (counter > downlink_counter_) {
-      wire::BoundedReader p(plain);
-      params_.report_interval_s = p.u16be();
-      params_.group = p.u16be();
-      params_.role = p.u8();
-      params_.tx_power = p.u8();
-      params_.reserved = p.u16be();
-      commissioned_ = true;
-      downlink_counter_ = counter;
+    if (counter > *last) {
+      const bool applied = kind == node::RecordKind::commission ? apply_commission(plain) : apply_wave_part(plain);
+      crypto::secure_wipe(buffer.data(), buffer.size());
+      if (!applied) {
+        drop(node::DropReason::malformed);  // authentic, but not a layout this node knows
+        return;
+      }
+      *last = counter;
     }
-    crypto::secure_wipe(plain.data(), plain.size());
+    crypto::secure_wipe(buffer.data(), buffer.size());
     std::array<std::uint8_t, 4> ack{};
     wire::BoundedWriter w(ack);
     w.u32be(counter);
-    queue_record_uplink(node::RecordKind::commission_ack, ack);
+    queue_record_uplink(ack_kind, ack);
     return;
   }
+}
+
+bool MeshNode::apply_commission(std::span<const std::uint8_t> plain) noexcept {
+  wire::BoundedReader p(plain);
+  CommissionParams params;
+  params.report_interval_s = p.u16be();
+  params.group = p.u16be();
+  params.role = p.u8();
+  params.tx_power = p.u8();
+  params.reserved = p.u16be();
+  if (p.finish() != wire::WireError::ok) return false;
+  params_ = params;
+  commissioned_ = true;
+  return true;
+}
+
+bool MeshNode::apply_wave_part(std::span<const std::uint8_t> plain) noexcept {
+  WaveAssignment part;
+  if (!parse_wave_part(plain, part)) return false;
+  wave_.assign(part);
+  return true;
 }
 
 void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept {

@@ -198,6 +198,9 @@ class MeshNode final : private net::TokenHandler {
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
+  // Apply one opened record's plaintext; false when its layout is not one this node knows.
+  [[nodiscard]] bool apply_commission(std::span<const std::uint8_t> plain) noexcept;
+  [[nodiscard]] bool apply_wave_part(std::span<const std::uint8_t> plain) noexcept;
   void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
   [[nodiscard]] FloodSlot* free_slot() noexcept;
   [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
@@ -253,7 +256,8 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t join_at_us_ = 0;  // 0: not yet drawn
   std::uint64_t last_join_us_ = 0;
   static constexpr std::uint64_t rejoin_interval_us = 60'000'000;
-  std::uint32_t downlink_counter_ = 0;
+  std::uint32_t downlink_counter_ = 0;   // of the last commissioning record applied
+  std::uint32_t wave_part_counter_ = 0;  // of the last wave part applied
   std::uint32_t uplink_counter_ = 0;
   std::uint32_t acked_epoch_ = 0;
   std::uint32_t uplinks_abandoned_ = 0;

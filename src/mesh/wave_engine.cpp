@@ -11,10 +11,18 @@ constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
 
 }  // namespace
 
+void WaveEngine::assign(const WaveAssignment& assignment) noexcept {
+  assignment_ = assignment;
+  // Whether the node takes part is settled when the wave is announced: a part that comes
+  // later does not join a wave already running (the node catches up by repair).
+  if (started_ && assignment_.blob_id != announcement_.blob_id) planned_ = false;
+}
+
 bool WaveEngine::announce(const WaveAnnouncement& a) noexcept {
   if (started_ && a.blob_id == announcement_.blob_id && a.t0_us == announcement_.t0_us) return false;
   announcement_ = a;
   started_ = true;
+  planned_ = assignment_.in_plan && assignment_.blob_id == a.blob_id;
   tx_item_ = 0;
   tx_number_ = 0;
   tx_built_ = false;

@@ -33,22 +33,9 @@ namespace meshsec::mesh {
 inline constexpr std::uint8_t control_channel = 0;
 inline constexpr std::uint8_t wave_channel_count = 15;  // IEEE 802.15.4 at 2.4 GHz has 16
 
-// One node's part in the wave, as the gateway's planner assigned it.
-struct WaveAssignment {
-  bool in_plan = false;
-  std::uint16_t level = 0;
-  bool relay = false;
-  std::uint8_t tx_channel = 0;  // planner numbering, 0..wave_channel_count − 1
-  std::uint8_t rx_channel = 0;
-  node::NodeId upstream = node::no_node;
-  // Relays: parity fragments sent per chunk (up to the period's room); the header item,
-  // which every node needs first, gets three more.
-  std::uint8_t parity = 0xFF;
-};
-
 class WaveEngine {
  public:
-  void assign(const WaveAssignment& assignment) noexcept { assignment_ = assignment; }
+  void assign(const WaveAssignment& assignment) noexcept;
   [[nodiscard]] const WaveAssignment& assignment() const noexcept { return assignment_; }
 
   // A new announcement starts following the wave; the same one again returns false.
@@ -57,7 +44,8 @@ class WaveEngine {
   [[nodiscard]] static bool plan_announcement(const Disseminator& d, std::uint64_t t0_us, std::uint8_t parity,
                                               std::uint16_t slot_us, std::uint16_t guard_us,
                                               WaveAnnouncement& out) noexcept;
-  [[nodiscard]] bool following() const noexcept { return started_ && assignment_.in_plan; }
+  // A node follows a wave it has a part in: the part names the blob of the announcement.
+  [[nodiscard]] bool following() const noexcept { return started_ && planned_; }
   [[nodiscard]] const WaveAnnouncement& announcement() const noexcept { return announcement_; }
   [[nodiscard]] std::uint64_t period_us() const noexcept;
   // Global time after which this node has no part left in the wave.
@@ -106,6 +94,7 @@ class WaveEngine {
 
   // Layout: the schedule state first, the two item buffers last (see Disseminator).
   WaveAssignment assignment_{};
+  bool planned_ = false;  // the assignment is a part in the announced wave
   WaveAnnouncement announcement_{};
   bool started_ = false;
   // Sending: the next (item, fragment) in order, and the encoded item it comes from.

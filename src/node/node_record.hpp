@@ -24,6 +24,8 @@ enum class RecordKind : std::uint8_t {
   key_ack = 5,         // node → back office
   join = 6,            // node → back office, once settled: I am here (hops u8 ‖ parent u16);
                        // its path teaches the relays and the gateway the route back
+  wave_part = 7,       // back office → node: its part in the next firmware wave (mesh::WaveAssignment)
+  wave_part_ack = 8,   // node → back office
 };
 
 enum class RecordDirection : std::uint8_t { uplink = 1, downlink = 2 };

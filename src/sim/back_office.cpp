@@ -18,6 +18,9 @@ BackOffice::BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, st
   last_counter_.assign(size, 0);
   commission_counter_.assign(size, 0);
   commission_acked_.assign(size, false);
+  parts_.assign(size, mesh::WaveAssignment{});
+  part_counter_.assign(size, 0);
+  part_acked_.assign(size, false);
   joined_.assign(size, false);
   key_acked_.assign(size, 1);
   readings_.assign(size, 0);
@@ -83,6 +86,9 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
     case node::RecordKind::commission_ack:
       if (r.u32be() == commission_counter_[claimed] && r.finish() == wire::WireError::ok) commission_acked_[claimed] = true;
       break;
+    case node::RecordKind::wave_part_ack:
+      if (r.u32be() == part_counter_[claimed] && r.finish() == wire::WireError::ok) part_acked_[claimed] = true;
+      break;
     case node::RecordKind::join:
       // hops u8 ‖ parent u16: where the node sits (an operator's map); the route back to
       // it is what the mesh learned from the record's path.
@@ -99,35 +105,72 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
   }
 }
 
-std::vector<std::vector<std::uint8_t>> BackOffice::commission_bodies(const std::vector<node::NodeId>& targets) {
-  constexpr std::size_t record_size = node::record_overhead + mesh::commission_params_size;
-  constexpr std::size_t per_body = (mesh::max_app_payload - 4) / record_size;
+std::vector<std::vector<std::uint8_t>> BackOffice::record_bodies(
+    node::RecordKind kind, std::size_t plain_size, const std::vector<node::NodeId>& targets,
+    const std::function<std::uint32_t(node::NodeId, std::span<std::uint8_t>)>& plaintext_for) {
+  const std::size_t record_size = node::record_overhead + plain_size;
+  const std::size_t per_body = (mesh::max_app_payload - 4) / record_size;
   std::vector<std::vector<std::uint8_t>> bodies;
+  std::array<std::uint8_t, 32> plain{};
   for (std::size_t i = 0; i < targets.size(); i += per_body) {
     const std::size_t count = std::min(per_body, targets.size() - i);
     std::vector<std::uint8_t> body(4 + count * record_size);
     body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
-    body[1] = static_cast<std::uint8_t>(node::RecordKind::commission);
+    body[1] = static_cast<std::uint8_t>(kind);
     body[2] = static_cast<std::uint8_t>(count);
     body[3] = static_cast<std::uint8_t>(record_size);
     for (std::size_t k = 0; k < count; ++k) {
       const node::NodeId id = targets[i + k];
-      // The same record is re-sent until acknowledged (same counter, same bytes).
-      if (commission_counter_[id] == 0) commission_counter_[id] = 1;
-      std::array<std::uint8_t, mesh::commission_params_size> params{};
-      wire::BoundedWriter w(params);
-      w.u16be(static_cast<std::uint16_t>(60 + id % 240));  // report interval, s
-      w.u16be(static_cast<std::uint16_t>(id % 16));        // group
-      w.u8(1);                                              // role: sensor
-      w.u8(4);                                              // tx power step
-      w.u16be(0);
-      if (sealers_[id]->seal(node::RecordKind::commission, node::RecordDirection::downlink, id, commission_counter_[id],
-                             params, std::span<std::uint8_t>(body).subspan(4 + k * record_size, record_size)) == 0)
-        throw std::runtime_error("back office: commissioning seal failed");
+      const auto p = std::span<std::uint8_t>(plain).first(plain_size);
+      const std::uint32_t counter = plaintext_for(id, p);
+      if (sealers_[id]->seal(kind, node::RecordDirection::downlink, id, counter, p,
+                             std::span<std::uint8_t>(body).subspan(4 + k * record_size, record_size)) == 0)
+        throw std::runtime_error("back office: record seal failed");
     }
     bodies.push_back(std::move(body));
   }
   return bodies;
+}
+
+std::vector<std::vector<std::uint8_t>> BackOffice::commission_bodies(const std::vector<node::NodeId>& targets) {
+  return record_bodies(node::RecordKind::commission, mesh::commission_params_size, targets,
+                       [&](node::NodeId id, std::span<std::uint8_t> params) {
+                         // The same record is re-sent until acknowledged (same counter, same bytes).
+                         if (commission_counter_[id] == 0) commission_counter_[id] = 1;
+                         wire::BoundedWriter w(params);
+                         w.u16be(static_cast<std::uint16_t>(60 + id % 240));  // report interval, s
+                         w.u16be(static_cast<std::uint16_t>(id % 16));        // group
+                         w.u8(1);                                              // role: sensor
+                         w.u8(4);                                              // tx power step
+                         w.u16be(0);
+                         return commission_counter_[id];
+                       });
+}
+
+void BackOffice::set_wave_parts(const std::vector<mesh::WaveAssignment>& parts) {
+  for (node::NodeId id = 1; id < parts.size() && id < parts_.size(); ++id) {
+    const auto& p = parts[id];
+    auto& held = parts_[id];
+    std::array<std::uint8_t, mesh::wave_part_size> a{};
+    std::array<std::uint8_t, mesh::wave_part_size> b{};
+    if (mesh::encode_wave_part(p, a) != a.size()) throw std::runtime_error("back office: wave part out of range");
+    (void)mesh::encode_wave_part(held, b);
+    // A new part needs a new counter: sealing other bytes under a used one would reuse a nonce.
+    if (part_counter_[id] == 0 || a != b) {
+      held = p;
+      ++part_counter_[id];
+      part_acked_[id] = false;
+    }
+  }
+}
+
+std::vector<std::vector<std::uint8_t>> BackOffice::wave_part_bodies(const std::vector<node::NodeId>& targets) {
+  return record_bodies(node::RecordKind::wave_part, mesh::wave_part_size, targets,
+                       [&](node::NodeId id, std::span<std::uint8_t> plain) {
+                         if (mesh::encode_wave_part(parts_[id], plain) != plain.size())
+                           throw std::runtime_error("back office: wave part encoding");
+                         return part_counter_[id];
+                       });
 }
 
 std::vector<std::vector<std::uint8_t>> BackOffice::key_delivery_bodies(const std::vector<node::NodeId>& targets,

@@ -4,6 +4,7 @@
 // and network key deliveries for a refresh that leaves a revoked node out (B1).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <span>
@@ -37,6 +38,12 @@ class BackOffice final : public mesh::UplinkSink {
                                                                           std::uint32_t epoch,
                                                                           std::span<const std::uint8_t> key);
   [[nodiscard]] static std::vector<std::uint8_t> key_phase_body(std::uint32_t epoch, std::uint8_t phase);
+  // The firmware wave's parts (index = node id) from the planner: a node whose part
+  // changed gets a fresh record counter; wave_part_bodies() seals each node's part, the
+  // same bytes on every re-send, a few per frame.
+  void set_wave_parts(const std::vector<mesh::WaveAssignment>& parts);
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> wave_part_bodies(const std::vector<node::NodeId>& targets);
+  [[nodiscard]] bool wave_part_acked(node::NodeId node) const { return part_acked_.at(node); }
   [[nodiscard]] std::uint32_t key_acked_epoch(node::NodeId node) const { return key_acked_.at(node); }
   void revoke(node::NodeId node) { revoked_.insert(node); }
 
@@ -50,12 +57,21 @@ class BackOffice final : public mesh::UplinkSink {
   static constexpr std::uint32_t forged_seq_base = 0xF0000000U;
 
  private:
+  // Downlink bodies of records of one kind for `targets`: plaintext_for writes a node's
+  // plaintext and returns the record counter to seal it under.
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> record_bodies(
+      node::RecordKind kind, std::size_t plain_size, const std::vector<node::NodeId>& targets,
+      const std::function<std::uint32_t(node::NodeId, std::span<std::uint8_t>)>& plaintext_for);
+
   const KeyProvisioning& keys_;
   std::uint16_t net_id_;
   std::vector<std::unique_ptr<node::RecordSealer>> sealers_;  // index = node id
   std::vector<std::uint32_t> last_counter_;
   std::vector<std::uint32_t> commission_counter_;
   std::vector<bool> commission_acked_;
+  std::vector<mesh::WaveAssignment> parts_;
+  std::vector<std::uint32_t> part_counter_;
+  std::vector<bool> part_acked_;
   std::vector<bool> joined_;
   std::vector<std::uint32_t> key_acked_;
   std::vector<std::uint64_t> readings_;

@@ -75,7 +75,12 @@ nlohmann::json to_json(const RunReport& r) {
                             {"items_rebuilt_from_parity", o.wave_items_rebuilt},
                             {"items_rejected", o.wave_items_rejected},
                             {"nodes_complete_after_wave", o.nodes_complete_after_wave},
-                            {"missed_announcement", o.wave_missed_announcement}};
+                            {"missed_announcement", o.wave_missed_announcement},
+                            {"parts", {{"targets", o.wave_parts_targets},
+                                       {"acknowledged", o.wave_parts_acked},
+                                       {"seconds", o.wave_parts_seconds},
+                                       {"frames", o.wave_parts_frames},
+                                       {"note", o.wave_parts_note}}}};
   j["phase_wall_seconds"] = json::object();
   for (const auto& [phase, seconds] : r.phase_wall_seconds) j["phase_wall_seconds"][phase] = seconds;
   j["attacks"] = json::object();
@@ -139,6 +144,12 @@ std::string summary_table(const RunReport& r) {
                                                  " / " + std::to_string(o.wave_items) + " items of " +
                                                  std::to_string(o.wave_per_period) + " fragments, " +
                                                  num(o.wave_period_ms, 1) + " ms");
+    if (o.wave)
+      row("wave parts sent ahead", o.wave_parts_note.empty()
+                                       ? std::to_string(o.wave_parts_acked) + " / " + std::to_string(o.wave_parts_targets) +
+                                             " acknowledged in " + num(o.wave_parts_seconds, 1) + " s, " +
+                                             std::to_string(o.wave_parts_frames) + " frames"
+                                       : o.wave_parts_note);
     row("channel rate reached", num(100 * o.channel_rate_fraction, 1) + " %");
   }
   for (const auto& [name, a] : r.attacks) {

@@ -49,6 +49,11 @@ struct RolloutResult {
   std::uint64_t wave_items_rebuilt = 0, wave_items_rejected = 0;
   std::uint32_t nodes_complete_after_wave = 0;  // activated without any repair
   std::uint32_t wave_missed_announcement = 0;   // planned nodes that never followed the wave
+  // The parts sent ahead of the wave (per-node records; not in the rollout's figures).
+  std::uint32_t wave_parts_targets = 0, wave_parts_acked = 0;
+  double wave_parts_seconds = 0;
+  std::uint64_t wave_parts_frames = 0;  // routed, flooded, uplink and ack frames meanwhile
+  std::string wave_parts_note;          // set when the parts were handed over instead
 };
 
 struct RunReport {

@@ -185,7 +185,7 @@ void Simulator::phase_failures() {
   progress("self-healing", 1);
 }
 
-std::uint64_t Simulator::start_wave() {
+void Simulator::plan_wave() {
   // The gateway's planner works from the link table the nodes would report: who hears
   // whom and how lossy the link is (here, the radio model's own table).
   auto& r = report_.rollout;
@@ -221,9 +221,11 @@ std::uint64_t Simulator::start_wave() {
   }
   const std::size_t room =
       scenario_.mesh.wave_parity == 0 ? mesh::wave_parity_room(relay_needs, max_room) : scenario_.mesh.wave_parity;
+  std::vector<mesh::WaveAssignment> parts(n + 1);  // index = node id
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto& role = plan.roles[i];
-    mesh::WaveAssignment a;
+    mesh::WaveAssignment& a = parts[i + 1];
+    a.blob_id = release_.header.blob_id;
     a.in_plan = role.in_plan;
     a.level = role.level;
     a.relay = role.relay;
@@ -231,32 +233,70 @@ std::uint64_t Simulator::start_wave() {
     a.rx_channel = role.rx_channel == mesh::wave_no_channel ? 0 : role.rx_channel;
     a.upstream = role.upstream == mesh::wave_no_upstream ? node::no_node : static_cast<node::NodeId>(role.upstream + 1);
     a.parity = static_cast<std::uint8_t>(std::min(need[i], room));
-    nodes_[i]->mesh->set_wave_assignment(a);
     if (std::getenv("MESHSEC_PLAN_DEBUG") != nullptr && role.relay)
       std::fprintf(stderr, "relay %u level %u parity %u (needs %zu) relay_loss %.3f leaf_loss %.3f\n", i + 1, role.level,
                    a.parity, need[i], static_cast<double>(role.worst_relay_listener_loss),
                    static_cast<double>(role.worst_leaf_listener_loss));
   }
-  auto& gateway = *nodes_[0]->mesh;
-  const auto lead = static_cast<std::uint64_t>(scenario_.mesh.wave_lead_ms * 1000);
-  const std::uint64_t global_start = gateway.global_us();
-  if (!gateway.gateway_start_wave(lead, static_cast<std::uint8_t>(room)))
-    throw std::runtime_error("the gateway could not start the wave");
-  retune(0);
-  const auto& w = gateway.wave();
+  distribute_wave_parts(parts);
   r.wave = true;
   r.wave_relays = plan.relays;
   r.wave_levels = plan.max_level;
   r.wave_channels = plan.channels_used;
   r.wave_conflicted = plan.conflicted_receivers;
   r.wave_unplanned = plan.unreachable;
+  wave_room_ = static_cast<std::uint8_t>(room);
+  wave_max_level_ = plan.max_level;
+}
+
+std::uint64_t Simulator::announce_wave() {
+  auto& r = report_.rollout;
+  auto& gateway = *nodes_[0]->mesh;
+  const auto lead = static_cast<std::uint64_t>(scenario_.mesh.wave_lead_ms * 1000);
+  const std::uint64_t global_start = gateway.global_us();
+  if (!gateway.gateway_start_wave(lead, wave_room_)) throw std::runtime_error("the gateway could not start the wave");
+  retune(0);
+  const auto& w = gateway.wave();
   r.wave_items = w.announcement().items;
   r.wave_per_period = w.announcement().per_period;
   r.wave_period_ms = static_cast<double>(w.period_us()) / 1000.0;
   // The deepest listener's last period ends the wave.
-  const std::uint64_t end_global = w.announcement().t0_us + (2ULL * (w.announcement().items - 1U) + plan.max_level) * w.period_us();
+  const std::uint64_t end_global = w.announcement().t0_us + (2ULL * (w.announcement().items - 1U) + wave_max_level_) * w.period_us();
   r.wave_seconds = static_cast<double>(end_global - global_start) / 1e6;
   return now_ + (end_global - global_start);
+}
+
+void Simulator::distribute_wave_parts(const std::vector<mesh::WaveAssignment>& parts) {
+  auto& r = report_.rollout;
+  nodes_[0]->mesh->set_wave_assignment(parts[1]);  // the gateway is the planner's own node
+  if (node_count() > per_node_limit) {
+    for (std::uint32_t i = 1; i < node_count(); ++i) nodes_[i]->mesh->set_wave_assignment(parts[i + 1]);
+    r.wave_parts_note = "handed to the nodes above " + std::to_string(per_node_limit) +
+                        " nodes (per-node messages through one gateway), not sent over the air";
+    return;
+  }
+  // Each node's part is a sealed record from the back office, routed like commissioning,
+  // acknowledged by the node; a node whose part does not arrive stays out of this wave and
+  // fetches the image by repair.
+  auto frames = [&] {
+    std::uint64_t f = 0;
+    for (const auto& node : nodes_)
+      f += node->mesh->sent_of(mesh::MessageType::routed) + node->mesh->sent_of(mesh::MessageType::downlink) +
+           node->mesh->sent_of(mesh::MessageType::uplink) + node->mesh->sent_of(mesh::MessageType::ack);
+    return f;
+  };
+  back_office_->set_wave_parts(parts);
+  const std::uint64_t start = now_;
+  const std::uint64_t frames_before = frames();
+  std::uint32_t targets = 0;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    if (nodes_[i]->alive && !back_office_->wave_part_acked(static_cast<node::NodeId>(i + 1))) ++targets;
+  r.wave_parts_targets = targets;
+  r.wave_parts_acked = send_per_node(
+      "plan", per_node_time_us(), 0, [&](node::NodeId id) { return back_office_->wave_part_acked(id); },
+      [&](const std::vector<node::NodeId>& ids) { return back_office_->wave_part_bodies(ids); });
+  r.wave_parts_seconds = static_cast<double>(now_ - start) / 1e6;
+  r.wave_parts_frames = frames() - frames_before;
 }
 
 Simulator::RolloutCounters Simulator::rollout_counters() const {
@@ -280,6 +320,9 @@ void Simulator::begin_rollout() {
   release_ = build_release(scenario_.firmware, *keys_, scenario_.seed);
   if (const auto error = gateway_accept(release_, *keys_); !error.empty())
     throw std::runtime_error("gateway refused the release: " + error);
+  // The wave's parts go out before the gateway's node takes the blob: holding it, the node
+  // would advertise it, and the mesh would start fetching it before the wave.
+  if (scenario_.mesh.wave) plan_wave();
   auto& gateway = *nodes_[0]->mesh;
   if (gateway.gateway_offer_header(release_.signed_header) != mesh::HeaderOutcome::accepted)
     throw std::runtime_error("gateway verifier refused the header");
@@ -288,7 +331,7 @@ void Simulator::begin_rollout() {
       throw std::runtime_error("gateway verifier refused a chunk");
   // Dissemination frames are counted from here.
   rollout_baseline_ = rollout_counters();
-  wave_end_us_ = scenario_.mesh.wave ? start_wave() : 0;
+  wave_end_us_ = scenario_.mesh.wave ? announce_wave() : 0;
   rollout_active_ = true;
   rollout_start_us_ = now_;
   activated_ = 0;
@@ -353,7 +396,9 @@ void Simulator::finish_rollout() {
       r.wave_items_rejected += w.items_rejected;
       if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us_) ++r.nodes_complete_after_wave;
       const auto& engine = n->mesh->wave();
-      if (n->alive && engine.assignment().in_plan && !engine.following()) ++r.wave_missed_announcement;
+      const auto& part = engine.assignment();
+      if (n->alive && part.in_plan && part.blob_id == engine.announcement().blob_id && !engine.following())
+        ++r.wave_missed_announcement;
     }
   }
   // Bounds over the surviving topology.

@@ -110,9 +110,14 @@ class Simulator {
   void phase_operate(int window);
   void phase_failures();
   void phase_rollout();
-  // Plans the wave, gives every node its part and has the gateway announce it; returns
-  // the simulated time at which the wave ends.
-  std::uint64_t start_wave();
+  // Plans the wave from the link table and sends every node its part (the gateway's node
+  // does not hold the blob yet); announce_wave() then has the gateway announce it and
+  // returns the simulated time at which the wave ends.
+  void plan_wave();
+  std::uint64_t announce_wave();
+  // Sends every node its part of the planned wave (index = node id) as a sealed record, or
+  // hands the parts over above per_node_limit; reports what it took.
+  void distribute_wave_parts(const std::vector<mesh::WaveAssignment>& parts);
   void phase_attacks(bool after_revocation);
   void phase_revocation();
   // Attackers (attack_campaign.cpp).
@@ -226,6 +231,8 @@ class Simulator {
   [[nodiscard]] RolloutCounters rollout_counters() const;
   RolloutCounters rollout_baseline_{};
   std::uint64_t wave_end_us_ = 0;
+  std::uint8_t wave_room_ = 0;         // parity fragments per period, from plan_wave()
+  std::uint32_t wave_max_level_ = 0;
   bool rollout_active_ = false;
   std::uint32_t activated_ = 0;
   std::array<AttackResult, static_cast<std::size_t>(AttackKind::count_)> attacks_{};

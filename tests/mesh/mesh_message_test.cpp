@@ -1,6 +1,7 @@
 // Mesh message layouts: round trips, and the parsers' bounds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 
 #include "mesh/duplicate_cache.hpp"
@@ -182,6 +183,55 @@ TEST(MeshMessage, FragmentBounds) {
   EXPECT_EQ(f.index, 3);
   EXPECT_EQ(f.number, 1);
   EXPECT_FALSE(parse_fragment(body.first(3), f));  // no data
+}
+
+TEST(MeshMessage, WavePartRoundTripAndBounds) {
+  WaveAssignment a;
+  a.in_plan = true;
+  a.blob_id = {1, 2, 3, 4, 5, 6, 7, 8};
+  a.level = 17;
+  a.relay = true;
+  a.tx_channel = 14;
+  a.rx_channel = 3;
+  a.upstream = 412;
+  a.parity = 9;
+  std::array<std::uint8_t, wave_part_size> bytes{};
+  ASSERT_EQ(encode_wave_part(a, bytes), wave_part_size);
+  WaveAssignment back;
+  ASSERT_TRUE(parse_wave_part(bytes, back));
+  EXPECT_EQ(back.blob_id, a.blob_id);
+  EXPECT_TRUE(back.in_plan && back.relay);
+  EXPECT_EQ(back.level, 17);
+  EXPECT_EQ(back.tx_channel, 14);
+  EXPECT_EQ(back.rx_channel, 3);
+  EXPECT_EQ(back.upstream, 412);
+  EXPECT_EQ(back.parity, 9);
+
+  auto refused = [&](auto&& change) {
+    auto copy = bytes;
+    change(copy);
+    WaveAssignment out;
+    return !parse_wave_part(copy, out);
+  };
+  EXPECT_TRUE(refused([](auto& b) { b[10] |= 4; }));      // unknown flag
+  EXPECT_TRUE(refused([](auto& b) { b[11] = 0xF3; }));     // tx channel 15
+  EXPECT_TRUE(refused([](auto& b) { b[11] = 0x3F; }));     // rx channel 15
+  EXPECT_TRUE(refused([](auto& b) { b[14] = 65; }));       // more parity than any period holds
+  EXPECT_TRUE(refused([](auto& b) { b[8] = b[9] = 0xFF; }));  // no planner level
+  EXPECT_TRUE(refused([](auto& b) { b[10] = 2; }));        // a relay outside the plan
+  EXPECT_FALSE(parse_wave_part(std::span<const std::uint8_t>(bytes).first(wave_part_size - 1), back));
+  std::array<std::uint8_t, wave_part_size + 1> longer{};
+  std::copy(bytes.begin(), bytes.end(), longer.begin());
+  EXPECT_FALSE(parse_wave_part(longer, back));  // trailing byte
+
+  // Out of the plan: no level, role or upstream; parity "unset" passes.
+  WaveAssignment out_of_plan;
+  ASSERT_EQ(encode_wave_part(out_of_plan, bytes), wave_part_size);
+  ASSERT_TRUE(parse_wave_part(bytes, back));
+  EXPECT_FALSE(back.in_plan);
+  EXPECT_EQ(back.parity, 0xFF);
+  a.tx_channel = 15;
+  EXPECT_EQ(encode_wave_part(a, bytes), 0U);  // a channel the layout cannot carry
 }
 
 TEST(DuplicateCache, RemembersAndForgetsOldest) {

@@ -33,6 +33,14 @@ struct Station {
     view.self = id;
     wave.assign(role);
   }
+  // The node's part names the blob of the wave it takes part in (the back office's record
+  // carries it); then the announcement starts it.
+  bool follow(const WaveAnnouncement& a) {
+    WaveAssignment part = wave.assignment();
+    part.blob_id = a.blob_id;
+    wave.assign(part);
+    return wave.announce(a);
+  }
 };
 
 WaveAssignment role(std::uint16_t level, bool relay, std::uint8_t tx, std::uint8_t rx, node::NodeId upstream) {
@@ -71,7 +79,7 @@ class WaveEngineTest : public ::testing::Test {
     ASSERT_EQ(gw->d.on_header(blob.signed_header, gw->view), HeaderOutcome::accepted);
     for (const auto& p : blob.packets) ASSERT_EQ(gw->d.on_chunk(p, gw->view), ChunkOutcome::stored);
     ASSERT_TRUE(WaveEngine::plan_announcement(gw->d, 1'000'000, parity, 4200, 800, announcement));
-    ASSERT_TRUE(gw->wave.announce(announcement));
+    ASSERT_TRUE(gw->follow(announcement));
     gw->d.follow_wave(0, true);
   }
   Blob blob;
@@ -99,7 +107,7 @@ TEST_F(WaveEngineTest, GatewaySendsEveryItemInItsPeriods) {
   EXPECT_EQ(frames.size(), std::size_t{announcement.items} * announcement.per_period);
   // Item i goes out in period 2i: its first slot starts a guard after the period start.
   Station probe(blob.vk, 9, role(0, true, 4, 0, node::no_node));
-  ASSERT_TRUE(probe.wave.announce(announcement));
+  ASSERT_TRUE(probe.follow(announcement));
   const std::uint64_t period = probe.wave.period_us();
   EXPECT_EQ(period, 2U * 800U + announcement.per_period * 4200U);
   EXPECT_EQ(probe.wave.next_send_us(), 1'000'000U + 800U);
@@ -108,7 +116,7 @@ TEST_F(WaveEngineTest, GatewaySendsEveryItemInItsPeriods) {
 
 TEST_F(WaveEngineTest, ListenerRebuildsFromAnyKAndActivates) {
   Station node(blob.vk, 2, role(1, false, 0, 4, gateway_id));
-  ASSERT_TRUE(node.wave.announce(announcement));
+  ASSERT_TRUE(node.follow(announcement));
   const auto frames = run_relay(*gw, gateway_id);
   std::size_t i = 0;
   for (const auto& f : frames) {
@@ -128,7 +136,7 @@ TEST_F(WaveEngineTest, ListenerRebuildsFromAnyKAndActivates) {
 
 TEST_F(WaveEngineTest, TooFewFragmentsLeaveTheItemToRepair) {
   Station node(blob.vk, 2, role(1, false, 0, 4, gateway_id));
-  ASSERT_TRUE(node.wave.announce(announcement));
+  ASSERT_TRUE(node.follow(announcement));
   for (const auto& f : run_relay(*gw, gateway_id)) {
     if (f.item == 3 && f.number <= parity) continue;  // parity + 1 lost: item 3 cannot be rebuilt
     HeaderOutcome h{};
@@ -145,8 +153,8 @@ TEST_F(WaveEngineTest, ForgedFragmentIsNeverStoredNorForwarded) {
   // it nor sends it on, and its own listeners never receive item 2 from it.
   Station relay(blob.vk, 2, role(1, true, 6, 4, gateway_id));
   Station leaf(blob.vk, 3, role(2, false, 0, 6, 2));
-  ASSERT_TRUE(relay.wave.announce(announcement));
-  ASSERT_TRUE(leaf.wave.announce(announcement));
+  ASSERT_TRUE(relay.follow(announcement));
+  ASSERT_TRUE(leaf.follow(announcement));
   std::size_t rejected = 0;
   for (auto f : run_relay(*gw, gateway_id)) {
     if (f.item == 2 && f.number == 0) continue;  // the genuine fragment is lost
@@ -172,7 +180,7 @@ TEST_F(WaveEngineTest, ForgedFragmentIsNeverStoredNorForwarded) {
 
 TEST_F(WaveEngineTest, OnlyTheUpstreamIsFollowed) {
   Station node(blob.vk, 2, role(1, false, 0, 4, gateway_id));
-  ASSERT_TRUE(node.wave.announce(announcement));
+  ASSERT_TRUE(node.follow(announcement));
   const auto frames = run_relay(*gw, gateway_id);
   HeaderOutcome h{};
   EXPECT_EQ(node.wave.on_fragment(7, WaveView{frames[0].item, frames[0].number, frames[0].data}, node.d, node.view, h),
@@ -184,7 +192,7 @@ TEST_F(WaveEngineTest, OnlyTheUpstreamIsFollowed) {
 
 TEST_F(WaveEngineTest, ChannelsFollowTheSchedule) {
   Station relay(blob.vk, 2, role(1, true, 6, 4, gateway_id));
-  ASSERT_TRUE(relay.wave.announce(announcement));
+  ASSERT_TRUE(relay.follow(announcement));
   const std::uint64_t t0 = announcement.t0_us, p = relay.wave.period_us();
   EXPECT_EQ(relay.wave.channel_at(t0 - 1, relay.d), control_channel);
   EXPECT_EQ(relay.wave.channel_at(t0 + p / 2, relay.d), 1 + 4);      // period 0: listens to item 0
@@ -213,6 +221,30 @@ TEST(WaveMessage, BodyIsExactlyOneFragment) {
   EXPECT_EQ(v.number, 17U);
   EXPECT_FALSE(parse_wave(body.first(body.size() - 1), v));
   EXPECT_EQ(encode_wave(h, 3, 1, std::span<const std::uint8_t>(data).first(81), out), 0U);
+}
+
+TEST_F(WaveEngineTest, APartForAnotherBlobIsNotFollowed) {
+  // A part left over from an earlier plan (or meant for another blob) must not make a node
+  // take slots in this wave: it sits the wave out and fetches the image by repair.
+  Station node(blob.vk, 2, role(1, false, 0, 4, gateway_id));
+  WaveAssignment stale = node.wave.assignment();
+  stale.blob_id = announcement.blob_id;
+  stale.blob_id[0] ^= 1U;
+  node.wave.assign(stale);
+  ASSERT_TRUE(node.wave.announce(announcement));
+  EXPECT_FALSE(node.wave.following());
+  // A part for this blob that comes after the announcement does not join a running wave.
+  node.wave.assign(role(1, false, 0, 4, gateway_id));
+  WaveAssignment late = node.wave.assignment();
+  late.blob_id = announcement.blob_id;
+  node.wave.assign(late);
+  EXPECT_FALSE(node.wave.following());
+  // Following one, a new part for another blob ends it.
+  Station other(blob.vk, 3, role(1, false, 0, 4, gateway_id));
+  ASSERT_TRUE(other.follow(announcement));
+  ASSERT_TRUE(other.wave.following());
+  other.wave.assign(stale);
+  EXPECT_FALSE(other.wave.following());
 }
 
 }  // namespace

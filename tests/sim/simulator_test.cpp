@@ -337,3 +337,78 @@ TEST(Simulator, NodesWaitingToJoinDoNotSpinTheirTimer) {
   EXPECT_LT(static_cast<double>(busiest) / seconds, 20.0) << "wake-ups per second of the busiest node";
   EXPECT_LT(static_cast<double>(total) / seconds / (sim.node_count() - 1), 5.0) << "mean wake-ups per node per second";
 }
+
+TEST(Simulator, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
+  // A node's part in the firmware wave comes from the back office as a record sealed under
+  // the node's own key, routed like commissioning and acknowledged. A replayed older part
+  // (it could put the node back into a plan that no longer holds) and a damaged one are
+  // refused and leave the part the node holds.
+  Scenario s = small(150, 5);
+  s.mesh.join_spread_s = 30;
+  Simulator sim(s);
+  const auto all = boot_and_settle(sim);
+  sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
+  auto& gateway = *sim.node(0).mesh;
+  node::NodeId target = node::no_node;
+  for (const auto id : all)
+    if (gateway.routes().next_hop(id) != node::no_node && sim.topology().hop_distances()[id - 1U] >= 2) {
+      target = id;
+      break;
+    }
+  ASSERT_NE(target, node::no_node);
+  auto& office = sim.back_office();
+  auto& node = *sim.node(target - 1U).mesh;
+  auto deliver = [&](const std::vector<std::uint8_t>& body) {
+    while (!gateway.send_routed(target, body)) sim.run_for(5'000);
+    sim.run_for(3'000'000);
+  };
+  std::vector<mesh::WaveAssignment> parts(sim.node_count() + 1);
+  mesh::WaveAssignment part;
+  part.in_plan = true;
+  part.blob_id = {9, 9, 9, 9, 1, 2, 3, 4};
+  part.level = 3;
+  part.upstream = 5;
+  part.tx_channel = 2;
+  part.rx_channel = 1;
+  part.parity = 4;
+  parts[target] = part;
+  office.set_wave_parts(parts);
+  const auto first_body = office.wave_part_bodies({target}).front();
+  deliver(first_body);
+  EXPECT_TRUE(office.wave_part_acked(target));
+  EXPECT_EQ(node.wave().assignment().level, 3);
+
+  parts[target].level = 4;  // a new plan: a new counter
+  office.set_wave_parts(parts);
+  EXPECT_FALSE(office.wave_part_acked(target));
+  deliver(office.wave_part_bodies({target}).front());
+  EXPECT_TRUE(office.wave_part_acked(target));
+  EXPECT_EQ(node.wave().assignment().level, 4);
+
+  const auto replays = node.drops().get(node::DropReason::record_replay);
+  deliver(first_body);
+  EXPECT_EQ(node.drops().get(node::DropReason::record_replay), replays + 1);
+  EXPECT_EQ(node.wave().assignment().level, 4);
+
+  auto damaged = office.wave_part_bodies({target}).front();
+  damaged[4 + 6] ^= 0x01U;  // the first ciphertext byte of the record
+  const auto bad = node.drops().get(node::DropReason::bad_record);
+  deliver(damaged);
+  EXPECT_EQ(node.drops().get(node::DropReason::bad_record), bad + 1);
+  EXPECT_EQ(node.wave().assignment().level, 4);
+}
+
+TEST(Simulator, TheDefaultMeshGetsEveryPartOverTheAirBeforeTheWave) {
+  Scenario s = small(150, 4);
+  s.phases.attacks = false;
+  Simulator sim(s);
+  const auto r = sim.run();
+  const auto& o = r.rollout;
+  ASSERT_TRUE(o.wave);
+  EXPECT_TRUE(o.wave_parts_note.empty());
+  EXPECT_GT(o.wave_parts_targets, 0U);
+  EXPECT_EQ(o.wave_parts_acked, o.wave_parts_targets);
+  EXPECT_GT(o.wave_parts_frames, o.wave_parts_targets);  // at least a frame per part, and its answer
+  EXPECT_EQ(o.wave_missed_announcement, 0U);
+  EXPECT_DOUBLE_EQ(o.coverage, 1.0);
+}
