@@ -303,6 +303,18 @@ void Simulator::on_tx_start(std::uint32_t tx) {
 void Simulator::on_tx_end(std::uint32_t tx) {
   auto& t = transmissions_[tx];
   const bool wave = t.channel != mesh::control_channel;
+  // Every listener's node state was last touched long ago in a large mesh: ask for it
+  // now, so that the later listeners' state arrives while the first one runs.
+  for (const auto& l : t.listeners) {
+    if (!is_node(l.peer)) continue;
+    const SimNode* n = nodes_[l.peer].get();
+    __builtin_prefetch(n);
+    const mesh::MeshNode* m = n->mesh.get();
+    __builtin_prefetch(m);
+    __builtin_prefetch(&m->network());
+    __builtin_prefetch(&m->wave());
+    __builtin_prefetch(&m->dissemination());
+  }
   for (std::size_t i = 0; i < t.listeners.size(); ++i) {
     const auto& l = t.listeners[i];
     auto& r = radio_[l.peer];
