@@ -731,16 +731,14 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
       crypto::secure_wipe(buffer.data(), buffer.size());
       return;
     }
-    if (counter > *last) {
-      const bool applied = kind == node::RecordKind::commission ? apply_commission(plain) : apply_wave_part(plain);
-      crypto::secure_wipe(buffer.data(), buffer.size());
-      if (!applied) {
-        drop(node::DropReason::malformed);  // authentic, but not a layout this node knows
-        return;
-      }
-      *last = counter;
-    }
+    const bool applied = counter == *last || (kind == node::RecordKind::commission ? apply_commission(plain)
+                                                                                  : apply_wave_part(plain));
     crypto::secure_wipe(buffer.data(), buffer.size());
+    if (!applied) {
+      drop(node::DropReason::malformed);  // authentic, but not a layout this node knows
+      return;
+    }
+    *last = counter;
     std::array<std::uint8_t, 4> ack{};
     wire::BoundedWriter w(ack);
     w.u32be(counter);

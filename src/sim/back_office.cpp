@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "crypto/aead.hpp"
+#include "crypto/secure_memory.hpp"
 #include "net/key_delivery_crypto.hpp"
 #include "wire/bounded_reader.hpp"
 #include "wire/bounded_writer.hpp"
@@ -112,6 +113,7 @@ std::vector<std::vector<std::uint8_t>> BackOffice::record_bodies(
   const std::size_t per_body = (mesh::max_app_payload - 4) / record_size;
   std::vector<std::vector<std::uint8_t>> bodies;
   std::array<std::uint8_t, 32> plain{};
+  if (plain_size > plain.size()) throw std::runtime_error("back office: record plaintext too long");
   for (std::size_t i = 0; i < targets.size(); i += per_body) {
     const std::size_t count = std::min(per_body, targets.size() - i);
     std::vector<std::uint8_t> body(4 + count * record_size);
@@ -129,6 +131,7 @@ std::vector<std::vector<std::uint8_t>> BackOffice::record_bodies(
     }
     bodies.push_back(std::move(body));
   }
+  crypto::secure_wipe(plain.data(), plain.size());
   return bodies;
 }
 

@@ -278,16 +278,27 @@ TEST(Scenario, TomlOverridesAndValidation) {
     EXPECT_NO_THROW((void)load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/" + file)) << file;
 }
 
+// 150 nodes whose join records all go out within 30 s.
+Scenario joining_scenario() {
+  Scenario s = small(150, 5);
+  s.mesh.join_spread_s = 30;
+  return s;
+}
+
+// boot_and_settle(), then the join spread and 10 s more: the gateway has its routes.
+std::vector<node::NodeId> boot_settle_and_join(Simulator& sim) {
+  const auto all = boot_and_settle(sim);
+  sim.run_for(static_cast<std::uint64_t>((joining_scenario().mesh.join_spread_s + 10) * 1e6));
+  return all;
+}
+
 }  // namespace
 
 TEST(Simulator, PerNodeMessagesTravelRoutedAlongThePathsJoinsTaught) {
   // Each node's join record teaches the relays on its way the route back; a commissioning
   // record then goes to each node hop by hop: no flood, and a few frames per hop at most.
-  Scenario s = small(150, 5);
-  s.mesh.join_spread_s = 30;
-  Simulator sim(s);
-  const auto all = boot_and_settle(sim);
-  sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
+  Simulator sim(joining_scenario());
+  const auto all = boot_settle_and_join(sim);
   auto& gateway = *sim.node(0).mesh;
   std::vector<node::NodeId> routed;
   for (const auto id : all)
@@ -322,11 +333,8 @@ TEST(Simulator, NodesWaitingToJoinDoNotSpinTheirTimer) {
   // time has come while one of them is missing must sleep until a frame or one of its own
   // deadlines changes that: it once re-armed its timer every 20 µs instead (here the
   // busiest node woke some 440 times a second and the mean was 20: a flat battery on a device).
-  Scenario s = small(150, 5);
-  s.mesh.join_spread_s = 30;
-  Simulator sim(s);
-  (void)boot_and_settle(sim);
-  sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
+  Simulator sim(joining_scenario());
+  (void)boot_settle_and_join(sim);
   const double seconds = static_cast<double>(sim.now_us()) / 1e6;
   std::uint64_t busiest = 0;
   std::uint64_t total = 0;
@@ -343,11 +351,8 @@ TEST(Simulator, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
   // the node's own key, routed like commissioning and acknowledged. A replayed older part
   // (it could put the node back into a plan that no longer holds) and a damaged one are
   // refused and leave the part the node holds.
-  Scenario s = small(150, 5);
-  s.mesh.join_spread_s = 30;
-  Simulator sim(s);
-  const auto all = boot_and_settle(sim);
-  sim.run_for(static_cast<std::uint64_t>((s.mesh.join_spread_s + 10) * 1e6));
+  Simulator sim(joining_scenario());
+  const auto all = boot_settle_and_join(sim);
   auto& gateway = *sim.node(0).mesh;
   node::NodeId target = node::no_node;
   for (const auto id : all)
