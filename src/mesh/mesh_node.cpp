@@ -230,8 +230,9 @@ void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<co
   // A relay that had carried a routed message on already, or its destination, says so
   // when we repeat it (we missed its carrying it on).
   for (std::size_t i = 0; i < a.count; ++i) routed_carried(a.entries[i].origin, a.entries[i].seq, sender);
-  // Uplinks: only the gateway acknowledges them (it is the only node at hop 0).
-  if (h.hops != 0 || config_.role == Role::gateway) return;
+  // Uplinks: the gateway acknowledges what it took; a relay closer to the gateway what it
+  // had already carried on when a retry of it came (the sender missed hearing it).
+  if (config_.role == Role::gateway || h.hops >= hops_) return;
   for (std::size_t i = 0; i < a.count; ++i)
     for (auto& s : slots())
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
@@ -427,13 +428,14 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
 
 void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
   // Implicit acknowledgement: a node no farther from the gateway carrying our pending
-  // message on (one on our own level only carries a retry, see below). A sideways copy
-  // we hold in reserve is dropped once a closer node carries the message. A routed
+  // message on (one on our own level only carries a retry, see below). A copy we still
+  // hold (a backup or sideways copy waiting its turn, or our retry) is dropped once a
+  // closer node carries the message: it is on its way, and ours would start a second path. A routed
   // message we handed to its destination is acknowledged by the destination speaking.
   for (auto& s : slots()) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || (s.conditional && h.hops < hops_)))
+        ((s.sent && h.hops <= hops_) || h.hops < hops_))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin) {
       const RoutedAddresses to = routed_addresses_of(s);
@@ -457,12 +459,14 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
     if (sink_ != nullptr) sink_->on_uplink(h.origin, std::span<const std::uint8_t>(app.payload).first(app.length));
     return;
   }
+  const bool named = h.parent == id_;
+  const bool retry = (h.flags & flag_retry) != 0;
   if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    // A retry of what we carried on already: its sender missed hearing us, so tell it.
+    if (named && retry && h.origin != id_) queue_ack(h.origin, h.seq);
     drop(node::DropReason::duplicate);
     return;
   }
-  const bool named = h.parent == id_;
-  const bool retry = (h.flags & flag_retry) != 0;
   const bool backup = retry && hops_ < h.hops;
   // A retry nobody closer carried: its sender's parent may be gone and it may have no other
   // neighbour closer to the gateway. A neighbour on the same level carries it on, last,
