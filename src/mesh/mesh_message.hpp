@@ -158,6 +158,7 @@ struct WaveAssignment {
   // Relays: parity fragments sent per chunk (up to the period's room); the header item,
   // which every node needs first, gets three more.
   std::uint8_t parity = 0xFF;
+  bool operator==(const WaveAssignment&) const = default;
 };
 // blob id ‖ level u16 ‖ flags u8 (in plan, relay) ‖ tx channel u4 ‖ rx channel u4 ‖
 // upstream u16 ‖ parity u8.

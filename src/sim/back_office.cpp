@@ -154,12 +154,10 @@ void BackOffice::set_wave_parts(const std::vector<mesh::WaveAssignment>& parts) 
   for (node::NodeId id = 1; id < parts.size() && id < parts_.size(); ++id) {
     const auto& p = parts[id];
     auto& held = parts_[id];
-    std::array<std::uint8_t, mesh::wave_part_size> a{};
-    std::array<std::uint8_t, mesh::wave_part_size> b{};
-    if (mesh::encode_wave_part(p, a) != a.size()) throw std::runtime_error("back office: wave part out of range");
-    (void)mesh::encode_wave_part(held, b);
+    std::array<std::uint8_t, mesh::wave_part_size> bytes{};
+    if (mesh::encode_wave_part(p, bytes) != bytes.size()) throw std::runtime_error("back office: wave part out of range");
     // A new part needs a new counter: sealing other bytes under a used one would reuse a nonce.
-    if (part_counter_[id] == 0 || a != b) {
+    if (part_counter_[id] == 0 || !(p == held)) {
       held = p;
       ++part_counter_[id];
       part_acked_[id] = false;

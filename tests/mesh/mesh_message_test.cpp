@@ -12,11 +12,25 @@ namespace {
 
 using namespace meshsec::mesh;
 
-TEST(MeshMessage, BeaconRoundTrip) {
+MeshHeader header_of(MessageType type, meshsec::node::NodeId origin, std::uint16_t seq) {
   MeshHeader h;
-  h.type = MessageType::beacon;
-  h.origin = 1;
-  h.seq = 7;
+  h.type = type;
+  h.origin = origin;
+  h.seq = seq;
+  return h;
+}
+
+// The body of an encoded message whose header parses and names `expected` (empty if not).
+std::span<const std::uint8_t> body_of(std::span<const std::uint8_t> message, MessageType expected) {
+  MeshHeader h;
+  std::span<const std::uint8_t> body;
+  EXPECT_TRUE(parse_header(message, h, body));
+  EXPECT_EQ(h.type, expected);
+  return h.type == expected ? body : std::span<const std::uint8_t>{};
+}
+
+TEST(MeshMessage, BeaconRoundTrip) {
+  MeshHeader h = header_of(MessageType::beacon, 1, 7);
   h.hops = 3;
   h.parent = 9;
   h.flags = flag_backbone;
@@ -63,10 +77,7 @@ TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {
 }
 
 TEST(MeshMessage, RoutedRoundTripAndBounds) {
-  MeshHeader h;
-  h.type = MessageType::routed;
-  h.origin = 1;
-  h.seq = 300;
+  MeshHeader h = header_of(MessageType::routed, 1, 300);
   h.ttl = 40;
   RoutedBody b;
   b.via = 17;
@@ -76,10 +87,7 @@ TEST(MeshMessage, RoutedRoundTripAndBounds) {
   std::array<std::uint8_t, max_message_size> out{};
   const std::size_t n = encode_routed(h, b, out);
   ASSERT_EQ(n, max_message_size);  // the largest payload fills the message exactly
-  MeshHeader h2;
-  std::span<const std::uint8_t> body;
-  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
-  EXPECT_EQ(h2.type, MessageType::routed);
+  auto body = body_of(std::span<const std::uint8_t>(out).first(n), MessageType::routed);
   RoutedBody b2;
   ASSERT_TRUE(parse_routed(body, b2));
   EXPECT_EQ(b2.via, 17);
@@ -91,7 +99,7 @@ TEST(MeshMessage, RoutedRoundTripAndBounds) {
   EXPECT_EQ(encode_routed(h, b, out), 0U);
   auto bad = out;
   bad[mesh_header_size + 5] = static_cast<std::uint8_t>(max_routed_payload + 1);  // length low byte
-  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(bad).first(n), h2, body));
+  body = body_of(std::span<const std::uint8_t>(bad).first(n), MessageType::routed);
   EXPECT_FALSE(parse_routed(body, b2));
   // A routed message names one node and one next hop: never broadcast, never nobody.
   for (const meshsec::node::NodeId id : {std::uint16_t{0}, meshsec::node::broadcast_id, meshsec::node::no_node}) {
@@ -99,18 +107,18 @@ TEST(MeshMessage, RoutedRoundTripAndBounds) {
     b.via = id;
     b.app.destination = 230;
     std::size_t m = encode_routed(h, b, out);
-    ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+    body = body_of(std::span<const std::uint8_t>(out).first(m), MessageType::routed);
     EXPECT_FALSE(parse_routed(body, b2)) << id;
     b.via = 17;
     b.app.destination = id;
     m = encode_routed(h, b, out);
-    ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+    body = body_of(std::span<const std::uint8_t>(out).first(m), MessageType::routed);
     EXPECT_FALSE(parse_routed(body, b2)) << id;
   }
   // Trailing bytes.
   b.app.destination = 230;
   const std::size_t m = encode_routed(h, b, out);
-  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m + 1), h2, body));
+  body = body_of(std::span<const std::uint8_t>(out).first(m + 1), MessageType::routed);
   EXPECT_FALSE(parse_routed(body, b2));
 }
 
@@ -125,10 +133,7 @@ TEST(MeshMessage, AckRoundTripAndBounds) {
   for (std::size_t i = 0; i < max_ack_entries; ++i) a.entries[i] = AckEntry{static_cast<meshsec::node::NodeId>(100 + i), static_cast<std::uint16_t>(7 * i)};
   const std::size_t n = encode_ack(h, a, out);
   ASSERT_EQ(n, max_message_size);  // 21 entries fill the message exactly
-  MeshHeader h2;
-  std::span<const std::uint8_t> body;
-  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
-  EXPECT_EQ(h2.type, MessageType::ack);
+  auto body = body_of(std::span<const std::uint8_t>(out).first(n), MessageType::ack);
   AckBody b;
   ASSERT_TRUE(parse_ack(body, b));
   ASSERT_EQ(b.count, a.count);
