@@ -274,7 +274,7 @@ TEST(Scenario, TomlOverridesAndValidation) {
   EXPECT_THROW((void)parse_scenario("[radio]\nduty_cycle = 0.1\n", "inline"), std::runtime_error);
   EXPECT_NO_THROW((void)parse_scenario("[radio]\nduty_cycle = 0.1\n[mesh]\nwave = false\n", "inline"));
   for (const char* file : {"default.toml", "grid_rollout.toml", "line_self_healing.toml", "clusters_attacks.toml",
-                           "large_10k.toml"})
+                           "large_10k.toml", "lossless.toml"})
     EXPECT_NO_THROW((void)load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/" + file)) << file;
 }
 
