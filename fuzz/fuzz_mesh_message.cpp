@@ -73,6 +73,7 @@ void parse_message(std::span<const std::uint8_t> bytes) {
       if (mesh::parse_ack(body, a) && (a.count == 0 || a.count > mesh::max_ack_entries)) std::abort();
       break;
     }
+    case mesh::MessageType::probe: break;  // header only: a node drops a probe with a body
   }
 }
 
@@ -156,6 +157,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::array<std::uint8_t, mesh::wave_part_size> again{};
         if (mesh::encode_wave_part(part, again) != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin()))
           std::abort();
+      }
+      // A link survey (a downlink body) and a link report (a record's plaintext): the same.
+      mesh::LinkSurvey survey;
+      if (mesh::parse_link_survey(bytes, survey)) {
+        std::array<std::uint8_t, mesh::link_survey_size> again{};
+        if (mesh::encode_link_survey(survey, again) != bytes.size() || !std::equal(again.begin(), again.end(), bytes.begin()))
+          std::abort();
+      }
+      mesh::LinkReport report;
+      if (mesh::parse_link_report(bytes, report)) {
+        std::array<std::uint8_t, mesh::link_report_size(mesh::link_report_max_links)> again{};
+        if (mesh::encode_link_report(report, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
+          std::abort();
+        for (const auto& l : report.entries())
+          if (l.heard > report.rounds) std::abort();
       }
       break;
     }

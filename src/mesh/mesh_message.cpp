@@ -143,7 +143,7 @@ bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::spa
   h.flags = r.u8();
   body = r.rest();
   if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
-      type > static_cast<std::uint8_t>(MessageType::routed) || (h.flags & ~known_flags) != 0)
+      type > static_cast<std::uint8_t>(MessageType::probe) || (h.flags & ~known_flags) != 0)
     return false;
   h.type = static_cast<MessageType>(type);
   return true;
@@ -294,6 +294,69 @@ bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noe
       (p.parity > wave_part_max_parity && p.parity != 0xFF))
     return false;
   a = p;
+  return true;
+}
+
+std::size_t encode_link_survey(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept {
+  if (out.size() < link_survey_size) return 0;
+  wire::BoundedWriter w(out.first(link_survey_size));
+  w.u8(link_survey_kind);
+  w.u16be(s.survey);
+  w.u64be(s.t0_us);
+  w.u8(s.rounds);
+  w.u16be(s.slot_us);
+  w.u16be(s.slots);
+  w.u8(s.spread_s);
+  return w.ok() ? w.size() : 0;
+}
+
+bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexcept {
+  wire::BoundedReader r(body);
+  const std::uint8_t kind = r.u8();
+  LinkSurvey p;
+  p.survey = r.u16be();
+  p.t0_us = r.u64be();
+  p.rounds = r.u8();
+  p.slot_us = r.u16be();
+  p.slots = r.u16be();
+  p.spread_s = r.u8();
+  if (r.finish() != wire::WireError::ok || kind != link_survey_kind || p.survey == 0 || p.rounds == 0 ||
+      p.rounds > link_report_max_rounds || p.slot_us < 1000 || p.slots == 0 || p.spread_s == 0)
+    return false;
+  s = p;
+  return true;
+}
+
+std::size_t encode_link_report(const LinkReport& report, std::span<std::uint8_t> out) noexcept {
+  const std::size_t size = link_report_size(report.count);
+  if (report.count > link_report_max_links || out.size() < size) return 0;
+  wire::BoundedWriter w(out.first(size));
+  w.u8(report.rounds);
+  w.u8(report.count);
+  for (const auto& l : report.entries()) {
+    w.u16be(l.neighbour);
+    w.u8(l.heard);
+  }
+  return w.ok() ? w.size() : 0;
+}
+
+bool parse_link_report(std::span<const std::uint8_t> bytes, LinkReport& report) noexcept {
+  wire::BoundedReader r(bytes);
+  LinkReport p;
+  p.rounds = r.u8();
+  p.count = r.u8();
+  if (!r.ok() || p.rounds > link_report_max_rounds || p.count > link_report_max_links) return false;
+  for (std::size_t i = 0; i < p.count; ++i) {
+    auto& l = p.links[i];
+    l.neighbour = r.u16be();
+    l.heard = r.u8();
+    if (!r.ok() || l.neighbour == 0 || l.neighbour >= node::no_node || l.heard > p.rounds)
+      return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (p.links[j].neighbour == l.neighbour) return false;
+  }
+  if (r.finish() != wire::WireError::ok) return false;
+  report = p;
   return true;
 }
 

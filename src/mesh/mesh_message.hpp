@@ -29,8 +29,9 @@ enum class MessageType : std::uint8_t {
                     // so the last hop has no implicit acknowledgement to listen for)
   routed = 9,       // gateway → one node, hop by hop along the routes uplinks taught
                     // (route_table.hpp); `via` names the neighbour that carries it next
+  probe = 10,       // one hop, scheduled, header only (seq = survey): a link survey's probe
 };
-inline constexpr std::size_t message_type_count = 10;  // 0 unused
+inline constexpr std::size_t message_type_count = 11;  // 0 unused
 
 // The token type that carries a mesh message inside an E1 frame (whitelisted).
 inline constexpr std::uint8_t mesh_token_type = 0x4D;
@@ -166,6 +167,45 @@ inline constexpr std::size_t wave_part_size = firmware::blob::blob_id_size + 7;
 inline constexpr std::uint8_t wave_part_channels = 15;  // channel numbers 0..14
 inline constexpr std::uint8_t wave_part_max_parity = 64;
 
+// The back office's request for every node's link table (DownlinkKind::link_survey, a
+// flood): kind ‖ survey u16 ‖ t0 u64 (global µs of the first probe round) ‖ rounds u8 ‖
+// slot_us u16 ‖ slots u16 ‖ spread u8. In each of `rounds` rounds of `slots` slots, node
+// id k (1 ≤ k ≤ slots) sends one probe in slot k − 1: a schedule no two probes share, so
+// what a neighbour misses is the link's loss, not a collision. After the last round each
+// node sends its report within `spread` seconds (the answers must not all reach the
+// gateway together). A node answers each survey once.
+struct LinkSurvey {
+  std::uint16_t survey = 0;  // increasing; a node takes only a newer one
+  std::uint64_t t0_us = 0;
+  std::uint8_t rounds = 0;
+  std::uint16_t slot_us = 0;
+  std::uint16_t slots = 0;
+  std::uint8_t spread_s = 0;
+  [[nodiscard]] constexpr std::uint64_t round_us() const noexcept { return std::uint64_t{slot_us} * slots; }
+  [[nodiscard]] constexpr std::uint64_t end_us() const noexcept { return t0_us + rounds * round_us(); }
+};
+inline constexpr std::size_t link_survey_size = 17;
+inline constexpr std::uint8_t link_survey_kind = 5;  // DownlinkKind::link_survey
+
+// A node's answer (node::RecordKind::link_report, sealed under its own key): how many of
+// the survey's `rounds` probes it heard from each neighbour, best heard first; heard /
+// rounds estimates the link's delivery ratio. rounds u8 ‖ count u8 ‖ count × (neighbour
+// u16 ‖ heard u8), the neighbours distinct, heard ≤ rounds ≤ 32.
+inline constexpr std::size_t link_report_max_rounds = 255;
+inline constexpr std::size_t link_report_max_links = 21;  // fills one uplink record
+struct LinkReport {
+  struct Link {
+    node::NodeId neighbour = node::no_node;
+    std::uint8_t heard = 0;
+    bool operator==(const Link&) const = default;
+  };
+  std::uint8_t rounds = 0;
+  std::uint8_t count = 0;
+  std::array<Link, link_report_max_links> links{};
+  [[nodiscard]] std::span<const Link> entries() const noexcept { return std::span<const Link>(links).first(count); }
+};
+[[nodiscard]] constexpr std::size_t link_report_size(std::size_t links) noexcept { return 2 + 3 * links; }
+
 // Encoders return the message length, 0 when `out` is too small.
 [[nodiscard]] std::size_t encode_header_only(const MeshHeader& h, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<std::uint8_t> out) noexcept;
@@ -210,5 +250,14 @@ struct RoutedAddresses {
 // channels above 14, a relay or level outside the plan, and parity above 64.
 [[nodiscard]] std::size_t encode_wave_part(const WaveAssignment& a, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noexcept;
+// Kind byte included; parse rejects survey 0, no rounds or more than 32, a slot under
+// 1 ms, no slots and a zero spread.
+[[nodiscard]] std::size_t encode_link_survey(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept;
+[[nodiscard]] bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexcept;
+// A report's record plaintext (link_report_size(count) bytes); parse rejects a count above
+// link_report_max_links, rounds above 32, heard above rounds, neighbour 0, no_node or
+// broadcast, and a neighbour named twice.
+[[nodiscard]] std::size_t encode_link_report(const LinkReport& r, std::span<std::uint8_t> out) noexcept;
+[[nodiscard]] bool parse_link_report(std::span<const std::uint8_t> bytes, LinkReport& r) noexcept;
 
 }  // namespace meshsec::mesh

@@ -217,6 +217,7 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
     }
     case MessageType::wave: handle_wave(sender, body); break;
     case MessageType::ack: handle_ack(sender, h, body); break;
+    case MessageType::probe: handle_probe(sender, h, body); break;
     case MessageType::beacon: break;
   }
 }
@@ -524,6 +525,13 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     if (config_.role != Role::gateway) follow_wave(a);
   } else if (kind == DownlinkKind::records || kind == DownlinkKind::key_delivery) {
     deliver(payload, false);
+  } else if (kind == DownlinkKind::link_survey) {
+    LinkSurvey survey;
+    if (!parse_link_survey(payload, survey)) {
+      drop(node::DropReason::malformed);
+      return;
+    }
+    if (config_.role != Role::gateway) take_link_survey(survey);
   } else if (kind != DownlinkKind::key_phase) {
     // Key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);
@@ -772,6 +780,111 @@ bool MeshNode::apply_wave_part(std::span<const std::uint8_t> plain) noexcept {
   return true;
 }
 
+void MeshNode::take_link_survey(const LinkSurvey& survey) noexcept {
+  if (survey.survey <= survey_.survey) return;  // answered already (or an old one again)
+  survey_ = survey;
+  probes_done_ = 0;
+  report_count_due_us_ = 0;
+  link_report_due_us_ = 0;
+  schedule();
+}
+
+bool MeshNode::gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
+                                    std::uint16_t slots, std::uint8_t spread_s) noexcept {
+  if (config_.role != Role::gateway || !net_.synced()) return false;
+  // A probe is a header-only message: its frame, the turnaround and the clock error of
+  // two nodes fit a slot with room to spare.
+  const std::uint64_t slot = config_.turnaround_us + frame_airtime_us(config_, 48) + 1200;
+  LinkSurvey s{survey, global_us() + lead_us, rounds, static_cast<std::uint16_t>(slot), slots, spread_s};
+  std::array<std::uint8_t, link_survey_size> body{};
+  if (slot > 0xFFFF || encode_link_survey(s, body) != body.size()) return false;
+  LinkSurvey check;
+  if (!parse_link_survey(body, check) || !send_downlink(body)) return false;
+  (void)send_downlink(body);  // twice, like the wave's announcement: a node that misses it is left out
+  take_link_survey(s);
+  return true;
+}
+
+std::uint64_t MeshNode::next_probe_us() const noexcept {
+  if (survey_.survey == 0 || probes_done_ >= survey_.rounds || id_ == 0) return never;
+  return survey_.t0_us + probes_done_ * survey_.round_us() + std::uint64_t{(id_ - 1U) % survey_.slots} * survey_.slot_us;
+}
+
+void MeshNode::send_probe() noexcept {
+  const std::uint64_t slot_start = next_probe_us();
+  ++probes_done_;
+  if (probes_done_ == survey_.rounds && config_.role != Role::gateway) report_count_due_us_ = local_of(survey_.end_us());
+  // A slot already half gone (the node was busy) is left out: a late probe could meet the
+  // next node's. The listeners count it lost, which errs towards caution.
+  if (!fine_synced_ || platform_.radio_busy() || global_us() > slot_start + survey_.slot_us / 4) return;
+  std::array<std::uint8_t, max_message_size> message{};
+  MeshHeader h = own_header(MessageType::probe);
+  h.seq = survey_.survey;
+  h.ttl = 0;
+  const std::size_t n = encode_header_only(h, message);
+  std::array<std::uint8_t, max_message_size + 2> tokens{};
+  wire::BoundedWriter w(tokens);
+  if (n == 0 || wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
+    return;
+  std::size_t len = 0;
+  if (net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(w.size()), tx_frame_, len, 1) !=
+      net::SendError::ok)
+    return;
+  // Its own slot: no carrier sense.
+  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(MessageType::probe)];
+}
+
+void MeshNode::handle_probe(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  if (!body.empty() || h.origin != sender) {
+    drop(node::DropReason::malformed);
+    return;
+  }
+  // Counted only for the survey this node takes part in, once per probe slot.
+  if (survey_.survey == 0 || h.seq != survey_.survey) return;
+  Neighbour* n = neighbours_.find(sender);
+  if (n == nullptr) return;
+  if (n->probe_survey != survey_.survey) {
+    n->probe_survey = survey_.survey;
+    n->probes_heard = 0;
+  }
+  if (n->probes_heard < survey_.rounds) ++n->probes_heard;
+}
+
+LinkReport MeshNode::link_report() const noexcept {
+  LinkReport report;
+  if (survey_.survey == 0) return report;
+  report.rounds = survey_.rounds;
+  std::array<LinkReport::Link, NeighbourTable::capacity> heard{};
+  std::size_t count = 0;
+  neighbours_.for_each([&](const Neighbour& n) {
+    if (n.probe_survey == survey_.survey && n.probes_heard > 0 && count < heard.size()) heard[count++] = {n.id, n.probes_heard};
+  });
+  // Best heard first, so that the record's room holds the links the planner can use.
+  std::sort(heard.begin(), heard.begin() + static_cast<std::ptrdiff_t>(count), [](const auto& a, const auto& b) {
+    return a.heard != b.heard ? a.heard > b.heard : a.neighbour < b.neighbour;
+  });
+  report.count = static_cast<std::uint8_t>(std::min(count, link_report_max_links));
+  std::copy_n(heard.begin(), report.count, report.links.begin());
+  return report;
+}
+
+void MeshNode::count_link_report() noexcept {
+  // The counts are taken when the last round ends and kept until the report goes out: a
+  // neighbour that then goes unheard for two beacon rounds leaves the table, and its
+  // counts with it.
+  report_count_due_us_ = 0;
+  pending_report_ = link_report();
+  link_report_due_us_ = platform_.local_us() + 1 + platform_.random_u32() % (std::uint64_t{survey_.spread_s} * 1'000'000U);
+}
+
+void MeshNode::send_link_report() noexcept {
+  link_report_due_us_ = 0;
+  const LinkReport& report = pending_report_;
+  std::array<std::uint8_t, link_report_size(link_report_max_links)> plain{};
+  const std::size_t n = encode_link_report(report, plain);
+  if (n != 0) queue_record_uplink(node::RecordKind::link_report, std::span<const std::uint8_t>(plain).first(n));
+}
+
 void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept {
   FloodSlot* slot = free_slot();
   AppBody app;
@@ -876,6 +989,9 @@ void MeshNode::on_wake() noexcept {
   }
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   maybe_join(now);
+  while (next_probe_us() <= global_us()) send_probe();
+  if (report_count_due_us_ != 0 && now >= report_count_due_us_) count_link_report();
+  if (link_report_due_us_ != 0 && now >= link_report_due_us_ && has_free_slot()) send_link_report();
   // Uplinks and routed messages whose implicit acknowledgement did not come: retry, then
   // give up (the back office sends an unanswered routed message again, in the end by flood).
   for (auto& s : slots()) {
@@ -1033,6 +1149,8 @@ void MeshNode::schedule() noexcept {
   // the node over and over for a record it cannot send yet.
   if (join_at_us_ != 0 && join_unblocked() && has_free_slot())
     at(wave_.following() && global_us() < wave_.end_us() ? std::max(join_at_us_, local_of(wave_.end_us())) : join_at_us_);
+  if (link_report_due_us_ != 0 && has_free_slot()) at(link_report_due_us_);
+  if (report_count_due_us_ != 0) at(report_count_due_us_);
   for (const auto& s : slots())
     if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
@@ -1041,6 +1159,7 @@ void MeshNode::schedule() noexcept {
   // are exact (no backoff).
   if (due != never && wave_.busy_at(global_us())) due = std::max(due, local_of(wave_.end_us()));
   if (const std::uint64_t wave_send = wave_.next_send_us(); wave_send != never) due = std::min(due, local_of(wave_send));
+  if (const std::uint64_t probe = next_probe_us(); probe != never) due = std::min(due, local_of(probe));
   // The slot alignment is a timer, not a transmission: no backoff for it.
   if (adopt_pending_ && adopt_at_us_ < due) due = adopt_at_us_;
   if (due == never) return;

@@ -46,6 +46,7 @@ enum class DownlinkKind : std::uint8_t {
   key_delivery = 2,  // kind ‖ E1 key delivery blob: every hop re-sends it as a network token
   key_phase = 3,     // kind ‖ epoch u32 ‖ phase u8: likewise, as a key phase token
   wave_announcement = wave_announcement_kind,  // mesh_message.hpp: when and how the wave runs
+  link_survey = link_survey_kind,              // mesh_message.hpp: every node reports its links
 };
 
 // Where the gateway hands uplink payloads (the back office checks the per-node record).
@@ -121,6 +122,10 @@ class MeshNode final : private net::TokenHandler {
   // Gateway, holding a verified blob: announce a wave starting `lead_us` from now, each
   // item sent with `parity` parity fragments; false without a blob or assignment.
   [[nodiscard]] bool gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept;
+  // Floods a link survey whose probing starts lead_us from now (the gateway probes too; its
+  // neighbours report what they heard of it). False unless the gateway is synchronised.
+  [[nodiscard]] bool gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
+                                          std::uint16_t slots, std::uint8_t spread_s) noexcept;
   // The channel the radio is tuned to now (control_channel outside the wave). A device's
   // radio driver is programmed with it at every period boundary.
   [[nodiscard]] std::uint8_t radio_channel() const noexcept { return wave_.channel_at(global_us(), disseminator_); }
@@ -149,6 +154,10 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
   [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
   [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
+  // What this node answers a link survey with: the neighbours whose probes it heard, best
+  // heard first (as many as one record holds).
+  [[nodiscard]] LinkReport link_report() const noexcept;
+  [[nodiscard]] const LinkSurvey& survey() const noexcept { return survey_; }
 
  private:
   struct FloodSlot {
@@ -202,6 +211,13 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool apply_commission(std::span<const std::uint8_t> plain) noexcept;
   [[nodiscard]] bool apply_wave_part(std::span<const std::uint8_t> plain) noexcept;
   void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
+  void take_link_survey(const LinkSurvey& survey) noexcept;
+  // Global time of this node's next probe slot (never: none).
+  [[nodiscard]] std::uint64_t next_probe_us() const noexcept;
+  void send_probe() noexcept;
+  void handle_probe(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void count_link_report() noexcept;
+  void send_link_report() noexcept;
   [[nodiscard]] FloodSlot* free_slot() noexcept;
   [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
   void fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body, std::uint64_t due) noexcept;
@@ -261,6 +277,11 @@ class MeshNode final : private net::TokenHandler {
   std::uint32_t uplink_counter_ = 0;
   std::uint32_t acked_epoch_ = 0;
   std::uint32_t uplinks_abandoned_ = 0;
+  LinkSurvey survey_{};                   // the newest link survey taken (survey 0: none)
+  std::uint8_t probes_done_ = 0;          // of survey_'s rounds, those whose probe slot passed
+  std::uint64_t report_count_due_us_ = 0;  // when the survey's last round ends (0: not due)
+  LinkReport pending_report_{};            // counted then, sent at link_report_due_us_
+  std::uint64_t link_report_due_us_ = 0;   // 0: no link report to send
   std::uint64_t acks_due_us_ = 0;
 
   net::NetworkLayer net_;

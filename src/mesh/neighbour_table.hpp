@@ -24,6 +24,9 @@ struct Neighbour {
   bool blob_complete = false;
   std::uint16_t blob_present = 0;
   std::uint32_t heard_round = 0;
+  // Link quality: the probes of link survey `probe_survey` heard from this neighbour.
+  std::uint16_t probe_survey = 0;
+  std::uint8_t probes_heard = 0;
 };
 
 class NeighbourTable {

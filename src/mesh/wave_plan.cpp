@@ -22,6 +22,7 @@ class Adjacency {
   struct Entry {
     std::uint32_t peer;
     float loss;
+    float parity_loss;
   };
 
   Adjacency(const WavePlanInput& input, const std::vector<bool>& alive) {
@@ -31,8 +32,9 @@ class Adjacency {
       if (!alive[i]) continue;
       for (const auto& l : input.links[i]) {
         if (l.peer >= n || l.peer == i || !alive[l.peer]) continue;
-        edges.push_back({i, {l.peer, l.loss}});
-        edges.push_back({l.peer, {i, l.loss}});
+        const float parity_loss = l.parity_loss < 0 ? l.loss : std::max(l.loss, l.parity_loss);
+        edges.push_back({i, {l.peer, l.loss, parity_loss}});
+        edges.push_back({l.peer, {i, l.loss, parity_loss}});
       }
     }
     std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
@@ -362,7 +364,7 @@ WavePlan plan_wave(const WavePlanInput& input) {
           (relay[i] != 0 ? plan.roles[e.peer].worst_relay_listener_loss : plan.roles[e.peer].worst_leaf_listener_loss) =
               std::max(relay[i] != 0 ? plan.roles[e.peer].worst_relay_listener_loss
                                      : plan.roles[e.peer].worst_leaf_listener_loss,
-                       e.loss);
+                       e.parity_loss);
     }
     plan.max_level = std::max(plan.max_level, role.level);
   }

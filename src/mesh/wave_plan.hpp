@@ -38,7 +38,10 @@ struct WaveRole {
 
 struct WaveLink {
   std::uint32_t peer = 0;
-  float loss = 0;  // in [0, 1]
+  float loss = 0;  // in [0, 1]: what levels, relays and upstreams are chosen by
+  // What the listener's parity is sized for: a measured link's upper confidence bound, so
+  // that a link that only looked good does not starve its listener (< 0: `loss`).
+  float parity_loss = -1;
 };
 
 struct WavePlanInput {

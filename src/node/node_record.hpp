@@ -26,6 +26,7 @@ enum class RecordKind : std::uint8_t {
                        // its path teaches the relays and the gateway the route back
   wave_part = 7,       // back office → node: its part in the next firmware wave (mesh::WaveAssignment)
   wave_part_ack = 8,   // node → back office
+  link_report = 9,     // node → back office, when surveyed: its neighbours and how well it hears them
 };
 
 enum class RecordDirection : std::uint8_t { uplink = 1, downlink = 2 };

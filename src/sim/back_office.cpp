@@ -23,6 +23,7 @@ BackOffice::BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, st
   part_counter_.assign(size, 0);
   part_acked_.assign(size, false);
   joined_.assign(size, false);
+  link_reports_.assign(size, std::nullopt);
   key_acked_.assign(size, 1);
   readings_.assign(size, 0);
   for (std::uint32_t id = 1; id <= node_count; ++id) {
@@ -56,7 +57,7 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
     ++rejected_;
     return;
   }
-  std::array<std::uint8_t, 64> plain{};
+  std::array<std::uint8_t, mesh::max_app_payload - 1 - node::record_overhead> plain{};
   const std::size_t n = record.size() - node::record_overhead;
   std::uint32_t counter = 0;
   if (n > plain.size() ||
@@ -97,6 +98,14 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
       (void)r.u16be();
       if (r.finish() == wire::WireError::ok) joined_[claimed] = true;
       break;
+    case node::RecordKind::link_report: {
+      mesh::LinkReport report;
+      if (mesh::parse_link_report(std::span<const std::uint8_t>(plain).first(n), report))
+        link_reports_[claimed] = report;
+      else
+        ++rejected_;
+      break;
+    }
     case node::RecordKind::key_ack: {
       const std::uint32_t epoch = r.u32be();
       if (r.finish() == wire::WireError::ok && epoch > key_acked_[claimed]) key_acked_[claimed] = epoch;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <vector>
@@ -47,6 +48,10 @@ class BackOffice final : public mesh::UplinkSink {
   [[nodiscard]] std::uint32_t key_acked_epoch(node::NodeId node) const { return key_acked_.at(node); }
   void revoke(node::NodeId node) { revoked_.insert(node); }
 
+  // Link surveys: the newest report each node sent (none before its first).
+  [[nodiscard]] const std::optional<mesh::LinkReport>& link_report(node::NodeId node) const { return link_reports_.at(node); }
+  void forget_link_reports() { link_reports_.assign(link_reports_.size(), std::nullopt); }
+
   // Accepted readings per node (valid record, fresh counter, not revoked).
   [[nodiscard]] std::uint64_t readings_from(node::NodeId node) const { return readings_.at(node); }
   [[nodiscard]] std::uint64_t readings_total() const noexcept { return readings_total_; }
@@ -73,6 +78,7 @@ class BackOffice final : public mesh::UplinkSink {
   std::vector<std::uint32_t> part_counter_;
   std::vector<bool> part_acked_;
   std::vector<bool> joined_;
+  std::vector<std::optional<mesh::LinkReport>> link_reports_;
   std::vector<std::uint32_t> key_acked_;
   std::vector<std::uint64_t> readings_;
   std::set<node::NodeId> revoked_;

@@ -80,7 +80,15 @@ nlohmann::json to_json(const RunReport& r) {
                                        {"acknowledged", o.wave_parts_acked},
                                        {"seconds", o.wave_parts_seconds},
                                        {"frames", o.wave_parts_frames},
-                                       {"note", o.wave_parts_note}}}};
+                                       {"note", o.wave_parts_note}}},
+                            {"survey", {{"targets", o.survey_targets},
+                                        {"reports", o.survey_reports},
+                                        {"links", o.survey_links},
+                                        {"seconds", o.survey_seconds},
+                                        {"frames", o.survey_frames},
+                                        {"mean_loss_error", o.survey_mean_error},
+                                        {"links_misjudged", o.survey_misjudged},
+                                        {"note", o.survey_note}}}};
   j["phase_wall_seconds"] = json::object();
   for (const auto& [phase, seconds] : r.phase_wall_seconds) j["phase_wall_seconds"][phase] = seconds;
   j["attacks"] = json::object();
@@ -144,6 +152,14 @@ std::string summary_table(const RunReport& r) {
                                                  " / " + std::to_string(o.wave_items) + " items of " +
                                                  std::to_string(o.wave_per_period) + " fragments, " +
                                                  num(o.wave_period_ms, 1) + " ms");
+    if (o.wave)
+      row("links surveyed for the plan", o.survey_note.empty()
+                                             ? std::to_string(o.survey_reports) + " / " + std::to_string(o.survey_targets) +
+                                                   " nodes reported " + std::to_string(o.survey_links) + " links in " +
+                                                   num(o.survey_seconds, 1) + " s, " + std::to_string(o.survey_frames) +
+                                                   " frames (loss error " + num(o.survey_mean_error, 3) + ", " +
+                                                   std::to_string(o.survey_misjudged) + " misjudged)"
+                                             : o.survey_note);
     if (o.wave)
       row("wave parts sent ahead", o.wave_parts_note.empty()
                                        ? std::to_string(o.wave_parts_acked) + " / " + std::to_string(o.wave_parts_targets) +

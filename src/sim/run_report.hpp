@@ -54,6 +54,16 @@ struct RolloutResult {
   double wave_parts_seconds = 0;
   std::uint64_t wave_parts_frames = 0;  // routed, flooded, uplink and ack frames meanwhile
   std::string wave_parts_note;          // set when the parts were handed over instead
+  // The link survey the plan was made from: nodes alive, nodes that reported, its time and
+  // frames (downlink, uplink and ack frames meanwhile).
+  std::uint32_t survey_targets = 0, survey_reports = 0, survey_links = 0;
+  double survey_seconds = 0;
+  std::uint64_t survey_frames = 0;
+  std::string survey_note;  // set when the radio model's table was handed over instead
+  // The estimates against the radio model: mean (estimated − true) loss, and links put on
+  // the wrong side of mesh.wave_good_link_loss.
+  double survey_mean_error = 0;
+  std::uint32_t survey_misjudged = 0;
 };
 
 struct RunReport {

@@ -83,6 +83,7 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   read(t, "mesh", "wave_parity", s.mesh.wave_parity);
   read(t, "mesh", "wave_lead_ms", s.mesh.wave_lead_ms);
   read(t, "mesh", "wave_good_link_loss", s.mesh.wave_good_link_loss);
+  read(t, "mesh", "wave_links", s.mesh.wave_links);
   read(t, "mesh", "beacon_period_s", s.mesh.beacon_period_s);
   read(t, "mesh", "join_spread_s", s.mesh.join_spread_s);
   read(t, "mesh", "push_interval_ms", s.mesh.push_interval_ms);
@@ -129,6 +130,7 @@ void validate(const Scenario& s) {
   require(s.mesh.join_spread_s >= 0 && s.mesh.join_spread_s <= 3600, "mesh.join_spread_s: 0 (by mesh size) to 3600");
   require(s.mesh.wave_parity <= 16, "mesh.wave_parity: 0 (from the plan) or 1..16");
   require(s.mesh.wave_good_link_loss > 0 && s.mesh.wave_good_link_loss < 1, "mesh.wave_good_link_loss: (0, 1)");
+  require(s.mesh.wave_links == "survey" || s.mesh.wave_links == "model", "mesh.wave_links: \"survey\" or \"model\"");
   require(s.mesh.wave_lead_ms >= 50 && s.mesh.wave_lead_ms <= 10000, "mesh.wave_lead_ms: 50..10000");
   require(s.mesh.backoff_slots >= 1 && s.mesh.backoff_slots <= 256, "mesh.backoff_slots: 1..256");
 }

@@ -58,6 +58,10 @@ struct MeshSpec {
   std::uint32_t wave_parity = 0;
   double wave_lead_ms = 250;       // announcement → period 0
   double wave_good_link_loss = 0.13;  // the planner prefers links at most this lossy
+  // Where the planner's link table comes from: "survey" (the nodes probe their links and
+  // report them; docs/dissemination.md) or "model" (the radio model's own table, handed
+  // over: what the planner could do knowing every link exactly).
+  std::string wave_links = "survey";
   double beacon_period_s = 10;
   // A settled node announces itself (join record) within this many seconds; the gateway
   // learns its route from it (per-node messages travel routed, not flooded). 0: 30 s +

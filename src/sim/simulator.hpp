@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mesh/wave_plan.hpp"
 #include "sim/back_office.hpp"
 #include "sim/drop_tally.hpp"
 #include "sim/firmware_release.hpp"
@@ -79,6 +80,7 @@ class Simulator {
   [[nodiscard]] SimNode& node(std::uint32_t station) { return *nodes_[station]; }
   [[nodiscard]] std::uint32_t node_count() const noexcept { return topology_.node_count(); }
   [[nodiscard]] BackOffice& back_office() { return *back_office_; }
+  [[nodiscard]] const KeyProvisioning& keys() const { return *keys_; }
   [[nodiscard]] const FirmwareRelease& release() const { return release_; }
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;
@@ -114,6 +116,12 @@ class Simulator {
   // does not hold the blob yet); announce_wave() then has the gateway announce it and
   // returns the simulated time at which the wave ends.
   void plan_wave();
+  // The planner's input: the links the nodes report when surveyed (up to per_node_limit
+  // nodes), above it the radio model's own table.
+  void survey_links(mesh::WavePlanInput& input);
+  // Links and live nodes from the back office's reports of the last survey.
+  void plan_input_from_reports(mesh::WavePlanInput& input);
+  [[nodiscard]] std::uint64_t per_node_frames() const;  // routed, downlink, uplink and ack frames sent
   std::uint64_t announce_wave();
   // Sends every node its part of the planned wave (index = node id) as a sealed record, or
   // hands the parts over above per_node_limit; reports what it took.
@@ -203,6 +211,7 @@ class Simulator {
   Scenario scenario_;
   SimRng rng_;
   SimRng medium_rng_;
+  std::uint16_t surveys_ = 0;  // link surveys sent
   Topology topology_;
   std::unique_ptr<KeyProvisioning> keys_;
   std::unique_ptr<BackOffice> back_office_;

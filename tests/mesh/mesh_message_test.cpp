@@ -239,6 +239,89 @@ TEST(MeshMessage, WavePartRoundTripAndBounds) {
   EXPECT_EQ(encode_wave_part(a, bytes), 0U);  // a channel the layout cannot carry
 }
 
+TEST(MeshMessage, LinkSurveyRoundTripAndBounds) {
+  const LinkSurvey survey{7, 123'456'789'012ULL, 48, 3300, 300, 15};
+  std::array<std::uint8_t, link_survey_size> bytes{};
+  ASSERT_EQ(encode_link_survey(survey, bytes), link_survey_size);
+  LinkSurvey back;
+  ASSERT_TRUE(parse_link_survey(bytes, back));
+  EXPECT_EQ(back.survey, 7);
+  EXPECT_EQ(back.t0_us, 123'456'789'012ULL);
+  EXPECT_EQ(back.rounds, 48);
+  EXPECT_EQ(back.slot_us, 3300);
+  EXPECT_EQ(back.slots, 300);
+  EXPECT_EQ(back.spread_s, 15);
+  EXPECT_EQ(back.end_us(), survey.t0_us + 48ULL * 3300 * 300);
+  auto refused = [&](std::size_t at, std::uint8_t value) {
+    auto copy = bytes;
+    copy[at] = value;
+    LinkSurvey out;
+    return !parse_link_survey(copy, out);
+  };
+  EXPECT_TRUE(refused(0, wave_announcement_kind));  // another downlink kind
+  auto zero_survey = bytes;
+  zero_survey[1] = zero_survey[2] = 0;
+  EXPECT_FALSE(parse_link_survey(zero_survey, back));
+  EXPECT_TRUE(refused(11, 0));   // no rounds
+  EXPECT_TRUE(refused(12, 0));   // a slot of 0..255 µs: shorter than any probe
+  auto no_slots = bytes;
+  no_slots[14] = no_slots[15] = 0;
+  EXPECT_FALSE(parse_link_survey(no_slots, back));
+  EXPECT_TRUE(refused(16, 0));  // no spread
+  EXPECT_FALSE(parse_link_survey(std::span<const std::uint8_t>(bytes).first(link_survey_size - 1), back));
+  std::array<std::uint8_t, link_survey_size + 1> longer{};
+  std::copy(bytes.begin(), bytes.end(), longer.begin());
+  EXPECT_FALSE(parse_link_survey(longer, back));
+}
+
+TEST(MeshMessage, LinkReportRoundTripAndBounds) {
+  LinkReport report;
+  report.rounds = 48;
+  report.count = link_report_max_links;
+  for (std::uint8_t i = 0; i < report.count; ++i) report.links[i] = {static_cast<meshsec::node::NodeId>(100 + i), static_cast<std::uint8_t>(48 - i)};
+  std::array<std::uint8_t, link_report_size(link_report_max_links)> bytes{};
+  ASSERT_EQ(encode_link_report(report, bytes), bytes.size());
+  LinkReport back;
+  ASSERT_TRUE(parse_link_report(bytes, back));
+  EXPECT_EQ(back.rounds, 48);
+  ASSERT_EQ(back.count, link_report_max_links);
+  EXPECT_TRUE(std::equal(back.entries().begin(), back.entries().end(), report.entries().begin()));
+  // The report fills one uplink record: kind byte, record overhead and this plaintext.
+  EXPECT_LE(1 + 14 + bytes.size(), max_app_payload);
+
+  auto refused = [&](auto&& change) {
+    auto copy = bytes;
+    change(copy);
+    LinkReport out;
+    return !parse_link_report(copy, out);
+  };
+  EXPECT_TRUE(refused([](auto& b) { b[4] = 49; }));                 // heard more probes than were sent
+  EXPECT_TRUE(refused([](auto& b) { b[2] = 0; b[3] = 0; }));        // neighbour 0
+  EXPECT_TRUE(refused([](auto& b) { b[2] = 0xFF; b[3] = 0xFF; }));  // broadcast
+  EXPECT_TRUE(refused([](auto& b) { b[5] = b[2]; b[6] = b[3]; }));  // the same neighbour twice
+  EXPECT_TRUE(refused([](auto& b) { b[1] = link_report_max_links + 1; }));
+  LinkReport out;
+  EXPECT_FALSE(parse_link_report(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1), out));
+  report.count = 2;
+  ASSERT_EQ(encode_link_report(report, bytes), link_report_size(2));
+  EXPECT_FALSE(parse_link_report(bytes, out));  // trailing bytes after the second link
+  EXPECT_TRUE(parse_link_report(std::span<const std::uint8_t>(bytes).first(link_report_size(2)), out));
+  report.count = link_report_max_links + 1;
+  EXPECT_EQ(encode_link_report(report, bytes), 0U);
+}
+
+TEST(MeshMessage, AProbeIsAHeaderOnlyMessage) {
+  MeshHeader h = header_of(MessageType::probe, 12, 3);
+  std::array<std::uint8_t, max_message_size> out{};
+  const std::size_t n = encode_header_only(h, out);
+  ASSERT_EQ(n, mesh_header_size);
+  EXPECT_TRUE(body_of(std::span<const std::uint8_t>(out).first(n), MessageType::probe).empty());
+  out[0] = static_cast<std::uint8_t>(MessageType::probe) + 1;
+  MeshHeader h2;
+  std::span<const std::uint8_t> body;
+  EXPECT_FALSE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));
+}
+
 TEST(DuplicateCache, RemembersAndForgetsOldest) {
   DuplicateCache c;
   EXPECT_TRUE(c.insert(2, 5, 1));

@@ -328,3 +328,33 @@ TEST(WavePlan, TenThousandNodesSmoke) {
 }
 
 }  // namespace
+
+namespace {
+
+// A measured link's parity follows its upper bound, its place in the plan the estimate:
+// the same line, once with bounds, keeps its levels and relays and asks more parity.
+TEST(WavePlan, ParityFollowsTheLinksUpperBoundAndTheRestItsEstimate) {
+  WavePlanInput plain = line(6, 0.05f);
+  WavePlanInput bounded = plain;
+  for (auto& links : bounded.links)
+    for (auto& l : links) l.parity_loss = 0.15f;
+  const WavePlan a = plan_wave(plain);
+  const WavePlan b = plan_wave(bounded);
+  ASSERT_EQ(a.roles.size(), b.roles.size());
+  for (std::size_t i = 0; i < a.roles.size(); ++i) {
+    EXPECT_EQ(a.roles[i].level, b.roles[i].level) << i;
+    EXPECT_EQ(a.roles[i].relay, b.roles[i].relay) << i;
+    EXPECT_EQ(a.roles[i].upstream, b.roles[i].upstream) << i;
+    if (!a.roles[i].relay) continue;
+    auto worst = [](const WaveRole& r) { return std::max(r.worst_relay_listener_loss, r.worst_leaf_listener_loss); };
+    EXPECT_FLOAT_EQ(worst(a.roles[i]), 0.05f) << i;
+    EXPECT_FLOAT_EQ(worst(b.roles[i]), 0.15f) << i;
+  }
+  // A bound below the estimate is no bound: the estimate stands.
+  for (auto& links : bounded.links)
+    for (auto& l : links) l.parity_loss = 0.01f;
+  const WavePlan c = plan_wave(bounded);
+  EXPECT_FLOAT_EQ(std::max(c.roles[0].worst_relay_listener_loss, c.roles[0].worst_leaf_listener_loss), 0.05f);
+}
+
+}  // namespace
