@@ -335,16 +335,19 @@ void MeshNode::send_wave_fragment() noexcept {
   MeshHeader h = own_header(MessageType::wave);
   h.seq = ++seq_;
   const std::size_t n = encode_wave(h, item, number, data, message);
+  if (n != 0) transmit_in_slot(MessageType::wave, std::span<const std::uint8_t>(message).first(n));
+}
+
+void MeshNode::transmit_in_slot(MessageType type, std::span<const std::uint8_t> message) noexcept {
   std::array<std::uint8_t, max_message_size + 2> tokens{};
   wire::BoundedWriter w(tokens);
-  if (n == 0 || wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
-    return;
+  if (wire::write_token(w, mesh_token_type, message) != wire::WireError::ok) return;
   std::size_t len = 0;
   if (net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(w.size()), tx_frame_, len, 1) !=
       net::SendError::ok)
     return;
   // A scheduled slot: no carrier sense (the schedule keeps the channel ours).
-  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(MessageType::wave)];
+  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(type)];
 }
 
 void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
@@ -822,16 +825,7 @@ void MeshNode::send_probe() noexcept {
   h.seq = survey_.survey;
   h.ttl = 0;
   const std::size_t n = encode_header_only(h, message);
-  std::array<std::uint8_t, max_message_size + 2> tokens{};
-  wire::BoundedWriter w(tokens);
-  if (n == 0 || wire::write_token(w, mesh_token_type, std::span<const std::uint8_t>(message).first(n)) != wire::WireError::ok)
-    return;
-  std::size_t len = 0;
-  if (net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(w.size()), tx_frame_, len, 1) !=
-      net::SendError::ok)
-    return;
-  // Its own slot: no carrier sense.
-  if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(MessageType::probe)];
+  if (n != 0) transmit_in_slot(MessageType::probe, std::span<const std::uint8_t>(message).first(n));
 }
 
 void MeshNode::handle_probe(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {

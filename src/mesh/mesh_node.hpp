@@ -215,6 +215,9 @@ class MeshNode final : private net::TokenHandler {
   // Global time of this node's next probe slot (never: none).
   [[nodiscard]] std::uint64_t next_probe_us() const noexcept;
   void send_probe() noexcept;
+  // Seals `message` into a broadcast frame and sends it at once: the caller's slot is
+  // scheduled (wave, probe), so there is no carrier sense. Counts it as sent.
+  void transmit_in_slot(MessageType type, std::span<const std::uint8_t> message) noexcept;
   void handle_probe(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void count_link_report() noexcept;
   void send_link_report() noexcept;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "sim/lower_bound.hpp"
 #include "sim/scenario.hpp"
@@ -294,84 +295,6 @@ std::vector<node::NodeId> boot_settle_and_join(Simulator& sim) {
   return all;
 }
 
-// The wave is planned from what the nodes measured: every node probes in its own slot and
-// reports how many of each neighbour's probes it heard, sealed under its own key. The
-// estimates must match the radio model's links without bias, name only real neighbours,
-// and give a plan that reaches every node.
-TEST(Simulator, TheWaveIsPlannedFromTheLinksTheNodesReport) {
-  Scenario s = small(150, 4);
-  s.phases.attacks = false;
-  Simulator sim(s);
-  const auto r = sim.run();
-  const auto& o = r.rollout;
-  ASSERT_TRUE(o.wave);
-  EXPECT_TRUE(o.survey_note.empty());
-  EXPECT_GE(o.survey_reports * 100, o.survey_targets * 97);
-  EXPECT_GT(o.survey_frames, std::uint64_t{o.survey_reports} * 48);  // the probes, at least
-  EXPECT_LT(std::abs(o.survey_mean_error), 0.02);
-  EXPECT_LT(o.survey_misjudged * 5, o.survey_links);
-  EXPECT_DOUBLE_EQ(o.coverage, 1.0);
-  std::uint32_t checked = 0;
-  for (std::uint32_t i = 1; i < sim.node_count(); ++i) {
-    const auto& report = sim.back_office().link_report(static_cast<node::NodeId>(i + 1));
-    if (!report) continue;
-    EXPECT_EQ(report->rounds, 48);
-    for (const auto& l : report->entries()) {
-      const auto& links = sim.topology().links(i);
-      EXPECT_TRUE(std::any_of(links.begin(), links.end(), [&](const auto& k) { return k.peer + 1U == l.neighbour; }))
-          << "node " << i + 1 << " reported " << l.neighbour;
-      ++checked;
-    }
-  }
-  EXPECT_GT(checked, 150U);
-}
-
-// A link report is a record sealed under its node's own key: one sealed under another
-// node's key, or an old one again, changes nothing the planner reads.
-TEST(Simulator, ForgedOrReplayedLinkReportsAreRefused) {
-  Scenario s = small(150, 4);
-  s.phases.attacks = false;
-  Simulator sim(s);
-  (void)sim.run();
-  auto& office = sim.back_office();
-  node::NodeId victim = node::no_node;
-  for (std::uint32_t i = 1; i < sim.node_count() && victim == node::no_node; ++i)
-    if (office.link_report(static_cast<node::NodeId>(i + 1))) victim = static_cast<node::NodeId>(i + 1);
-  ASSERT_NE(victim, node::no_node);
-  const mesh::LinkReport before = *office.link_report(victim);
-  mesh::LinkReport lie;
-  lie.rounds = 48;
-  lie.count = 1;
-  lie.links[0] = {1, 48};  // "I hear the gateway perfectly"
-  std::array<std::uint8_t, mesh::link_report_size(1)> plain{};
-  ASSERT_EQ(mesh::encode_link_report(lie, plain), plain.size());
-  auto sealed_by = [&](node::NodeId key_owner, std::uint32_t counter) {
-    keys::NodeKeySet set;
-    sim.keys().node_keys(key_owner, 1, key_owner == 1, set);
-    node::RecordSealer sealer;
-    EXPECT_TRUE(sealer.init(set.key(keys::KeyPurpose::e2)));
-    std::vector<std::uint8_t> payload(1 + node::record_overhead + plain.size());
-    payload[0] = static_cast<std::uint8_t>(node::RecordKind::link_report);
-    EXPECT_EQ(sealer.seal(node::RecordKind::link_report, node::RecordDirection::uplink, key_owner, counter, plain,
-                          std::span<std::uint8_t>(payload).subspan(1)),
-              payload.size() - 1);
-    return payload;
-  };
-  const node::NodeId other = victim == 2 ? 3 : 2;
-  auto forged = sealed_by(other, 0xFFFFFF00U);
-  forged[1] = static_cast<std::uint8_t>(victim >> 8U);  // the record names the victim
-  forged[2] = static_cast<std::uint8_t>(victim);
-  const auto rejected = office.rejected();
-  office.on_uplink(victim, forged);
-  EXPECT_EQ(office.rejected(), rejected + 1);
-  office.on_uplink(victim, sealed_by(victim, 1));  // genuine key, an old counter
-  EXPECT_EQ(office.rejected(), rejected + 2);
-  const auto& after = office.link_report(victim);
-  ASSERT_TRUE(after);
-  EXPECT_EQ(after->count, before.count);
-  EXPECT_TRUE(std::equal(after->entries().begin(), after->entries().end(), before.entries().begin()));
-}
-
 }  // namespace
 
 TEST(Simulator, PerNodeMessagesTravelRoutedAlongThePathsJoinsTaught) {
@@ -483,12 +406,29 @@ TEST(Simulator, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
   EXPECT_EQ(node.wave().assignment().level, 4);
 }
 
-TEST(Simulator, TheDefaultMeshGetsEveryPartOverTheAirBeforeTheWave) {
-  Scenario s = small(150, 4);
-  s.phases.attacks = false;
-  Simulator sim(s);
-  const auto r = sim.run();
-  const auto& o = r.rollout;
+// One run of a 150-node mesh through every phase but the attacks, shared by the tests
+// of what its rollout did (the run is deterministic; the tests only read it, or feed the
+// back office records it must refuse).
+class SmallMeshRollout : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Scenario s = small(150, 4);
+    s.phases.attacks = false;
+    sim_ = std::make_unique<Simulator>(s);
+    report_ = std::make_unique<RunReport>(sim_->run());
+  }
+  static void TearDownTestSuite() {
+    report_.reset();
+    sim_.reset();
+  }
+  static std::unique_ptr<Simulator> sim_;
+  static std::unique_ptr<RunReport> report_;
+};
+std::unique_ptr<Simulator> SmallMeshRollout::sim_;
+std::unique_ptr<RunReport> SmallMeshRollout::report_;
+
+TEST_F(SmallMeshRollout, EveryPartGoesOverTheAirBeforeTheWave) {
+  const auto& o = report_->rollout;
   ASSERT_TRUE(o.wave);
   EXPECT_TRUE(o.wave_parts_note.empty());
   EXPECT_GT(o.wave_parts_targets, 0U);
@@ -496,6 +436,78 @@ TEST(Simulator, TheDefaultMeshGetsEveryPartOverTheAirBeforeTheWave) {
   EXPECT_GT(o.wave_parts_frames, o.wave_parts_targets);  // at least a frame per part, and its answer
   EXPECT_EQ(o.wave_missed_announcement, 0U);
   EXPECT_DOUBLE_EQ(o.coverage, 1.0);
+}
+
+// The wave is planned from what the nodes measured: every node probes in its own slot and
+// reports how many of each neighbour's probes it heard, sealed under its own key. The
+// estimates must match the radio model's links without bias, name only real neighbours,
+// and give a plan that reaches every node.
+TEST_F(SmallMeshRollout, TheWaveIsPlannedFromTheLinksTheNodesReport) {
+  const auto& o = report_->rollout;
+  Simulator& sim = *sim_;
+  ASSERT_TRUE(o.wave);
+  EXPECT_TRUE(o.survey_note.empty());
+  EXPECT_GE(o.survey_reports * 100, o.survey_targets * 97);
+  EXPECT_GT(o.survey_frames, std::uint64_t{o.survey_reports} * 48);  // the probes, at least
+  EXPECT_LT(std::abs(o.survey_mean_error), 0.02);
+  EXPECT_LT(o.survey_misjudged * 5, o.survey_links);
+  EXPECT_DOUBLE_EQ(o.coverage, 1.0);
+  std::uint32_t checked = 0;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i) {
+    const auto& report = sim.back_office().link_report(static_cast<node::NodeId>(i + 1));
+    if (!report) continue;
+    EXPECT_EQ(report->rounds, 48);
+    for (const auto& l : report->entries()) {
+      const auto& links = sim.topology().links(i);
+      EXPECT_TRUE(std::any_of(links.begin(), links.end(), [&](const auto& k) { return k.peer + 1U == l.neighbour; }))
+          << "node " << i + 1 << " reported " << l.neighbour;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 150U);
+}
+
+// A link report is a record sealed under its node's own key: one sealed under another
+// node's key, or an old one again, changes nothing the planner reads.
+TEST_F(SmallMeshRollout, ForgedOrReplayedLinkReportsAreRefused) {
+  Simulator& sim = *sim_;
+  auto& office = sim.back_office();
+  node::NodeId victim = node::no_node;
+  for (std::uint32_t i = 1; i < sim.node_count() && victim == node::no_node; ++i)
+    if (office.link_report(static_cast<node::NodeId>(i + 1))) victim = static_cast<node::NodeId>(i + 1);
+  ASSERT_NE(victim, node::no_node);
+  const mesh::LinkReport before = *office.link_report(victim);
+  mesh::LinkReport lie;
+  lie.rounds = 48;
+  lie.count = 1;
+  lie.links[0] = {1, 48};  // "I hear the gateway perfectly"
+  std::array<std::uint8_t, mesh::link_report_size(1)> plain{};
+  ASSERT_EQ(mesh::encode_link_report(lie, plain), plain.size());
+  auto sealed_by = [&](node::NodeId key_owner, std::uint32_t counter) {
+    keys::NodeKeySet set;
+    sim.keys().node_keys(key_owner, 1, key_owner == 1, set);
+    node::RecordSealer sealer;
+    EXPECT_TRUE(sealer.init(set.key(keys::KeyPurpose::e2)));
+    std::vector<std::uint8_t> payload(1 + node::record_overhead + plain.size());
+    payload[0] = static_cast<std::uint8_t>(node::RecordKind::link_report);
+    EXPECT_EQ(sealer.seal(node::RecordKind::link_report, node::RecordDirection::uplink, key_owner, counter, plain,
+                          std::span<std::uint8_t>(payload).subspan(1)),
+              payload.size() - 1);
+    return payload;
+  };
+  const node::NodeId other = victim == 2 ? 3 : 2;
+  auto forged = sealed_by(other, 0xFFFFFF00U);
+  forged[1] = static_cast<std::uint8_t>(victim >> 8U);  // the record names the victim
+  forged[2] = static_cast<std::uint8_t>(victim);
+  const auto rejected = office.rejected();
+  office.on_uplink(victim, forged);
+  EXPECT_EQ(office.rejected(), rejected + 1);
+  office.on_uplink(victim, sealed_by(victim, 1));  // genuine key, an old counter
+  EXPECT_EQ(office.rejected(), rejected + 2);
+  const auto& after = office.link_report(victim);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->count, before.count);
+  EXPECT_TRUE(std::equal(after->entries().begin(), after->entries().end(), before.entries().begin()));
 }
 
 TEST(Simulator, ARelayAnswersARetryOfWhatItCarriedOnAlready) {
