@@ -5,10 +5,29 @@
 #include <fstream>
 
 namespace meshsec::sim {
+namespace {
+
+PlotResult render(const std::filesystem::path& script, const std::filesystem::path& png,
+                  const std::filesystem::path& dir) {
+  PlotResult result;
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    result.message = "gnuplot not found (Debian package gnuplot-nox): data and script written, no PNG";
+    return result;
+  }
+  const std::string command = "gnuplot '" + script.string() + "' 2>/dev/null";
+  if (std::system(command.c_str()) != 0 || !std::filesystem::exists(png)) {
+    result.message = "gnuplot failed; data and script are in " + dir.string();
+    return result;
+  }
+  result.ok = true;
+  result.png_path = png.string();
+  return result;
+}
+
+}  // namespace
 
 PlotResult write_coverage_plot(const RunReport& report, const std::string& directory) {
   namespace fs = std::filesystem;
-  PlotResult result;
   const fs::path dir(directory);
   const fs::path data = dir / "rollout_coverage.dat";
   const fs::path script = dir / "rollout_coverage.gp";
@@ -33,18 +52,36 @@ PlotResult write_coverage_plot(const RunReport& report, const std::string& direc
           << "set label 'time lower bound' at " << report.rollout.time_bound_s << ",50 left offset 0.5,0 tc rgb 'gray40'\n";
     out << "plot '" << data.string() << "' using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'coverage'\n";
   }
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    result.message = "gnuplot not found (Debian package gnuplot-nox): data and script written, no PNG";
-    return result;
+  return render(script, png, dir);
+}
+
+PlotResult write_survey_plot(const RunReport& report, const std::string& directory) {
+  namespace fs = std::filesystem;
+  const fs::path dir(directory);
+  const fs::path data = dir / "link_survey.dat";
+  const fs::path script = dir / "link_survey.gp";
+  const fs::path png = dir / "link_survey.png";
+  {
+    std::ofstream out(data);
+    out << "# radio_model_loss_percent estimated_loss_percent\n";
+    for (const auto& [model, estimate] : report.rollout.survey_estimates) out << 100 * model << ' ' << 100 * estimate << '\n';
   }
-  const std::string command = "gnuplot '" + script.string() + "' 2>/dev/null";
-  if (std::system(command.c_str()) != 0 || !fs::exists(png)) {
-    result.message = "gnuplot failed; data and script are in " + dir.string();
-    return result;
+  const double g = 100 * report.rollout.survey_good_link_loss;
+  {
+    std::ofstream out(script);
+    out << "set terminal pngcairo size 700,640 font 'sans,11' noenhanced\n"
+        << "set output '" << png.string() << "'\n"
+        << "set title 'Link survey: " << report.rollout.survey_estimates.size() << " links, " << report.nodes
+        << " nodes (seed " << report.seed << ")'\n"
+        << "set xlabel 'loss in the radio model (%)'\nset ylabel 'loss the nodes measured (%)'\n"
+        << "set xrange [0:40]\nset yrange [0:40]\nset size square\nset grid\nset key bottom right\n"
+        << "set arrow from " << g << ",0 to " << g << ",40 nohead dt 2 lc rgb 'gray40'\n"
+        << "set arrow from 0," << g << " to 40," << g << " nohead dt 2 lc rgb 'gray40'\n"
+        << "set label 'good-link threshold' at " << g << ",38 left offset 0.5,0 tc rgb 'gray40'\n"
+        << "plot '" << data.string() << "' using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4' title 'links', "
+        << "x with lines lc rgb 'gray20' title 'estimate = model'\n";
   }
-  result.ok = true;
-  result.png_path = png.string();
-  return result;
+  return render(script, png, dir);
 }
 
 }  // namespace meshsec::sim

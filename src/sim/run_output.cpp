@@ -16,6 +16,10 @@ int emit_run(const RunReport& report, const OutputOptions& options) {
     std::filesystem::create_directories(options.report_dir);
     const auto plot = report.rollout.ran ? write_coverage_plot(report, options.report_dir) : PlotResult{};
     j["artefacts"] = {{"plot_png", plot.ok ? plot.png_path : ""}, {"plot_note", plot.message}};
+    if (!report.rollout.survey_estimates.empty()) {
+      const auto survey = write_survey_plot(report, options.report_dir);
+      j["artefacts"]["survey_plot_png"] = survey.ok ? survey.png_path : "";
+    }
     const auto path = std::filesystem::path(options.report_dir) / "report.json";
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write " + path.string());

@@ -64,6 +64,8 @@ struct RolloutResult {
   // the wrong side of mesh.wave_good_link_loss.
   double survey_mean_error = 0;
   std::uint32_t survey_misjudged = 0;
+  std::vector<std::pair<double, double>> survey_estimates;  // per surveyed link: (radio model's loss, estimate)
+  double survey_good_link_loss = 0;                         // the planner's threshold they were judged by
 };
 
 struct RunReport {

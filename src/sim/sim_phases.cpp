@@ -277,6 +277,8 @@ void Simulator::plan_input_from_reports(mesh::WavePlanInput& input) {
   double error = 0;
   std::uint32_t misjudged = 0;
   const double good = scenario_.mesh.wave_good_link_loss;
+  r.survey_estimates.clear();
+  r.survey_good_link_loss = good;
   for (const auto& [pair, counts] : pairs) {
     const auto [i, j] = pair;
     // Levels, relays and upstreams follow the estimate itself; parity follows the Wilson
@@ -295,6 +297,7 @@ void Simulator::plan_input_from_reports(mesh::WavePlanInput& input) {
       if (l.peer != j) continue;
       error += loss - l.loss;
       misjudged += (loss <= good) != (l.loss <= good) ? 1U : 0U;
+      r.survey_estimates.emplace_back(l.loss, loss);
     }
   }
   r.survey_links = static_cast<std::uint32_t>(pairs.size());

@@ -2,13 +2,17 @@
 // reaches every node and stops, self-healing, a full rollout with every chunk verified,
 // attackers with zero successes, and the lower bounds on small known topologies.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 
 #include "sim/lower_bound.hpp"
+#include "sim/plot_writer.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulator.hpp"
 
@@ -469,6 +473,24 @@ TEST_F(SmallMeshRollout, TheWaveIsPlannedFromTheLinksTheNodesReport) {
 
 // A link report is a record sealed under its node's own key: one sealed under another
 // node's key, or an old one again, changes nothing the planner reads.
+// The survey's plot: every surveyed link is a point in its data file (radio model's loss,
+// estimate), and with gnuplot present the PNG is drawn.
+TEST_F(SmallMeshRollout, TheSurveyIsPlottedLinkByLink) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("meshsec-survey-plot-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto plot = write_survey_plot(*report_, dir.string());
+  std::ifstream data(dir / "link_survey.dat");
+  std::size_t lines = 0;
+  for (std::string line; std::getline(data, line);) lines += line.empty() || line[0] == '#' ? 0U : 1U;
+  EXPECT_EQ(lines, report_->rollout.survey_estimates.size());
+  EXPECT_EQ(lines, report_->rollout.survey_links);  // and every surveyed link is one the radio has
+  EXPECT_TRUE(fs::exists(dir / "link_survey.gp"));
+  if (plot.ok) EXPECT_GT(fs::file_size(plot.png_path), 1000U);
+  else EXPECT_FALSE(plot.message.empty());
+  fs::remove_all(dir);
+}
+
 TEST_F(SmallMeshRollout, ForgedOrReplayedLinkReportsAreRefused) {
   Simulator& sim = *sim_;
   auto& office = sim.back_office();
