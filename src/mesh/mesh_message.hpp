@@ -190,8 +190,8 @@ inline constexpr std::uint8_t link_survey_kind = 5;  // DownlinkKind::link_surve
 // A node's answer (node::RecordKind::link_report, sealed under its own key): how many of
 // the survey's `rounds` probes it heard from each neighbour, best heard first; heard /
 // rounds estimates the link's delivery ratio. rounds u8 ‖ count u8 ‖ count × (neighbour
-// u16 ‖ heard u8), the neighbours distinct, heard ≤ rounds ≤ 32.
-inline constexpr std::size_t link_report_max_rounds = 255;
+// u16 ‖ heard u8), the neighbours distinct, heard ≤ rounds ≤ 64.
+inline constexpr std::size_t link_report_max_rounds = 64;
 inline constexpr std::size_t link_report_max_links = 21;  // fills one uplink record
 struct LinkReport {
   struct Link {
@@ -250,12 +250,12 @@ struct RoutedAddresses {
 // channels above 14, a relay or level outside the plan, and parity above 64.
 [[nodiscard]] std::size_t encode_wave_part(const WaveAssignment& a, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noexcept;
-// Kind byte included; parse rejects survey 0, no rounds or more than 32, a slot under
+// Kind byte included; parse rejects survey 0, no rounds or more than 64, a slot under
 // 1 ms, no slots and a zero spread.
 [[nodiscard]] std::size_t encode_link_survey(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexcept;
 // A report's record plaintext (link_report_size(count) bytes); parse rejects a count above
-// link_report_max_links, rounds above 32, heard above rounds, neighbour 0, no_node or
+// link_report_max_links, rounds above 64, heard above rounds, neighbour 0, no_node or
 // broadcast, and a neighbour named twice.
 [[nodiscard]] std::size_t encode_link_report(const LinkReport& r, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] bool parse_link_report(std::span<const std::uint8_t> bytes, LinkReport& r) noexcept;

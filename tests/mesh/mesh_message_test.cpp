@@ -263,6 +263,7 @@ TEST(MeshMessage, LinkSurveyRoundTripAndBounds) {
   zero_survey[1] = zero_survey[2] = 0;
   EXPECT_FALSE(parse_link_survey(zero_survey, back));
   EXPECT_TRUE(refused(11, 0));   // no rounds
+  EXPECT_TRUE(refused(11, link_report_max_rounds + 1));
   EXPECT_TRUE(refused(12, 0));   // a slot of 0..255 µs: shorter than any probe
   auto no_slots = bytes;
   no_slots[14] = no_slots[15] = 0;
@@ -300,6 +301,7 @@ TEST(MeshMessage, LinkReportRoundTripAndBounds) {
   EXPECT_TRUE(refused([](auto& b) { b[2] = 0xFF; b[3] = 0xFF; }));  // broadcast
   EXPECT_TRUE(refused([](auto& b) { b[5] = b[2]; b[6] = b[3]; }));  // the same neighbour twice
   EXPECT_TRUE(refused([](auto& b) { b[1] = link_report_max_links + 1; }));
+  EXPECT_TRUE(refused([](auto& b) { b[0] = link_report_max_rounds + 1; }));
   LinkReport out;
   EXPECT_FALSE(parse_link_report(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1), out));
   report.count = 2;
