@@ -169,9 +169,9 @@ inline constexpr std::uint8_t wave_part_max_parity = 64;
 
 // The back office's request for every node's link table (DownlinkKind::link_survey, a
 // flood): kind ‖ survey u16 ‖ t0 u64 (global µs of the first probe round) ‖ rounds u8 ‖
-// slot_us u16 ‖ slots u16 ‖ spread u8. In each of `rounds` rounds of `slots` slots, node
-// id k (1 ≤ k ≤ slots) sends one probe in slot k − 1: a schedule no two probes share, so
-// what a neighbour misses is the link's loss, not a collision. After the last round each
+// slot_us u16 ‖ slots u16 ‖ spread u8. In each of `rounds` rounds of `slots` slots, every
+// node sends one probe in its slot (slot_of): up to `slots` nodes no two probes share a
+// slot, so what a neighbour misses is the link's loss, not a collision. After the last round each
 // node sends its report within `spread` seconds (the answers must not all reach the
 // gateway together). A node answers each survey once.
 struct LinkSurvey {
@@ -183,6 +183,23 @@ struct LinkSurvey {
   std::uint8_t spread_s = 0;
   [[nodiscard]] constexpr std::uint64_t round_us() const noexcept { return std::uint64_t{slot_us} * slots; }
   [[nodiscard]] constexpr std::uint64_t end_us() const noexcept { return t0_us + rounds * round_us(); }
+  // Node `id`'s slot in `round`. Ids 1..slots keep slot id − 1; each further group of
+  // `slots` ids is shifted by an offset drawn afresh per round, so two nodes that must
+  // share slots meet in a round now and then, never in all of them (which would hide the
+  // link to a listener that hears both).
+  [[nodiscard]] constexpr std::uint16_t slot_of(node::NodeId id, std::uint32_t round) const noexcept {
+    if (slots == 0 || id == 0) return 0;
+    const std::uint32_t index = id - 1U;
+    const std::uint32_t group = index / slots;
+    std::uint64_t offset = 0;
+    if (group != 0) {  // splitmix64 of (survey, group, round)
+      std::uint64_t z = (std::uint64_t{survey} << 48) ^ (std::uint64_t{group} << 32) ^ round;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      offset = z ^ (z >> 31);
+    }
+    return static_cast<std::uint16_t>((index % slots + offset % slots) % slots);
+  }
 };
 inline constexpr std::size_t link_survey_size = 17;
 inline constexpr std::uint8_t link_survey_kind = 5;  // DownlinkKind::link_survey

@@ -810,7 +810,7 @@ bool MeshNode::gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us,
 
 std::uint64_t MeshNode::next_probe_us() const noexcept {
   if (survey_.survey == 0 || probes_done_ >= survey_.rounds || id_ == 0) return never;
-  return survey_.t0_us + probes_done_ * survey_.round_us() + std::uint64_t{(id_ - 1U) % survey_.slots} * survey_.slot_us;
+  return survey_.t0_us + probes_done_ * survey_.round_us() + std::uint64_t{survey_.slot_of(id_, probes_done_)} * survey_.slot_us;
 }
 
 void MeshNode::send_probe() noexcept {

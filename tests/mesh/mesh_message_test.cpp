@@ -312,6 +312,32 @@ TEST(MeshMessage, LinkReportRoundTripAndBounds) {
   EXPECT_EQ(encode_link_report(report, bytes), 0U);
 }
 
+TEST(MeshMessage, ProbeSlotsAreSharedOnlyNowAndThen) {
+  LinkSurvey small{3, 0, 48, 2900, 300, 15};
+  for (std::uint32_t round = 0; round < 48; ++round)
+    for (meshsec::node::NodeId id = 1; id <= 300; ++id) EXPECT_EQ(small.slot_of(id, round), id - 1U);
+  // 3,000 nodes in 1,024 slots: within one group of ids no slot is shared; two nodes of
+  // different groups share one in a few rounds at most, never in all.
+  LinkSurvey large{3, 0, 48, 2900, 1024, 150};
+  for (std::uint32_t round = 0; round < 48; ++round) {
+    std::array<bool, 1024> taken{};
+    for (meshsec::node::NodeId id = 1025; id <= 2048; ++id) {
+      const auto slot = large.slot_of(id, round);
+      ASSERT_LT(slot, 1024);
+      EXPECT_FALSE(taken[slot]) << id;
+      taken[slot] = true;
+    }
+  }
+  std::uint32_t worst = 0;
+  for (meshsec::node::NodeId a = 1; a <= 1024; a += 37)
+    for (meshsec::node::NodeId b = 1025; b <= 3000; b += 41) {
+      std::uint32_t shared = 0;
+      for (std::uint32_t round = 0; round < 48; ++round) shared += large.slot_of(a, round) == large.slot_of(b, round) ? 1U : 0U;
+      worst = std::max(worst, shared);
+    }
+  EXPECT_LE(worst, 4U);
+}
+
 TEST(MeshMessage, AProbeIsAHeaderOnlyMessage) {
   MeshHeader h = header_of(MessageType::probe, 12, 3);
   std::array<std::uint8_t, max_message_size> out{};
