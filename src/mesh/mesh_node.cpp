@@ -784,7 +784,16 @@ bool MeshNode::apply_wave_part(std::span<const std::uint8_t> plain) noexcept {
 }
 
 void MeshNode::take_link_survey(const LinkSurvey& survey) noexcept {
-  if (survey.survey <= survey_.survey) return;  // answered already (or an old one again)
+  // A survey is taken only if it starts within a minute, is not over and lasts at most an
+  // hour, and only once the one taken before is over: its number orders nothing, so a
+  // survey an insider floods (the network key is all a downlink flood needs) holds the
+  // nodes for its own span at most, not for every later survey.
+  constexpr std::uint64_t max_lead_us = 60'000'000;
+  constexpr std::uint64_t max_span_us = 3'600'000'000;
+  const std::uint64_t now = global_us();
+  if (!fine_synced_ && config_.role != Role::gateway) return;
+  if (survey.end_us() <= now || survey.t0_us > now + max_lead_us || survey.rounds * survey.round_us() > max_span_us) return;
+  if (survey_.survey != 0 && survey.t0_us < survey_.end_us()) return;  // this one again, or one over it
   survey_ = survey;
   probes_done_ = 0;
   report_count_due_us_ = 0;

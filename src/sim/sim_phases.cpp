@@ -216,7 +216,8 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
   // a link's estimate within about ±0.06 of its loss (one standard error at 10 %).
   constexpr std::uint8_t rounds = 48;
   constexpr std::uint32_t max_slots = 1024;  // above: nodes 1024 ids apart share a slot
-  constexpr std::uint64_t lead_us = 3 * second;  // the survey's flood reaches the mesh first
+  // The survey's flood reaches the mesh first (a deep mesh takes longer).
+  const std::uint64_t lead_us = 3 * second + std::uint64_t{n} * 1000U;
   auto probes = [&] {
     std::uint64_t f = 0;
     for (const auto& node : nodes_) f += node->mesh->sent_of(mesh::MessageType::probe);

@@ -442,6 +442,40 @@ TEST_F(SmallMeshRollout, EveryPartGoesOverTheAirBeforeTheWave) {
   EXPECT_DOUBLE_EQ(o.coverage, 1.0);
 }
 
+// A survey is authenticated by the network key only, so its number orders nothing: a node
+// takes one that starts within a minute, and only once the one it took before is over. A
+// survey flooded far ahead, or over a running one, is ignored; after it, even a lower
+// number is taken.
+TEST(Simulator, ASurveyHoldsTheNodesOnlyForItsOwnSpan) {
+  Simulator sim(small(150, 4));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  auto taking = [&](std::uint16_t survey) {
+    std::uint32_t count = 0;
+    for (const auto id : ids) count += sim.node(id - 1U).mesh->survey().survey == survey ? 1U : 0U;
+    return count;
+  };
+  auto flood = [&](std::uint16_t survey, std::uint64_t lead_us) {
+    const mesh::LinkSurvey s{survey, gateway.global_us() + lead_us, 4, 2900, 150, 5};
+    std::array<std::uint8_t, mesh::link_survey_size> body{};
+    ASSERT_EQ(mesh::encode_link_survey(s, body), body.size());
+    ASSERT_TRUE(gateway.send_downlink(body));
+    sim.run_for(3'000'000);
+  };
+  ASSERT_TRUE(gateway.gateway_start_survey(5, 4'000'000, 4, 150, 5));
+  sim.run_for(1'000'000);
+  EXPECT_GE(taking(5) * 10, ids.size() * 9);
+  const auto took = taking(5);
+  flood(9, 600'000'000);  // ten minutes ahead
+  EXPECT_EQ(taking(9), 0U);
+  flood(9, 500'000);  // while survey 5 runs
+  EXPECT_EQ(taking(9), 0U);
+  EXPECT_EQ(taking(5), took);
+  sim.run_for(10'000'000);  // survey 5 is over
+  flood(2, 2'000'000);
+  EXPECT_GE(taking(2) * 10, ids.size() * 9);
+}
+
 // The wave is planned from what the nodes measured: every node probes in its own slot and
 // reports how many of each neighbour's probes it heard, sealed under its own key. The
 // estimates must match the radio model's links without bias, name only real neighbours,
