@@ -1,6 +1,7 @@
 #include "mesh/mesh_node.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <limits>
 
 #include "crypto/secure_memory.hpp"
@@ -724,6 +725,10 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
     plain_size = wave_part_size;
     last = &wave_part_counter_;
     ack_kind = node::RecordKind::wave_part_ack;
+  } else if (kind == node::RecordKind::link_report_request) {
+    plain_size = 2;  // survey u16
+    last = &report_request_counter_;
+    ack_kind = node::RecordKind::link_report;  // the answer is the report itself
   }
   for (std::uint8_t i = 0; i < count; ++i) {
     const auto record = r.bytes(size);
@@ -746,14 +751,22 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
       crypto::secure_wipe(buffer.data(), buffer.size());
       return;
     }
-    const bool applied = counter == *last || (kind == node::RecordKind::commission ? apply_commission(plain)
-                                                                                  : apply_wave_part(plain));
+    // A report request changes nothing here; it is answered as other records are
+    // acknowledged, again when it comes again.
+    const bool request = kind == node::RecordKind::link_report_request;
+    const auto survey = request ? static_cast<std::uint16_t>(plain[0] << 8U | plain[1]) : std::uint16_t{0};
+    const bool applied = request || counter == *last ||
+                         (kind == node::RecordKind::commission ? apply_commission(plain) : apply_wave_part(plain));
     crypto::secure_wipe(buffer.data(), buffer.size());
     if (!applied) {
       drop(node::DropReason::malformed);  // authentic, but not a layout this node knows
       return;
     }
     *last = counter;
+    if (request) {
+      answer_report_request(survey);
+      return;
+    }
     std::array<std::uint8_t, 4> ack{};
     wire::BoundedWriter w(ack);
     w.u32be(counter);
@@ -853,22 +866,25 @@ void MeshNode::handle_probe(node::NodeId sender, const MeshHeader& h, std::span<
   if (n->probes_heard < survey_.rounds) ++n->probes_heard;
 }
 
-LinkReport MeshNode::link_report() const noexcept {
-  LinkReport report;
-  if (survey_.survey == 0) return report;
-  report.rounds = survey_.rounds;
+MeshNode::LinkReports MeshNode::link_reports() const noexcept {
+  static_assert(NeighbourTable::capacity <= std::tuple_size_v<LinkReports> * link_report_max_links);
+  LinkReports reports{};
+  if (survey_.survey == 0) return reports;
   std::array<LinkReport::Link, NeighbourTable::capacity> heard{};
   std::size_t count = 0;
   neighbours_.for_each([&](const Neighbour& n) {
     if (n.probe_survey == survey_.survey && n.probes_heard > 0 && count < heard.size()) heard[count++] = {n.id, n.probes_heard};
   });
-  // Best heard first, so that the record's room holds the links the planner can use.
+  // Best heard first, so that the first record holds the links the planner can use most.
   std::sort(heard.begin(), heard.begin() + static_cast<std::ptrdiff_t>(count), [](const auto& a, const auto& b) {
     return a.heard != b.heard ? a.heard > b.heard : a.neighbour < b.neighbour;
   });
-  report.count = static_cast<std::uint8_t>(std::min(count, link_report_max_links));
-  std::copy_n(heard.begin(), report.count, report.links.begin());
-  return report;
+  for (std::size_t i = 0; i < count; ++i) {
+    auto& part = reports[i / link_report_max_links];
+    part.links[part.count++] = heard[i];
+  }
+  for (auto& part : reports) part.rounds = survey_.rounds;
+  return reports;
 }
 
 void MeshNode::count_link_report() noexcept {
@@ -876,16 +892,36 @@ void MeshNode::count_link_report() noexcept {
   // neighbour that then goes unheard for two beacon rounds leaves the table, and its
   // counts with it.
   report_count_due_us_ = 0;
-  pending_report_ = link_report();
+  pending_reports_ = link_reports();
   link_report_due_us_ = platform_.local_us() + 1 + platform_.random_u32() % (std::uint64_t{survey_.spread_s} * 1'000'000U);
+}
+
+void MeshNode::answer_report_request(std::uint16_t survey) noexcept {
+  if (link_report_due_us_ != 0) return;  // the report is on its way already
+  // The counts taken for that survey; without them (the node missed the survey, or has not
+  // counted yet and its own report follows), rounds 0 and the neighbours it hears now,
+  // with no counts: enough for the planner to place it.
+  if (survey == 0 || survey != survey_.survey || report_count_due_us_ != 0) {
+    pending_reports_ = LinkReports{};
+    std::size_t count = 0;
+    neighbours_.for_each([&](const Neighbour& n) {
+      if (n.heard_round + NeighbourTable::expiry_rounds < round_) return;
+      auto& part = pending_reports_[count++ / link_report_max_links];
+      part.links[part.count++] = {n.id, 0};
+    });
+  }
+  send_link_report();
 }
 
 void MeshNode::send_link_report() noexcept {
   link_report_due_us_ = 0;
-  const LinkReport& report = pending_report_;
-  std::array<std::uint8_t, link_report_size(link_report_max_links)> plain{};
-  const std::size_t n = encode_link_report(report, plain);
-  if (n != 0) queue_record_uplink(node::RecordKind::link_report, std::span<const std::uint8_t>(plain).first(n));
+  for (std::size_t i = 0; i < pending_reports_.size(); ++i) {
+    const LinkReport& part = pending_reports_[i];
+    if (i > 0 && part.count == 0) break;
+    std::array<std::uint8_t, link_report_size(link_report_max_links)> plain{};
+    const std::size_t n = encode_link_report(part, plain);
+    if (n != 0) queue_record_uplink(node::RecordKind::link_report, std::span<const std::uint8_t>(plain).first(n));
+  }
 }
 
 void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept {

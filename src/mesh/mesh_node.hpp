@@ -155,8 +155,9 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
   [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
   // What this node answers a link survey with: the neighbours whose probes it heard, best
-  // heard first (as many as one record holds).
-  [[nodiscard]] LinkReport link_report() const noexcept;
+  // heard first, in as many records as they fill (the table's 40 fit in two).
+  using LinkReports = std::array<LinkReport, 2>;
+  [[nodiscard]] LinkReports link_reports() const noexcept;
   [[nodiscard]] const LinkSurvey& survey() const noexcept { return survey_; }
 
  private:
@@ -220,6 +221,7 @@ class MeshNode final : private net::TokenHandler {
   void transmit_in_slot(MessageType type, std::span<const std::uint8_t> message) noexcept;
   void handle_probe(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void count_link_report() noexcept;
+  void answer_report_request(std::uint16_t survey) noexcept;
   void send_link_report() noexcept;
   [[nodiscard]] FloodSlot* free_slot() noexcept;
   [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
@@ -277,13 +279,14 @@ class MeshNode final : private net::TokenHandler {
   static constexpr std::uint64_t rejoin_interval_us = 60'000'000;
   std::uint32_t downlink_counter_ = 0;   // of the last commissioning record applied
   std::uint32_t wave_part_counter_ = 0;  // of the last wave part applied
+  std::uint32_t report_request_counter_ = 0;  // of the last link report request answered
   std::uint32_t uplink_counter_ = 0;
   std::uint32_t acked_epoch_ = 0;
   std::uint32_t uplinks_abandoned_ = 0;
   LinkSurvey survey_{};                   // the newest link survey taken (survey 0: none)
   std::uint8_t probes_done_ = 0;          // of survey_'s rounds, those whose probe slot passed
   std::uint64_t report_count_due_us_ = 0;  // when the survey's last round ends (0: not due)
-  LinkReport pending_report_{};            // counted then, sent at link_report_due_us_
+  LinkReports pending_reports_{};          // counted then, sent at link_report_due_us_
   std::uint64_t link_report_due_us_ = 0;   // 0: no link report to send
   std::uint64_t acks_due_us_ = 0;
 

@@ -27,6 +27,7 @@ enum class RecordKind : std::uint8_t {
   wave_part = 7,       // back office → node: its part in the next firmware wave (mesh::WaveAssignment)
   wave_part_ack = 8,   // node → back office
   link_report = 9,     // node → back office, when surveyed: its neighbours and how well it hears them
+  link_report_request = 10,  // back office → node: send your report of survey u16 again (answered by link_report)
 };
 
 enum class RecordDirection : std::uint8_t { uplink = 1, downlink = 2 };

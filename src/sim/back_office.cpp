@@ -1,5 +1,7 @@
 #include "sim/back_office.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <stdexcept>
 
@@ -100,10 +102,18 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
       break;
     case node::RecordKind::link_report: {
       mesh::LinkReport report;
-      if (mesh::parse_link_report(std::span<const std::uint8_t>(plain).first(n), report))
-        link_reports_[claimed] = report;
-      else
+      if (!mesh::parse_link_report(std::span<const std::uint8_t>(plain).first(n), report)) {
         ++rejected_;
+        break;
+      }
+      auto& stored = link_reports_[claimed];
+      if (!stored || stored->rounds != report.rounds) stored = ReportedLinks{report.rounds, {}};
+      for (const auto& l : report.entries()) {
+        const auto same = std::find_if(stored->links.begin(), stored->links.end(),
+                                       [&](const auto& k) { return k.neighbour == l.neighbour; });
+        if (same != stored->links.end()) *same = l;
+        else stored->links.push_back(l);
+      }
       break;
     }
     case node::RecordKind::key_ack: {
@@ -181,6 +191,15 @@ std::vector<std::vector<std::uint8_t>> BackOffice::wave_part_bodies(const std::v
                            throw std::runtime_error("back office: wave part encoding");
                          return part_counter_[id];
                        });
+}
+
+std::vector<std::vector<std::uint8_t>> BackOffice::link_report_request_bodies(const std::vector<node::NodeId>& targets,
+                                                                             std::uint16_t survey) {
+  return record_bodies(node::RecordKind::link_report_request, 2, targets, [&](node::NodeId, std::span<std::uint8_t> plain) {
+    plain[0] = static_cast<std::uint8_t>(survey >> 8U);
+    plain[1] = static_cast<std::uint8_t>(survey);
+    return std::uint32_t{survey};
+  });
 }
 
 std::vector<std::vector<std::uint8_t>> BackOffice::key_delivery_bodies(const std::vector<node::NodeId>& targets,

@@ -48,9 +48,19 @@ class BackOffice final : public mesh::UplinkSink {
   [[nodiscard]] std::uint32_t key_acked_epoch(node::NodeId node) const { return key_acked_.at(node); }
   void revoke(node::NodeId node) { revoked_.insert(node); }
 
-  // Link surveys: the newest report each node sent (none before its first).
-  [[nodiscard]] const std::optional<mesh::LinkReport>& link_report(node::NodeId node) const { return link_reports_.at(node); }
+  // Link surveys: what each node reported (none before its first report). A node with
+  // more links than one record holds sends several: records with the same rounds merge.
+  struct ReportedLinks {
+    std::uint8_t rounds = 0;
+    std::vector<mesh::LinkReport::Link> links;
+    [[nodiscard]] std::span<const mesh::LinkReport::Link> entries() const noexcept { return links; }
+  };
+  [[nodiscard]] const std::optional<ReportedLinks>& link_report(node::NodeId node) const { return link_reports_.at(node); }
   void forget_link_reports() { link_reports_.assign(link_reports_.size(), std::nullopt); }
+  // Requests for the report of `survey` from nodes it did not reach (the survey number is
+  // also the record counter, so a request re-sent until answered is the same record).
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> link_report_request_bodies(const std::vector<node::NodeId>& targets,
+                                                                                 std::uint16_t survey);
 
   // Accepted readings per node (valid record, fresh counter, not revoked).
   [[nodiscard]] std::uint64_t readings_from(node::NodeId node) const { return readings_.at(node); }
@@ -78,7 +88,7 @@ class BackOffice final : public mesh::UplinkSink {
   std::vector<std::uint32_t> part_counter_;
   std::vector<bool> part_acked_;
   std::vector<bool> joined_;
-  std::vector<std::optional<mesh::LinkReport>> link_reports_;
+  std::vector<std::optional<ReportedLinks>> link_reports_;
   std::vector<std::uint32_t> key_acked_;
   std::vector<std::uint64_t> readings_;
   std::set<node::NodeId> revoked_;

@@ -244,6 +244,18 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
     reports = now_reported;
     progress("survey", static_cast<double>(now_ - start) / static_cast<double>(limit));
   }
+  // Reports lost on the way are asked for again, node by node, routed like commissioning
+  // and re-sent until answered (or the per-node time limit).
+  if (reports < targets) {
+    const std::uint16_t survey = gateway.survey().survey;
+    (void)send_per_node(
+        "survey", per_node_time_us(), 0,
+        [&](node::NodeId id) { return back_office_->link_report(id).has_value(); },
+        [&](const std::vector<node::NodeId>& ids) { return back_office_->link_report_request_bodies(ids, survey); });
+    reports = 0;
+    for (std::uint32_t i = 1; i < n; ++i) reports += back_office_->link_report(static_cast<node::NodeId>(i + 1)) ? 1U : 0U;
+    last_report = now_;
+  }
   r.survey_targets = targets;
   r.survey_reports = reports;
   r.survey_seconds = static_cast<double>(last_report - start) / 1e6;
@@ -299,6 +311,21 @@ void Simulator::plan_input_from_reports(mesh::WavePlanInput& input) {
       error += loss - l.loss;
       misjudged += (loss <= good) != (l.loss <= good) ? 1U : 0U;
       r.survey_estimates.emplace_back(l.loss, loss);
+    }
+  }
+  // A node that missed the survey answered the request with the neighbours it hears and
+  // no counts: its links count as just good, with parity for a lossy one, and only where
+  // no counts say more.
+  constexpr float unmeasured_parity_loss = 0.25F;
+  for (std::uint32_t i = 1; i < n; ++i) {
+    const auto& report = back_office_->link_report(static_cast<node::NodeId>(i + 1));
+    if (!report || report->rounds != 0 || report->links.empty()) continue;
+    input.alive[i] = true;
+    for (const auto& l : report->entries()) {
+      const std::uint32_t j = l.neighbour - 1U;
+      if (j >= n || j == i || !input.alive[j] || pairs.count({std::min(i, j), std::max(i, j)}) != 0) continue;
+      input.links[i].push_back({j, static_cast<float>(good), unmeasured_parity_loss});
+      input.links[j].push_back({i, static_cast<float>(good), unmeasured_parity_loss});
     }
   }
   r.survey_links = static_cast<std::uint32_t>(pairs.size());
