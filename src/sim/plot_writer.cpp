@@ -24,14 +24,19 @@ PlotResult render(const std::filesystem::path& script, const std::filesystem::pa
   return result;
 }
 
+// Where one plot's data, gnuplot script and image go.
+struct PlotFiles {
+  std::filesystem::path dir, data, script, png;
+};
+PlotFiles plot_files(const std::string& directory, const std::string& stem) {
+  const std::filesystem::path dir(directory);
+  return {dir, dir / (stem + ".dat"), dir / (stem + ".gp"), dir / (stem + ".png")};
+}
+
 }  // namespace
 
 PlotResult write_coverage_plot(const RunReport& report, const std::string& directory) {
-  namespace fs = std::filesystem;
-  const fs::path dir(directory);
-  const fs::path data = dir / "rollout_coverage.dat";
-  const fs::path script = dir / "rollout_coverage.gp";
-  const fs::path png = dir / "rollout_coverage.png";
+  const auto [dir, data, script, png] = plot_files(directory, "rollout_coverage");
   {
     std::ofstream out(data);
     out << "# seconds_since_injection coverage_percent\n";
@@ -56,11 +61,7 @@ PlotResult write_coverage_plot(const RunReport& report, const std::string& direc
 }
 
 PlotResult write_survey_plot(const RunReport& report, const std::string& directory) {
-  namespace fs = std::filesystem;
-  const fs::path dir(directory);
-  const fs::path data = dir / "link_survey.dat";
-  const fs::path script = dir / "link_survey.gp";
-  const fs::path png = dir / "link_survey.png";
+  const auto [dir, data, script, png] = plot_files(directory, "link_survey");
   {
     std::ofstream out(data);
     out << "# radio_model_loss_percent estimated_loss_percent\n";

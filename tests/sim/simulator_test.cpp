@@ -353,22 +353,30 @@ TEST(Simulator, NodesWaitingToJoinDoNotSpinTheirTimer) {
   EXPECT_LT(static_cast<double>(total) / seconds / (sim.node_count() - 1), 5.0) << "mean wake-ups per node per second";
 }
 
-TEST(Simulator, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
+// A node two hops or more from the gateway that the gateway has a route to (no_node: none).
+node::NodeId routed_target(Simulator& sim, const std::vector<node::NodeId>& ids) {
+  const auto& gateway = *sim.node(0).mesh;
+  for (const auto id : ids)
+    if (gateway.routes().next_hop(id) != node::no_node && sim.topology().hop_distances()[id - 1U] >= 2) return id;
+  return node::no_node;
+}
+
+// The joined 150-node mesh, and a node two hops or more out the gateway has a route to.
+class RoutedNode : public ::testing::Test {
+ protected:
+  Simulator sim{joining_scenario()};
+  std::vector<node::NodeId> all = boot_settle_and_join(sim);
+  mesh::MeshNode& gateway = *sim.node(0).mesh;
+  node::NodeId target = routed_target(sim, all);
+  BackOffice& office = sim.back_office();
+};
+
+TEST_F(RoutedNode, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
   // A node's part in the firmware wave comes from the back office as a record sealed under
   // the node's own key, routed like commissioning and acknowledged. A replayed older part
   // (it could put the node back into a plan that no longer holds) and a damaged one are
   // refused and leave the part the node holds.
-  Simulator sim(joining_scenario());
-  const auto all = boot_settle_and_join(sim);
-  auto& gateway = *sim.node(0).mesh;
-  node::NodeId target = node::no_node;
-  for (const auto id : all)
-    if (gateway.routes().next_hop(id) != node::no_node && sim.topology().hop_distances()[id - 1U] >= 2) {
-      target = id;
-      break;
-    }
   ASSERT_NE(target, node::no_node);
-  auto& office = sim.back_office();
   auto& node = *sim.node(target - 1U).mesh;
   auto deliver = [&](const std::vector<std::uint8_t>& body) {
     while (!gateway.send_routed(target, body)) sim.run_for(5'000);
@@ -445,18 +453,8 @@ TEST_F(SmallMeshRollout, EveryPartGoesOverTheAirBeforeTheWave) {
 // A node the back office did not hear from is asked again, by a routed record; one that
 // took no part in the survey answers with the neighbours it hears and no counts, so the
 // planner can still place it.
-TEST(Simulator, ANodeAskedForAMissingReportNamesItsNeighbours) {
-  Simulator sim(joining_scenario());
-  const auto all = boot_settle_and_join(sim);
-  auto& gateway = *sim.node(0).mesh;
-  node::NodeId target = node::no_node;
-  for (const auto id : all)
-    if (gateway.routes().next_hop(id) != node::no_node && sim.topology().hop_distances()[id - 1U] >= 2) {
-      target = id;
-      break;
-    }
+TEST_F(RoutedNode, ANodeAskedForAMissingReportNamesItsNeighbours) {
   ASSERT_NE(target, node::no_node);
-  auto& office = sim.back_office();
   const auto body = office.link_report_request_bodies({target}, 7).front();
   while (!gateway.send_routed(target, body)) sim.run_for(5'000);
   for (int i = 0; i < 20 && !office.link_report(target); ++i) sim.run_for(500'000);
