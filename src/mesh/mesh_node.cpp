@@ -435,12 +435,13 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   // Implicit acknowledgement: a node no farther from the gateway carrying our pending
   // message on (one on our own level only carries a retry, see below). A copy we still
   // hold (a backup or sideways copy waiting its turn, or our retry) is dropped once a
-  // closer node carries the message: it is on its way, and ours would start a second path. A routed
+  // closer node carries the message (in a dense mesh, one of our own level too: see
+  // MeshConfig::dense_neighbours): it is on its way, and ours would start a second path. A routed
   // message we handed to its destination is acknowledged by the destination speaking.
   for (auto& s : slots()) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || h.hops < hops_))
+        ((s.sent && h.hops <= hops_) || h.hops < hops_ || (h.hops <= hops_ && dense())))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin) {
       const RoutedAddresses to = routed_addresses_of(s);

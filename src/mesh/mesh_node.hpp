@@ -223,6 +223,7 @@ class MeshNode final : private net::TokenHandler {
   void count_link_report() noexcept;
   void answer_report_request(std::uint16_t survey) noexcept;
   void send_link_report() noexcept;
+  [[nodiscard]] bool dense() const noexcept { return neighbours_.live_count(round_) >= config_.dense_neighbours; }
   [[nodiscard]] FloodSlot* free_slot() noexcept;
   [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
   void fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body, std::uint64_t due) noexcept;

@@ -450,6 +450,28 @@ TEST_F(SmallMeshRollout, EveryPartGoesOverTheAirBeforeTheWave) {
   EXPECT_DOUBLE_EQ(o.coverage, 1.0);
 }
 
+// In a dense mesh a retried uplink must not start a path at every neighbour a level up:
+// the copies collide and the readings are lost in the storm (MeshConfig::dense_neighbours).
+TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
+  Scenario s = default_scenario();
+  s.seed = 1;
+  s.topology.nodes = 300;
+  s.topology.mean_degree = 18;
+  s.phases.commission = false;
+  s.phases.rollout = false;
+  s.phases.attacks = false;
+  s.phases.fail_fraction = 0;
+  Simulator sim(s);
+  const auto r = sim.run();
+  ASSERT_GT(r.readings_sent[0], 0U);
+  std::uint64_t uplinks = 0;
+  for (std::uint32_t i = 0; i < sim.node_count(); ++i) uplinks += sim.node(i).mesh->sent_of(mesh::MessageType::uplink);
+  const auto readings = r.readings_delivered[0] + r.readings_delivered[1];
+  EXPECT_GE(r.readings_delivered[0] * 100, r.readings_sent[0] * 97);
+  EXPECT_GE(r.readings_delivered[1] * 100, r.readings_sent[1] * 97);
+  EXPECT_LT(uplinks, readings * 30) << "uplink frames per delivered reading";
+}
+
 // A node the back office did not hear from is asked again, by a routed record; one that
 // took no part in the survey answers with the neighbours it hears and no counts, so the
 // planner can still place it.
@@ -519,10 +541,13 @@ TEST_F(SmallMeshRollout, TheWaveIsPlannedFromTheLinksTheNodesReport) {
   EXPECT_LT(o.survey_misjudged * 5, o.survey_links);
   EXPECT_DOUBLE_EQ(o.coverage, 1.0);
   std::uint32_t checked = 0;
+  std::uint32_t uncounted = 0;
   for (std::uint32_t i = 1; i < sim.node_count(); ++i) {
     const auto& report = sim.back_office().link_report(static_cast<node::NodeId>(i + 1));
     if (!report) continue;
-    EXPECT_EQ(report->rounds, 48);
+    // 48 probes each, or none from a node that missed the survey and was asked again.
+    EXPECT_TRUE(report->rounds == 48 || report->rounds == 0) << int{report->rounds};
+    uncounted += report->rounds == 0 ? 1U : 0U;
     for (const auto& l : report->entries()) {
       const auto& links = sim.topology().links(i);
       EXPECT_TRUE(std::any_of(links.begin(), links.end(), [&](const auto& k) { return k.peer + 1U == l.neighbour; }))
@@ -531,6 +556,7 @@ TEST_F(SmallMeshRollout, TheWaveIsPlannedFromTheLinksTheNodesReport) {
     }
   }
   EXPECT_GT(checked, 150U);
+  EXPECT_LE(uncounted * 100, o.survey_reports * 3);
 }
 
 // A link report is a record sealed under its node's own key: one sealed under another
