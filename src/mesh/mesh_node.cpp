@@ -824,6 +824,7 @@ bool MeshNode::gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us,
   LinkSurvey s{survey, global_us() + lead_us, rounds, static_cast<std::uint16_t>(slot), slots, spread_s};
   std::array<std::uint8_t, link_survey_size> body{};
   if (slot > 0xFFFF || encode_link_survey(s, body) != body.size()) return false;
+  // The nodes take only what parses: a survey they would refuse is not sent.
   LinkSurvey check;
   if (!parse_link_survey(body, check) || !send_downlink(body)) return false;
   (void)send_downlink(body);  // twice, like the wave's announcement: a node that misses it is left out

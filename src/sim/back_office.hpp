@@ -3,6 +3,7 @@
 // record (node key, increasing counter, not revoked), builds commissioning records (M9)
 // and network key deliveries for a refresh that leaves a revoked node out (B1).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,6 +57,10 @@ class BackOffice final : public mesh::UplinkSink {
     [[nodiscard]] std::span<const mesh::LinkReport::Link> entries() const noexcept { return links; }
   };
   [[nodiscard]] const std::optional<ReportedLinks>& link_report(node::NodeId node) const { return link_reports_.at(node); }
+  [[nodiscard]] std::uint32_t link_reports_received() const noexcept {
+    return static_cast<std::uint32_t>(std::count_if(link_reports_.begin(), link_reports_.end(),
+                                                    [](const auto& r) { return r.has_value(); }));
+  }
   void forget_link_reports() { link_reports_.assign(link_reports_.size(), std::nullopt); }
   // Requests for the report of `survey` from nodes it did not reach (the survey number is
   // also the record counter, so a request re-sent until answered is the same record).

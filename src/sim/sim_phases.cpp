@@ -22,6 +22,13 @@ namespace {
 
 constexpr std::uint64_t second = 1'000'000;
 
+// The upper end of the Wilson score interval for a proportion p seen in n trials, z
+// standard errors up (at most 1).
+double wilson_upper_bound(double p, double n, double z) {
+  const double centre = p + z * z / (2 * n);
+  const double spread = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+  return std::min(1.0, (centre + spread) / (1 + z * z / n));
+}
 
 }  // namespace
 
@@ -238,8 +245,7 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
   std::uint64_t last_report = start;
   while (now_ - start < limit && reports < targets) {
     run_for(second / 2);
-    std::uint32_t now_reported = 0;
-    for (std::uint32_t i = 1; i < n; ++i) now_reported += back_office_->link_report(static_cast<node::NodeId>(i + 1)) ? 1U : 0U;
+    const std::uint32_t now_reported = back_office_->link_reports_received();
     if (now_reported > reports) last_report = now_;
     reports = now_reported;
     progress("survey", static_cast<double>(now_ - start) / static_cast<double>(limit));
@@ -252,8 +258,7 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
         "survey", per_node_time_us(), 0,
         [&](node::NodeId id) { return back_office_->link_report(id).has_value(); },
         [&](const std::vector<node::NodeId>& ids) { return back_office_->link_report_request_bodies(ids, survey); });
-    reports = 0;
-    for (std::uint32_t i = 1; i < n; ++i) reports += back_office_->link_report(static_cast<node::NodeId>(i + 1)) ? 1U : 0U;
+    reports = back_office_->link_reports_received();
     last_report = now_;
   }
   r.survey_targets = targets;
@@ -297,14 +302,10 @@ void Simulator::plan_input_from_reports(mesh::WavePlanInput& input) {
     // Levels, relays and upstreams follow the estimate itself; parity follows the Wilson
     // bound one standard error above it, so that a link that merely looked good in its
     // probes does not leave its listener short of parity.
-    const double sent = counts.second;
-    const double loss = 1.0 - counts.first / sent;
-    constexpr double z = 1.0;
-    const double parity_loss =
-        (loss + z * z / (2 * sent) + z * std::sqrt(loss * (1 - loss) / sent + z * z / (4 * sent * sent))) /
-        (1 + z * z / sent);
-    input.links[i].push_back({j, static_cast<float>(loss), static_cast<float>(std::min(1.0, parity_loss))});
-    input.links[j].push_back({i, static_cast<float>(loss), static_cast<float>(std::min(1.0, parity_loss))});
+    const double loss = 1.0 - static_cast<double>(counts.first) / counts.second;
+    const auto parity_loss = static_cast<float>(wilson_upper_bound(loss, counts.second, 1.0));
+    input.links[i].push_back({j, static_cast<float>(loss), parity_loss});
+    input.links[j].push_back({i, static_cast<float>(loss), parity_loss});
     // How the survey did against the radio model (the simulator knows what nodes cannot).
     for (const auto& l : topology_.links(i)) {
       if (l.peer != j) continue;
