@@ -81,6 +81,7 @@ void Simulator::place_attackers() {
   add(AttackKind::jammer, s.jammer, false);
   radio_.resize(topology_.station_count());
   duty_.resize(topology_.station_count());
+  note_lane_listeners();
 }
 
 void Simulator::capture(std::uint32_t station, const Transmission& t) {
@@ -94,7 +95,7 @@ void Simulator::capture(std::uint32_t station, const Transmission& t) {
       if (contains(t.bytes, reading_marker) || contains(t.bytes, image_marker.substr(0, 12))) ++a->readable;
       return;
     }
-    a->captured.push_back({t.bytes, now_, t.accepted_by});
+    a->captured.push_back({t.bytes, now(), t.accepted_by});
     if (a->captured.size() > 256) a->captured.pop_front();
     return;
   }
@@ -104,7 +105,7 @@ void Simulator::start_jam(std::uint32_t station, std::uint64_t duration_us) {
   // A burst of noise as long as `duration_us` (a transmission without content).
   const auto bytes = static_cast<std::size_t>(duration_us * scenario_.radio.bitrate_bps / 8 / 1'000'000);
   std::vector<std::uint8_t> noise(std::max<std::size_t>(bytes, 8), 0xA5);
-  if (start_transmission(station, noise, AttackKind::jammer)) transmissions_[last_transmission()].jam = true;
+  if (start_transmission(station, noise, AttackKind::jammer)) last_transmission_of(station).jam = true;
 }
 
 void Simulator::phase_attacks(bool after_revocation) {
@@ -175,7 +176,7 @@ void Simulator::attack_round(bool after_revocation) {
             const auto& f = k % 2 == 0 ? a->captured.front() : a->captured[r.below(a->captured.size())];
             if (start_transmission(a->station, f.bytes, a->kind)) {
               ++tally.attempts;
-              auto& t = transmissions_[last_transmission()];
+              auto& t = last_transmission_of(a->station);
               t.original_time = f.time;
               t.original_accepted_by = f.accepted_by;
             }

@@ -107,7 +107,8 @@ nlohmann::json to_json(const RunReport& r) {
                  {"events", r.events},
                  {"node_events", r.node_events},
                  {"node_events_per_second", r.wall_seconds > 0 ? static_cast<double>(r.node_events) / r.wall_seconds : 0.0},
-                 {"frames_sent", r.frames_sent}};
+                 {"frames_sent", r.frames_sent},
+                 {"lanes", r.lanes}};
   return j;
 }
 
@@ -176,7 +177,8 @@ std::string summary_table(const RunReport& r) {
   std::uint64_t legit = 0;
   for (const auto& [k, v] : r.legit_defence_drops) legit += v;
   row("legit frames lost to defences", std::to_string(legit));
-  row("simulated / wall time", num(r.sim_seconds, 1) + " s / " + num(r.wall_seconds, 2) + " s");
+  row("simulated / wall time", num(r.sim_seconds, 1) + " s / " + num(r.wall_seconds, 2) + " s" +
+                                   (r.lanes > 1 ? " (" + std::to_string(r.lanes) + " lanes, one core each)" : ""));
   if (!r.phase_wall_seconds.empty()) {
     std::string phases;
     for (const auto& [phase, seconds] : r.phase_wall_seconds)

@@ -41,6 +41,7 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   Scenario s = default_scenario();
   read(t, "scenario", "name", s.name);
   read(t, "scenario", "seed", s.seed);
+  read(t, "scenario", "lanes", s.lanes);
   std::string kind = Topology::kind_name(s.topology.kind);
   read(t, "topology", "kind", kind);
   if (!Topology::parse_kind(kind, s.topology.kind)) throw std::runtime_error("topology.kind: unknown kind " + kind);
@@ -109,6 +110,7 @@ void validate(const Scenario& s) {
   auto require = [](bool ok, const char* what) {
     if (!ok) throw std::runtime_error(what);
   };
+  require(s.lanes <= 2, "scenario.lanes: 0 (by size), 1 or 2");
   require(s.topology.nodes >= 2 && s.topology.nodes <= 60000, "topology.nodes: 2..60000");
   require(s.topology.mean_degree >= 3 && s.topology.mean_degree <= 40, "topology.mean_degree: 3..40");
   require(s.topology.grid_range >= 1.0 && s.topology.grid_range <= 5.0, "topology.grid_range: 1..5");

@@ -75,6 +75,8 @@ struct MeshSpec {
 struct Scenario {
   std::string name = "default";
   std::uint64_t seed = 1;
+  // Lanes of the event loop (docs/simulator.md §Lanes): 0 picks 1, or 2 above 3,000 nodes.
+  std::uint32_t lanes = 0;
   TopologySpec topology{};
   RadioSpec radio{};
   PhaseSpec phases{};

@@ -5,6 +5,7 @@
 namespace meshsec::sim {
 
 std::uint16_t SharedChunkFlash::intern(std::uint32_t index, std::span<const std::uint8_t> bytes) {
+  const std::lock_guard lock(mutex_);
   if (by_index_.size() <= index) by_index_.resize(index + 1);
   auto& copies = by_index_[index];
   for (std::size_t i = 0; i < copies.size(); ++i)
@@ -15,6 +16,7 @@ std::uint16_t SharedChunkFlash::intern(std::uint32_t index, std::span<const std:
 }
 
 std::span<const std::uint8_t> SharedChunkFlash::bytes(std::uint32_t index, std::uint16_t copy) const {
+  const std::lock_guard lock(mutex_);
   if (index >= by_index_.size() || copy >= by_index_[index].size()) return {};
   return by_index_[index][copy];
 }

@@ -2,9 +2,11 @@
 // so the simulator keeps one copy of each distinct (index, bytes) and every node's store
 // only records which copy it holds: 10,000 nodes × 128 KiB would not fit otherwise. A
 // node still writes (and the copy is compared byte for byte) only after its own
-// BlobVerifier accepted the packet; reading returns exactly the bytes written.
+// BlobVerifier accepted the packet; reading returns exactly the bytes written. Nodes of
+// both lanes write and read it at once, so it is locked; a copy never moves once made.
 #pragma once
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -20,6 +22,7 @@ class SharedChunkFlash {
   [[nodiscard]] std::size_t distinct_copies() const noexcept { return copies_; }
 
  private:
+  mutable std::mutex mutex_;
   std::vector<std::vector<std::vector<std::uint8_t>>> by_index_;
   std::size_t copies_ = 0;
 };

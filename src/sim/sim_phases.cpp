@@ -47,6 +47,10 @@ RunReport Simulator::run() {
   place_attackers();
   timed("manufacture");
   boot();
+  // In the events nothing moves but the nodes, the medium, the lanes' own tallies, the
+  // attackers (lane 0's) and the back office (the gateway's lane's): from here lanes run
+  // on two cores. Phases and attack actions run between windows.
+  set_parallel(lanes_.size() == 2 && lane_threads_);
   const auto boot_us = static_cast<std::uint64_t>(scenario_.phases.boot_s * 1e6);
   // At least boot_s; then, on a deep mesh, until the network is ready to carry traffic
   // (99 % of live nodes fine-synchronised and with a parent), for at most twice as long
@@ -89,16 +93,19 @@ RunReport Simulator::run() {
     }
   }
   timed("attacks");
+  set_parallel(false);
   sample_sync();
   for (std::size_t k = 1; k < attacks_.size(); ++k) {
     const auto kind = static_cast<AttackKind>(k);
     if (attacks_[k].attempts > 0) report_.attacks[attack_name(kind)] = attacks_[k];
   }
-  drops_.merge_into(report_.drops);
+  for (const auto& l : lanes_) l->drops.merge_into(report_.drops);
   report_.sim_seconds = static_cast<double>(now_) / 1e6;
-  report_.events = events_;
-  report_.node_events = node_events_;
-  report_.frames_sent = frames_sent_;
+  report_.events = 0;
+  for (const auto& l : lanes_) report_.events += l->events;
+  report_.node_events = node_events();
+  report_.frames_sent = frames_sent();
+  report_.lanes = static_cast<std::uint32_t>(lanes_.size());
   report_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   progress("done", 1);
   return report_;
@@ -159,10 +166,13 @@ void Simulator::schedule_readings(std::uint32_t window, double seconds) {
   if (total == wanted) {
     for (const auto i : alive)
       for (std::uint32_t k = 0; k < scenario_.phases.readings_per_node; ++k)
-        push(now_ + rng_.below(span), EventKind::reading, i, window);
+        push(lane_of(i), now_ + rng_.below(span), EventKind::reading, i, window);
     return;
   }
-  for (std::uint64_t k = 0; k < total; ++k) push(now_ + rng_.below(span), EventKind::reading, alive[k % alive.size()], window);
+  for (std::uint64_t k = 0; k < total; ++k) {
+    const std::uint32_t station = alive[k % alive.size()];
+    push(lane_of(station), now_ + rng_.below(span), EventKind::reading, station, window);
+  }
 }
 
 void Simulator::phase_operate(int window) {
@@ -470,12 +480,12 @@ void Simulator::begin_rollout() {
   wave_end_us_ = scenario_.mesh.wave ? announce_wave() : 0;
   rollout_active_ = true;
   rollout_start_us_ = now_;
-  activated_ = 0;
+  for (auto& l : lanes_) l->activated = 0;
   r.nodes_targeted = reachable_alive_count();
   report_.coverage_curve.push_back({0.0, 0.0});
 }
 
-bool Simulator::rollout_done() const { return activated_ >= report_.rollout.nodes_targeted; }
+bool Simulator::rollout_done() const { return activated_count() >= report_.rollout.nodes_targeted; }
 
 void Simulator::phase_rollout() {
   progress("rollout", 0);
@@ -485,8 +495,8 @@ void Simulator::phase_rollout() {
   while (now_ - rollout_start_us_ < limit && !rollout_done()) {
     run_for(250'000);
     if (std::getenv("MESHSEC_SIM_TRACE") != nullptr)
-      std::fprintf(stderr, "t=%.2f activated %u\n", static_cast<double>(now_ - rollout_start_us_) / 1e6, activated_);
-    const double coverage = targets == 0 ? 1.0 : static_cast<double>(activated_) / targets;
+      std::fprintf(stderr, "t=%.2f activated %u\n", static_cast<double>(now_ - rollout_start_us_) / 1e6, activated_count());
+    const double coverage = targets == 0 ? 1.0 : static_cast<double>(activated_count()) / targets;
     report_.coverage_curve.push_back({static_cast<double>(now_ - rollout_start_us_) / 1e6, coverage});
     progress("rollout", coverage);
   }
@@ -510,9 +520,9 @@ void Simulator::finish_rollout() {
   }
   std::uint64_t latest = rollout_start_us_;
   for (const auto& n : nodes_) latest = std::max(latest, n->activated_at_us);
-  r.seconds = static_cast<double>((activated_ < targets ? now_ : latest) - rollout_start_us_) / 1e6;
-  r.nodes_activated = activated_;
-  r.coverage = targets == 0 ? 1.0 : static_cast<double>(activated_) / targets;
+  r.seconds = static_cast<double>((activated_count() < targets ? now_ : latest) - rollout_start_us_) / 1e6;
+  r.nodes_activated = activated_count();
+  r.coverage = targets == 0 ? 1.0 : static_cast<double>(activated_count()) / targets;
   const RolloutCounters end = rollout_counters();
   const RolloutCounters& start = rollout_baseline_;
   r.data_frames = end.data - start.data;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 
 #include "net/drop_reason.hpp"
@@ -17,6 +18,9 @@ namespace meshsec::sim {
 namespace {
 
 constexpr std::uint32_t turnaround_us = 192;
+// A frame starts a turnaround after the node decided to send it: nothing one lane does
+// reaches another lane sooner, so lanes can run this long without meeting.
+constexpr std::uint64_t lane_window_us = turnaround_us;
 constexpr std::uint8_t sim_channel = 11;
 constexpr std::uint16_t sim_domain = 0x123;
 
@@ -38,9 +42,29 @@ std::string attack_name(AttackKind kind) {
   return "unknown";
 }
 
-Simulator::Simulator(const Scenario& scenario)
-    : scenario_(scenario), rng_(scenario.seed), medium_rng_(rng_.fork(0x3ED1)) {
+thread_local Simulator::Lane* Simulator::current_lane_ = nullptr;
+
+namespace {
+
+// Marks the lane a thread runs for as long as it runs it.
+template <class Lane>
+class RunningLane {
+ public:
+  RunningLane(Lane*& slot, Lane& lane) noexcept : slot_(slot), saved_(slot) { slot_ = &lane; }
+  ~RunningLane() { slot_ = saved_; }
+  RunningLane(const RunningLane&) = delete;
+  RunningLane& operator=(const RunningLane&) = delete;
+
+ private:
+  Lane*& slot_;
+  Lane* saved_;
+};
+
+}  // namespace
+
+Simulator::Simulator(const Scenario& scenario) : scenario_(scenario), rng_(scenario.seed) {
   validate(scenario_);
+  lanes_.push_back(std::make_unique<Lane>(0, rng_.fork(0x3ED1)));
 }
 
 Simulator::~Simulator() = default;
@@ -104,44 +128,211 @@ void Simulator::manufacture() {
   double degree = 0;
   for (std::uint32_t i = 0; i < n; ++i) degree += static_cast<double>(topology_.links(i).size());
   report_.mean_degree = degree / n;
+  assign_lanes();
+}
+
+void Simulator::assign_lanes() {
+  const std::uint32_t n = topology_.node_count();
+  const std::uint32_t lanes = scenario_.lanes != 0 ? scenario_.lanes : (n > per_node_limit ? 2U : 1U);
+  while (lanes_.size() < lanes)
+    lanes_.push_back(std::make_unique<Lane>(static_cast<std::uint8_t>(lanes_.size()),
+                                            SimRng(scenario_.seed ^ (0x3ED1ULL + lanes_.size()) * 0x9E3779B97F4A7C15ULL)));
+  owner_.assign(topology_.station_count(), 0);
+  if (lanes > 1) {
+    // Both halves of every ring around the gateway: sort by angle and cut at the median.
+    const auto& g = topology_.position(0);
+    std::vector<std::pair<double, std::uint32_t>> by_angle;
+    by_angle.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const auto& p = topology_.position(i);
+      by_angle.emplace_back(std::atan2(p.y - g.y, p.x - g.x), i);
+    }
+    std::sort(by_angle.begin(), by_angle.end());
+    for (std::size_t k = 0; k < by_angle.size(); ++k)
+      owner_[by_angle[k].second] = static_cast<std::uint8_t>(k * lanes / by_angle.size());
+  }
+  note_lane_listeners();
+}
+
+void Simulator::note_lane_listeners() {
+  // Stations added later (attackers) belong to lane 0: attacks run between windows.
+  owner_.resize(topology_.station_count(), 0);
+  heard_in_lanes_.assign(topology_.station_count(), 0);
+  for (std::uint32_t s = 0; s < topology_.station_count(); ++s)
+    for (const auto& l : topology_.links(s))
+      if (l.peer < owner_.size() && owner_[l.peer] != owner_[s])
+        heard_in_lanes_[s] |= static_cast<std::uint8_t>(1U << owner_[l.peer]);
+}
+
+std::uint64_t Simulator::frames_sent() const noexcept {
+  std::uint64_t sum = 0;
+  for (const auto& l : lanes_) sum += l->frames_sent;
+  return sum;
+}
+
+std::uint64_t Simulator::node_events() const noexcept {
+  std::uint64_t sum = 0;
+  for (const auto& l : lanes_) sum += l->node_events;
+  return sum;
 }
 
 void Simulator::boot() {
-  for (auto& n : nodes_) {
-    ++node_events_;
-    n->mesh->start();
+  for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+    ++lane_of(i).node_events;
+    nodes_[i]->mesh->start();
   }
 }
 
-void Simulator::push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b) {
-  queue_.push(Event{time, seq_++, kind, a, b});
+void Simulator::push(Lane& lane, std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b) {
+  lane.queue.push(Event{time, lane.seq++, kind, a, b});
 }
 
 void Simulator::schedule_wake(std::uint32_t station, std::uint64_t at_us) {
   auto& n = *nodes_[station];
-  const std::uint64_t at = std::max(at_us, now_);
+  const std::uint64_t at = std::max(at_us, now());
   n.wake_requested = at;
   if (n.wake_queued <= at) return;  // fires first, then re-arms for `at`
   ++n.wake_generation;
   n.wake_queued = at;
-  push(at, EventKind::wake, station, n.wake_generation);
+  push(lane_of(station), at, EventKind::wake, station, n.wake_generation);
 }
 
 void Simulator::schedule_action(std::uint64_t at_us, std::function<void()> action) {
   actions_.push_back(std::move(action));
-  push(std::max(at_us, now_), EventKind::action, 0, actions_.size() - 1);
+  const std::uint64_t at = std::max(at_us, now());
+  if (lanes_.size() == 1) push(*lanes_[0], at, EventKind::action, 0, actions_.size() - 1);
+  else action_queue_.push(Event{at, action_seq_++, EventKind::action, 0, actions_.size() - 1});
 }
 
 void Simulator::run_for(std::uint64_t duration_us) {
   const std::uint64_t end = now_ + duration_us;
-  while (!queue_.empty() && queue_.top().time <= end) {
-    const Event e = queue_.top();
-    queue_.pop();
-    now_ = e.time;
-    ++events_;
-    dispatch(e);
-  }
+  if (lanes_.size() == 1) run_one_lane(end);
+  else run_lanes(end);
+  for (auto& l : lanes_) l->now = end;
   now_ = end;
+  merge_lane_tallies();
+}
+
+void Simulator::run_one_lane(std::uint64_t end) {
+  Lane& lane = *lanes_[0];
+  const RunningLane<Lane> running(current_lane_, lane);
+  while (!lane.queue.empty() && lane.queue.top().time <= end) {
+    const Event e = lane.queue.top();
+    lane.queue.pop();
+    now_ = lane.now = e.time;
+    ++lane.events;
+    dispatch(lane, e);
+  }
+}
+
+void Simulator::run_lanes(std::uint64_t end) {
+  if (parallel_ && !worker_)
+    worker_ = std::make_unique<LaneWorker>([this](std::uint64_t until) { run_window(*lanes_[1], until); });
+  for (;;) {
+    hand_over();
+    std::uint64_t next = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& l : lanes_)
+      if (!l->queue.empty()) next = std::min(next, l->queue.top().time);
+    const std::uint64_t next_action =
+        action_queue_.empty() ? std::numeric_limits<std::uint64_t>::max() : action_queue_.top().time;
+    if (std::min(next, next_action) > end) break;
+    if (next_action <= next) {
+      // Between windows every lane stands at the action's time.
+      const Event e = action_queue_.top();
+      action_queue_.pop();
+      now_ = e.time;
+      for (auto& l : lanes_) l->now = e.time;
+      auto action = std::move(actions_[e.b]);
+      if (action) action();
+      continue;
+    }
+    const std::uint64_t until = std::min({next + lane_window_us, end + 1, next_action});
+    if (parallel_ && lanes_.size() == 2) {
+      worker_->start(until);
+      run_window(*lanes_[0], until);
+      worker_->wait();
+    } else {
+      for (auto& l : lanes_) run_window(*l, until);
+    }
+  }
+}
+
+void Simulator::run_window(Lane& lane, std::uint64_t until) {
+  const RunningLane<Lane> running(current_lane_, lane);
+  while (!lane.queue.empty() && lane.queue.top().time < until) {
+    const Event e = lane.queue.top();
+    lane.queue.pop();
+    lane.now = e.time;
+    ++lane.events;
+    dispatch(lane, e);
+  }
+}
+
+void Simulator::hand_over() {
+  for (auto& from : lanes_) {
+    for (const std::uint32_t id : from->outbox) {
+      const Transmission& t = from->transmissions[id];
+      for (auto& to : lanes_) {
+        if (to.get() == from.get() || (heard_in_lanes_[t.sender] & (1U << to->index)) == 0) continue;
+        const std::uint32_t copy_id = new_transmission(*to);
+        Transmission& copy = to->transmissions[copy_id];
+        copy.sender = t.sender;
+        copy.channel = t.channel;
+        copy.ghost = true;
+        copy.start_us = t.start_us;
+        copy.end_us = t.end_us;
+        copy.bytes = t.bytes;
+        copy.tag = t.tag;
+        copy.jam = t.jam;
+        copy.original_time = t.original_time;
+        copy.original_accepted_by = t.original_accepted_by;
+        push(*to, t.start_us, EventKind::tx_start, copy_id, 0);
+        push(*to, t.end_us, EventKind::tx_end, copy_id, 0);
+      }
+    }
+    from->outbox.clear();
+  }
+}
+
+void Simulator::set_parallel(bool on) {
+  parallel_ = on;
+  if (!on) worker_.reset();
+}
+
+void Simulator::merge_lane_tallies() {
+  for (auto& l : lanes_) {
+    for (std::size_t i = 0; i < 2; ++i) report_.readings_sent[i] += l->readings_sent[i];
+    l->readings_sent[0] = l->readings_sent[1] = 0;
+    for (std::size_t k = 0; k < attacks_.size(); ++k) attacks_[k].succeeded += l->attack_successes[k];
+    l->attack_successes.fill(0);
+    unrevoked_acceptances_ += l->unrevoked_acceptances;
+    l->unrevoked_acceptances = 0;
+    for (const auto& [reason, count] : l->legit_defence_drops) report_.legit_defence_drops[reason] += count;
+    l->legit_defence_drops.clear();
+  }
+}
+
+std::uint32_t Simulator::new_transmission(Lane& lane) {
+  std::uint32_t id = 0;
+  if (!lane.free_tx.empty()) {
+    id = lane.free_tx.back();
+    lane.free_tx.pop_back();
+  } else {
+    id = static_cast<std::uint32_t>(lane.transmissions.size());
+    lane.transmissions.emplace_back();
+  }
+  auto& t = lane.transmissions[id];
+  t.ghost = false;
+  t.listeners.clear();
+  t.listener_was_sending.clear();
+  t.tag = AttackKind::none;
+  t.jam = false;
+  t.accepted_somewhere = false;
+  t.harmful = false;
+  t.accepted_by.clear();
+  t.original_time = 0;
+  t.original_accepted_by.clear();
+  return id;
 }
 
 void Simulator::run_until(const std::function<bool()>& done, std::uint64_t limit_us, std::uint64_t check_every_us) {
@@ -149,36 +340,38 @@ void Simulator::run_until(const std::function<bool()>& done, std::uint64_t limit
   while (now_ < end && !done()) run_for(std::min(check_every_us, end - now_));
 }
 
-void Simulator::dispatch(const Event& e) {
+void Simulator::dispatch(Lane& lane, const Event& e) {
   switch (e.kind) {
     case EventKind::wake: {
       auto& n = *nodes_[e.a];
       if (!n.alive || e.b != n.wake_generation) return;
       n.wake_queued = UINT64_MAX;
-      if (n.wake_requested > now_) {
+      if (n.wake_requested > lane.now) {
         // Woken before the time asked for last: wait on.
         if (n.wake_requested != UINT64_MAX) {
           n.wake_queued = n.wake_requested;
-          push(n.wake_requested, EventKind::wake, e.a, n.wake_generation);
+          push(lane, n.wake_requested, EventKind::wake, e.a, n.wake_generation);
         }
         return;
       }
       n.wake_requested = UINT64_MAX;
       ++n.wakes;
-      ++node_events_;
+      ++lane.node_events;
       n.mesh->on_wake();
       retune_ahead(e.a);
-      record_activation(e.a);
+      record_activation(lane, e.a);
       return;
     }
-    case EventKind::tx_start: on_tx_start(e.a); return;
-    case EventKind::tx_end: on_tx_end(e.a); return;
+    case EventKind::tx_start: on_tx_start(lane, e.a); return;
+    case EventKind::tx_end: on_tx_end(lane, e.a); return;
     case EventKind::reading: {
       auto& n = *nodes_[e.a];
       if (!n.alive) return;
-      ++node_events_;
-      if (e.b < 2) ++report_.readings_sent[e.b];
-      (void)n.mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(e.a + 1), ++reading_seq_));
+      ++lane.node_events;
+      if (e.b < 2) ++lane.readings_sent[e.b];
+      // Reading numbers stay unique across lanes: lane i of k numbers k·c − i.
+      const auto seq = static_cast<std::uint32_t>(++lane.readings_made * lanes_.size() - lane.index);
+      (void)n.mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(e.a + 1), seq));
       return;
     }
     case EventKind::action: {
@@ -195,7 +388,7 @@ bool Simulator::channel_clear(std::uint32_t station) const noexcept {
   if (scenario_.radio.duty_cycle >= 1.0) return true;
   const auto& r = duty_[station];
   // Token bucket: credit grows at duty_cycle per µs, up to one second's worth.
-  const double elapsed = static_cast<double>(now_ - r.updated_us);
+  const double elapsed = static_cast<double>(now() - r.updated_us);
   const double cap = scenario_.radio.duty_cycle * 1e6;
   const double credit = std::min(cap, r.credit_us + elapsed * scenario_.radio.duty_cycle);
   return credit >= static_cast<double>(airtime_us(128));
@@ -204,48 +397,38 @@ bool Simulator::channel_clear(std::uint32_t station) const noexcept {
 bool Simulator::start_transmission(std::uint32_t station, std::span<const std::uint8_t> frame, AttackKind tag) {
   auto& r = radio_[station];
   if (r.busy) return false;
-  std::uint32_t id = 0;
-  if (!free_tx_.empty()) {
-    id = free_tx_.back();
-    free_tx_.pop_back();
-  } else {
-    id = static_cast<std::uint32_t>(transmissions_.size());
-    transmissions_.emplace_back();
-  }
-  auto& t = transmissions_[id];
+  Lane& lane = lane_of(station);
+  const std::uint64_t now = this->now();
+  const std::uint32_t id = new_transmission(lane);
+  auto& t = lane.transmissions[id];
   t.sender = station;
   // Attackers send on the control channel; nodes on the channel their schedule tunes.
   t.channel = is_node(station) ? tuned_channel(station) : mesh::control_channel;
   t.bytes.assign(frame.begin(), frame.end());
-  t.listeners.clear();
-  t.listener_was_sending.clear();
   t.tag = tag;
-  t.jam = false;
-  t.accepted_somewhere = false;
-  t.harmful = false;
-  t.accepted_by.clear();
-  t.original_time = 0;
-  t.original_accepted_by.clear();
-  last_tx_ = id;
+  lane.last_tx = id;
   r.busy = true;
   const std::uint64_t airtime = airtime_us(frame.size());
   if (scenario_.radio.duty_cycle < 1.0) {
     const double cap = scenario_.radio.duty_cycle * 1e6;
     auto& d = duty_[station];
-    d.credit_us = std::min(cap, d.credit_us + static_cast<double>(now_ - d.updated_us) * scenario_.radio.duty_cycle);
+    d.credit_us = std::min(cap, d.credit_us + static_cast<double>(now - d.updated_us) * scenario_.radio.duty_cycle);
     d.credit_us -= static_cast<double>(airtime);
-    d.updated_us = now_;
+    d.updated_us = now;
   }
-  push(now_ + turnaround_us, EventKind::tx_start, id, 0);
-  push(now_ + turnaround_us + airtime, EventKind::tx_end, id, 0);
-  ++frames_sent_;
+  t.start_us = now + turnaround_us;
+  t.end_us = t.start_us + airtime;
+  push(lane, t.start_us, EventKind::tx_start, id, 0);
+  push(lane, t.end_us, EventKind::tx_end, id, 0);
+  if ((heard_in_lanes_[station] & ~(1U << lane.index)) != 0) lane.outbox.push_back(id);
+  ++lane.frames_sent;
   return true;
 }
 
-// The channel a node hears at now_. Between two receptions or wake-ups the node's channel
+// The channel a node hears at now(). Between two receptions or wake-ups the node's channel
 // changes only at the instants radio_channel_stable_until() names, so it is read once and
 // kept until then. A value read ahead (retune_ahead()) is the node's channel for the rest
-// of the period it was read in; it is used only while now_ is safely inside that period
+// of the period it was read in; it is used only while now() is safely inside that period
 // (to_sim_time() may place the end a few µs late), otherwise the node is asked again, as
 // it would have been without the read ahead, so results do not depend on it.
 std::uint8_t Simulator::tuned_channel(std::uint32_t station) noexcept {
@@ -253,8 +436,8 @@ std::uint8_t Simulator::tuned_channel(std::uint32_t station) noexcept {
   auto& r = radio_[station];
   if (r.tuned_ahead) {
     r.tuned_ahead = false;
-    if (r.tuned_until > ahead_margin_us && now_ < r.tuned_until - ahead_margin_us) return r.tuned;
-  } else if (now_ < r.tuned_until) {
+    if (r.tuned_until > ahead_margin_us && now() < r.tuned_until - ahead_margin_us) return r.tuned;
+  } else if (now() < r.tuned_until) {
     return r.tuned;
   }
   const auto& n = *nodes_[station];
@@ -273,13 +456,15 @@ void Simulator::retune_ahead(std::uint32_t station) noexcept {
   r.tuned_ahead = true;
 }
 
-void Simulator::on_tx_start(std::uint32_t tx) {
-  auto& t = transmissions_[tx];
-  auto& s = radio_[t.sender];
-  s.on_air = true;
-  if (s.lock >= 0) s.corrupt = s.deafened = true;  // half duplex: sending ends our own reception
+void Simulator::on_tx_start(Lane& lane, std::uint32_t tx) {
+  auto& t = lane.transmissions[tx];
+  if (!t.ghost) {
+    auto& s = radio_[t.sender];
+    s.on_air = true;
+    if (s.lock >= 0) s.corrupt = s.deafened = true;  // half duplex: sending ends our own reception
+  }
   for (const auto& l : topology_.links(t.sender)) {
-    if (l.peer >= radio_.size()) continue;
+    if (l.peer >= radio_.size() || owner_[l.peer] != lane.index) continue;
     auto& r = radio_[l.peer];
     // A node hears only the channel its radio is tuned to; an attacker's receiver is a
     // wide-band sniffer and hears every channel.
@@ -300,8 +485,8 @@ void Simulator::on_tx_start(std::uint32_t tx) {
   }
 }
 
-void Simulator::on_tx_end(std::uint32_t tx) {
-  auto& t = transmissions_[tx];
+void Simulator::on_tx_end(Lane& lane, std::uint32_t tx) {
+  auto& t = lane.transmissions[tx];
   const bool wave = t.channel != mesh::control_channel;
   // Every listener's node state was last touched long ago in a large mesh: ask for it
   // now, so that the later listeners' state arrives while the first one runs.
@@ -323,7 +508,7 @@ void Simulator::on_tx_end(std::uint32_t tx) {
     if (r.heard > 0) --r.heard;
     if (r.lock != static_cast<std::int64_t>(tx)) {
       const bool deaf = r.on_air || t.listener_was_sending[i] != 0;
-      if (!t.jam && node) drops_.medium(deaf ? MediumDrop::half_duplex : MediumDrop::collision, wave);
+      if (!t.jam && node) lane.drops.medium(deaf ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       if (!node && !t.jam) capture(l.peer, t);
       continue;
     }
@@ -334,50 +519,53 @@ void Simulator::on_tx_end(std::uint32_t tx) {
       continue;
     }
     if (r.corrupt && !r.jammed) {
-      drops_.medium(r.deafened ? MediumDrop::half_duplex : MediumDrop::collision, wave);
+      lane.drops.medium(r.deafened ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       continue;
     }
-    if (!r.corrupt && medium_rng_.uniform() < l.loss) {
-      drops_.medium(MediumDrop::radio_loss, wave);
+    if (!r.corrupt && lane.medium_rng.uniform() < l.loss) {
+      lane.drops.medium(MediumDrop::radio_loss, wave);
       continue;
     }
-    deliver(l.peer, t, r.corrupt);
+    deliver(lane, l.peer, t, r.corrupt);
   }
-  auto& s = radio_[t.sender];
-  s.on_air = false;
-  s.busy = false;
+  // An attack frame that achieved its goal counts once per lane it did so in.
   if (t.tag != AttackKind::none && t.tag != AttackKind::jammer && t.tag != AttackKind::eavesdropper) {
-    if (t.harmful) ++attacks_[static_cast<std::size_t>(t.tag)].succeeded;
+    if (t.harmful) ++lane.attack_successes[static_cast<std::size_t>(t.tag)];
   }
-  if (is_node(t.sender) && s.alive) {
-    ++node_events_;
-    nodes_[t.sender]->mesh->on_radio_idle();
+  if (!t.ghost) {
+    auto& s = radio_[t.sender];
+    s.on_air = false;
+    s.busy = false;
+    if (is_node(t.sender) && s.alive) {
+      ++lane.node_events;
+      nodes_[t.sender]->mesh->on_radio_idle();
+    }
   }
   t.bytes.clear();
-  free_tx_.push_back(tx);
+  lane.free_tx.push_back(tx);
 }
 
-void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) {
+void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool corrupted) {
   auto& n = *nodes_[station];
-  ++node_events_;
+  ++lane.node_events;
   retune(station);
   mesh::RxOutcome out;
   if (corrupted) {
     // A jammed reception: the bits arrive damaged (the node's CRC check is what drops it).
     std::vector<std::uint8_t> damaged = t.bytes;
-    const std::size_t flips = 1 + medium_rng_.below(6);
+    const std::size_t flips = 1 + lane.medium_rng.below(6);
     for (std::size_t i = 0; i < flips && !damaged.empty(); ++i)
-      damaged[medium_rng_.below(damaged.size())] ^= static_cast<std::uint8_t>(1U << medium_rng_.below(8));
+      damaged[lane.medium_rng.below(damaged.size())] ^= static_cast<std::uint8_t>(1U << lane.medium_rng.below(8));
     out = n.mesh->receive(damaged);
     // The jammer wins if a damaged frame gets through the CRC and the MIC.
-    if (out.net_reason == net::DropReason::none) ++attacks_[static_cast<std::size_t>(AttackKind::jammer)].succeeded;
+    if (out.net_reason == net::DropReason::none) ++lane.attack_successes[static_cast<std::size_t>(AttackKind::jammer)];
   } else {
     out = n.mesh->receive(t.bytes);
   }
   retune_ahead(station);
   const bool legit = t.tag == AttackKind::none && !corrupted;
   if (out.net_reason != net::DropReason::none) {
-    drops_.net(out.net_reason);
+    lane.drops.net(out.net_reason);
     // Legitimate frames the defences removed (not: not yet synchronised, not for us).
     const bool settling = !n.mesh->time_settled() && (out.net_reason == net::DropReason::time_too_old ||
                                                      out.net_reason == net::DropReason::time_in_future);
@@ -385,12 +573,12 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
                           out.net_reason == net::DropReason::unexpected_sync_response ||
                           out.net_reason == net::DropReason::key_delivery_not_for_us ||
                           out.net_reason == net::DropReason::unknown_key_index;
-    if (legit && !expected) ++report_.legit_defence_drops[std::string(net::to_string(out.net_reason))];
+    if (legit && !expected) ++lane.legit_defence_drops[std::string(net::to_string(out.net_reason))];
   } else {
     t.accepted_somewhere = true;
     t.accepted_by.push_back(station);
     if (out.mesh_dropped) {
-      drops_.node(out.mesh_reason);
+      lane.drops.node(out.mesh_reason);
       // Content checks (records, chunks, headers) fail only on forged content, which
       // honest relays may have carried: they are not counted against legitimate traffic.
       const bool content_check = out.mesh_reason == node::DropReason::bad_record ||
@@ -398,7 +586,7 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
                                  out.mesh_reason == node::DropReason::bad_blob_header ||
                                  out.mesh_reason == node::DropReason::record_replay;
       if (legit && !content_check && node::is_security_drop(out.mesh_reason))
-        ++report_.legit_defence_drops[std::string(node::to_string(out.mesh_reason))];
+        ++lane.legit_defence_drops[std::string(node::to_string(out.mesh_reason))];
     }
     switch (t.tag) {
       case AttackKind::replayer: {
@@ -409,14 +597,14 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
         // challenge, so passing it again gains the replayer nothing but an answer.
         const bool again = std::find(t.original_accepted_by.begin(), t.original_accepted_by.end(), station) !=
                            t.original_accepted_by.end();
-        const bool stale = now_ - t.original_time > 19'000'000;
+        const bool stale = lane.now - t.original_time > 19'000'000;
         const wire::NetFrameType frame_type = wire::peek_net_frame_type(t.bytes);
         const bool clear_by_design = frame_type == wire::NetFrameType::sync_request;
         if ((again || stale) && !clear_by_design) t.harmful = true;
         if ((again || stale) && std::getenv("MESHSEC_REPLAY_DEBUG") != nullptr)
           std::fprintf(stderr, "replay accepted by %u: type %u again %d age %.3f s, node slot %u gateway slot %u settled %d\n",
                        station, static_cast<unsigned>(frame_type), again ? 1 : 0,
-                       static_cast<double>(now_ - t.original_time) / 1e6, n.mesh->network().clock().now(),
+                       static_cast<double>(lane.now - t.original_time) / 1e6, n.mesh->network().clock().now(),
                        nodes_[0]->mesh->network().clock().now(), n.mesh->time_settled() ? 1 : 0);
         break;
       }
@@ -427,7 +615,7 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
         // know of the revocation) are also tallied apart, to tell a broken defence from an
         // incomplete refresh.
         t.harmful = true;
-        if (n.mesh->network().keys().newest_epoch() < revoked_epoch) ++unrevoked_acceptances_;
+        if (n.mesh->network().keys().newest_epoch() < revoked_epoch) ++lane.unrevoked_acceptances;
         break;
       case AttackKind::rogue_blob_injector:
       case AttackKind::stolen_node_before_revocation:
@@ -438,18 +626,18 @@ void Simulator::deliver(std::uint32_t station, Transmission& t, bool corrupted) 
     if (out.net_reason == net::DropReason::none &&
         (out.type == mesh::MessageType::fragment || out.type == mesh::MessageType::wave)) {
       // Activation is checked right here so coverage is timed to the frame.
-      record_activation(station);
+      record_activation(lane, station);
     }
   }
 }
 
-void Simulator::record_activation(std::uint32_t station) {
+void Simulator::record_activation(Lane& lane, std::uint32_t station) {
   auto& n = *nodes_[station];
   if (n.activated_at_us == 0 && rollout_active_ && station != 0 && n.mesh->dissemination().activated() &&
       n.mesh->dissemination().header() != nullptr &&
       n.mesh->dissemination().header()->blob_id == release_.header.blob_id) {
-    n.activated_at_us = now_;
-    ++activated_;
+    n.activated_at_us = lane.now;
+    ++lane.activated;
   }
 }
 
@@ -464,7 +652,11 @@ void Simulator::fail_node(std::uint32_t station) {
   radio_[station].alive = false;
 }
 
-std::uint32_t Simulator::activated_count() const { return activated_; }
+std::uint32_t Simulator::activated_count() const {
+  std::uint32_t sum = 0;
+  for (const auto& l : lanes_) sum += l->activated;
+  return sum;
+}
 
 std::uint32_t Simulator::reachable_alive_count() const {
   std::vector<bool> alive(nodes_.size());

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <queue>
 #include <string>
@@ -21,6 +22,7 @@
 #include "sim/drop_tally.hpp"
 #include "sim/firmware_release.hpp"
 #include "sim/key_provisioning.hpp"
+#include "sim/lane_worker.hpp"
 #include "sim/run_report.hpp"
 #include "sim/scenario.hpp"
 #include "sim/shared_chunk_flash.hpp"
@@ -75,7 +77,8 @@ class Simulator {
   void begin_rollout();
   [[nodiscard]] bool rollout_done() const;
   void finish_rollout();
-  [[nodiscard]] std::uint64_t now_us() const noexcept { return now_; }
+  // Simulated time: the event's, inside an event; between events the time run_for() reached.
+  [[nodiscard]] std::uint64_t now_us() const noexcept { return now(); }
   [[nodiscard]] const Topology& topology() const noexcept { return topology_; }
   [[nodiscard]] SimNode& node(std::uint32_t station) { return *nodes_[station]; }
   [[nodiscard]] std::uint32_t node_count() const noexcept { return topology_.node_count(); }
@@ -85,15 +88,18 @@ class Simulator {
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;
   [[nodiscard]] std::uint32_t reachable_alive_count() const;  // alive nodes connected to the gateway, gateway excluded
-  [[nodiscard]] std::uint64_t frames_sent() const noexcept { return frames_sent_; }
-  [[nodiscard]] std::uint64_t node_events() const noexcept { return node_events_; }
+  [[nodiscard]] std::uint64_t frames_sent() const noexcept;
+  [[nodiscard]] std::uint64_t node_events() const noexcept;
+  // Lanes of the event loop (docs/simulator.md §Lanes): 1, or 2 above per_node_limit nodes.
+  [[nodiscard]] std::size_t lane_count() const noexcept { return lanes_.size(); }
+  // Whether run() puts the lanes on two cores (the default) or lets them take turns on
+  // one: the run is the same either way.
+  void use_lane_threads(bool on) noexcept { lane_threads_ = on; }
   [[nodiscard]] const AttackResult& attack(AttackKind kind) const { return attacks_[static_cast<std::size_t>(kind)]; }
 
   // Medium interface for SimNode.
   [[nodiscard]] bool channel_clear(std::uint32_t station) const noexcept;
   bool start_transmission(std::uint32_t station, std::span<const std::uint8_t> frame, AttackKind tag);
-  // The transmission start_transmission() allocated last (for attackers to annotate).
-  [[nodiscard]] std::uint32_t last_transmission() const noexcept { return last_tx_; }
   [[nodiscard]] bool radio_busy(std::uint32_t station) const noexcept { return radio_[station].busy; }
   void schedule_wake(std::uint32_t station, std::uint64_t at_us);
 
@@ -147,8 +153,12 @@ class Simulator {
   struct Transmission {
     std::uint32_t sender = 0;
     std::uint8_t channel = 0;  // mesh::control_channel, or a wave channel
+    // A lane's copy of another lane's transmission, for its own stations that hear it:
+    // the sender's side (its radio, its idle call) is the owning lane's.
+    bool ghost = false;
+    std::uint64_t start_us = 0, end_us = 0;
     std::vector<std::uint8_t> bytes;
-    std::vector<Link> listeners;  // stations tuned to `channel` when it started
+    std::vector<Link> listeners;  // this lane's stations tuned to `channel` when it started
     // Per listener: it was sending itself when this frame started (half duplex: it never
     // heard the frame, even if its own frame ended first).
     std::vector<std::uint8_t> listener_was_sending;
@@ -161,9 +171,33 @@ class Simulator {
     std::uint64_t original_time = 0;
     std::vector<std::uint32_t> original_accepted_by;
   };
-  // One entry per station, dense and small (32 bytes): the medium's loops over a
-  // sender's links read only this, not the node objects spread over the heap.
-  struct RadioState {
+  // One lane of the event loop: the events, transmissions and tallies of the stations it
+  // owns (docs/simulator.md §Lanes). A transmission reaches another lane's stations only
+  // after the 192 µs turnaround, so lanes run a window of that length each and meet at
+  // its end; two lanes on two cores give the same run as one after the other.
+  struct alignas(64) Lane {
+    Lane(std::uint8_t lane_index, SimRng rng) : index(lane_index), medium_rng(rng) {}
+    std::uint8_t index;
+    std::uint64_t now = 0;
+    std::uint64_t seq = 0;
+    std::priority_queue<Event, std::vector<Event>, std::greater<>> queue;
+    std::vector<Transmission> transmissions;
+    std::vector<std::uint32_t> free_tx;
+    std::vector<std::uint32_t> outbox;  // own transmissions that other lanes' stations hear
+    std::uint32_t last_tx = 0;
+    SimRng medium_rng;
+    std::uint64_t events = 0, node_events = 0, frames_sent = 0;
+    std::uint32_t activated = 0;
+    std::uint64_t readings_sent[2] = {0, 0};
+    std::uint64_t readings_made = 0;
+    std::array<std::uint64_t, static_cast<std::size_t>(AttackKind::count_)> attack_successes{};
+    std::uint64_t unrevoked_acceptances = 0;
+    DropTally drops;
+    std::map<std::string, std::uint64_t> legit_defence_drops;
+  };
+  // One entry per station, one cache line each (two lanes never write the same line): the
+  // medium's loops over a sender's links read only this, not the node objects.
+  struct alignas(64) RadioState {
     // The channel the node's radio is tuned to, valid until tuned_until (sim time): asked
     // of the node again after that, or after the node received or woke.
     std::uint64_t tuned_until = 0;
@@ -185,9 +219,32 @@ class Simulator {
     std::uint64_t updated_us = 0;
   };
 
-  void push(std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b);
-  void dispatch(const Event& e);
-  void on_tx_start(std::uint32_t tx);
+  void push(Lane& lane, std::uint64_t time, EventKind kind, std::uint32_t a, std::uint64_t b);
+  void dispatch(Lane& lane, const Event& e);
+  // The lane running on this thread (inside an event), else none.
+  static thread_local Lane* current_lane_;
+  [[nodiscard]] std::uint64_t now() const noexcept { return current_lane_ != nullptr ? current_lane_->now : now_; }
+  [[nodiscard]] Lane& lane_of(std::uint32_t station) noexcept { return *lanes_[owner_[station]]; }
+  // Splits the stations between the lanes (by angle around the gateway: the wave spreads
+  // out from it evenly in both) and notes which lanes hear each station.
+  void assign_lanes();
+  void note_lane_listeners();
+  void run_one_lane(std::uint64_t end);
+  void run_lanes(std::uint64_t end);
+  void run_window(Lane& lane, std::uint64_t until);
+  // Copies every lane's new transmissions into the lanes whose stations hear them.
+  void hand_over();
+  void merge_lane_tallies();
+  // Lanes on two cores from here (nothing shared moves in the events but the lanes' own
+  // tallies), or one after the other.
+  void set_parallel(bool on);
+  std::uint32_t new_transmission(Lane& lane);
+  // The transmission start_transmission() allocated last for `station` (attackers annotate it).
+  [[nodiscard]] Transmission& last_transmission_of(std::uint32_t station) noexcept {
+    Lane& lane = lane_of(station);
+    return lane.transmissions[lane.last_tx];
+  }
+  void on_tx_start(Lane& lane, std::uint32_t tx);
   [[nodiscard]] std::uint8_t tuned_channel(std::uint32_t station) noexcept;
   void retune(std::uint32_t station) noexcept {
     radio_[station].tuned_until = 0;
@@ -196,13 +253,13 @@ class Simulator {
   // retune() for a node that just received or woke: its channel is read now, ahead of the
   // first time a neighbour's transmission asks for it.
   void retune_ahead(std::uint32_t station) noexcept;
-  void on_tx_end(std::uint32_t tx);
-  void deliver(std::uint32_t station, Transmission& t, bool corrupted);
+  void on_tx_end(Lane& lane, std::uint32_t tx);
+  void deliver(Lane& lane, std::uint32_t station, Transmission& t, bool corrupted);
   void schedule_action(std::uint64_t at_us, std::function<void()> action);
   void sample_sync();
   // 99 % of live nodes fine-synchronised and with a parent.
   [[nodiscard]] bool network_ready() const;
-  void record_activation(std::uint32_t station);
+  void record_activation(Lane& lane, std::uint32_t station);
   [[nodiscard]] std::uint64_t airtime_us(std::size_t bytes) const noexcept;
   [[nodiscard]] bool is_node(std::uint32_t station) const noexcept { return station < topology_.node_count(); }
   void progress(const std::string& phase, double fraction);
@@ -210,7 +267,6 @@ class Simulator {
 
   Scenario scenario_;
   SimRng rng_;
-  SimRng medium_rng_;
   std::uint16_t surveys_ = 0;  // link surveys sent
   Topology topology_;
   std::unique_ptr<KeyProvisioning> keys_;
@@ -219,19 +275,21 @@ class Simulator {
   std::vector<std::unique_ptr<SimNode>> nodes_;
   std::vector<RadioState> radio_;
   std::vector<DutyState> duty_;  // per station, used when the duty cycle is limited
-  std::vector<Transmission> transmissions_;
-  std::vector<std::uint32_t> free_tx_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> queue_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::vector<std::uint8_t> owner_;           // per station: its lane
+  std::vector<std::uint8_t> heard_in_lanes_;  // per station: bit per lane that has a station in its range
+  // Actions run between windows when there are several lanes (in lane 0's queue otherwise).
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> action_queue_;
+  std::uint64_t action_seq_ = 0;
   std::vector<std::function<void()>> actions_;
+  // Lanes other than lane 0 run on this thread while `parallel_` (the rollout: no attack
+  // frame is on the air and nothing else is shared).
+  std::unique_ptr<LaneWorker> worker_;
+  bool parallel_ = false;
+  bool lane_threads_ = true;
   std::uint64_t now_ = 0;
-  std::uint32_t last_tx_ = 0;
-  std::uint64_t seq_ = 0;
-  std::uint64_t events_ = 0;
-  std::uint64_t node_events_ = 0;
-  std::uint64_t frames_sent_ = 0;
   Progress progress_;
   RunReport report_;
-  DropTally drops_;  // named into report_.drops at the end of run()
   FirmwareRelease release_;
   std::uint64_t rollout_start_us_ = 0;
   struct RolloutCounters {
@@ -243,7 +301,6 @@ class Simulator {
   std::uint8_t wave_room_ = 0;         // parity fragments per period, from plan_wave()
   std::uint32_t wave_max_level_ = 0;
   bool rollout_active_ = false;
-  std::uint32_t activated_ = 0;
   std::array<AttackResult, static_cast<std::size_t>(AttackKind::count_)> attacks_{};
   // Attackers (attack_campaign.cpp).
   struct Attacker;
@@ -255,7 +312,6 @@ class Simulator {
   double sync_error_sum_ = 0;
   std::uint64_t sync_error_samples_ = 0;
   double sync_error_max_ = 0;
-  std::uint32_t reading_seq_ = 0;
 };
 
 }  // namespace meshsec::sim

@@ -175,6 +175,46 @@ TEST(Simulator, GatewayAcknowledgesTheLastHop) {
   EXPECT_GE(delivered * 100, sent * 98);
 }
 
+// Two lanes (each half of the mesh with its own events) give one run whether they share a
+// core or run on two, and it is a whole run: every phase, no attack succeeds.
+TEST(Simulator, TwoLanesGiveTheSameRunOnOneCoreAsOnTwo) {
+  Scenario s = small(60, 21);
+  s.lanes = 2;
+  Simulator on_two(s);
+  Simulator on_one(s);
+  on_one.use_lane_threads(false);
+  const auto a = on_two.run();
+  const auto b = on_one.run();
+  ASSERT_EQ(on_two.lane_count(), 2U);
+  EXPECT_EQ(a.lanes, 2U);
+  auto without_wall_time = [](const RunReport& r) {
+    auto j = to_json(r);
+    j.erase("phase_wall_seconds");
+    j["engine"].erase("wall_seconds");
+    j["engine"].erase("node_events_per_second");
+    return j.dump(1);
+  };
+  EXPECT_EQ(without_wall_time(a), without_wall_time(b));
+  EXPECT_TRUE(a.commission_ran);
+  EXPECT_GE(a.commissioned, a.commission_targets * 9 / 10);
+  EXPECT_GT(a.readings_delivered[0], a.readings_sent[0] * 8 / 10);
+  EXPECT_DOUBLE_EQ(a.rollout.coverage, 1.0);
+  for (const auto& [name, result] : a.attacks) {
+    EXPECT_GT(result.attempts, 0U) << name;
+    EXPECT_EQ(result.succeeded, 0U) << name;
+  }
+  EXPECT_EQ(a.attacks.size(), 8U);
+  EXPECT_TRUE(a.legit_defence_drops.empty());
+  // One lane is another run (other random streams), of the same kind.
+  Scenario one = s;
+  one.lanes = 1;
+  Simulator single(one);
+  const auto c = single.run();
+  EXPECT_EQ(c.lanes, 1U);
+  EXPECT_DOUBLE_EQ(c.rollout.coverage, 1.0);
+  EXPECT_NE(c.events, a.events);
+}
+
 TEST(Simulator, FullRunAllPhasesNoAttackSucceeds) {
   Simulator sim(small(60, 21));
   const auto r = sim.run();
