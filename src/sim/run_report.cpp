@@ -108,7 +108,8 @@ nlohmann::json to_json(const RunReport& r) {
                  {"node_events", r.node_events},
                  {"node_events_per_second", r.wall_seconds > 0 ? static_cast<double>(r.node_events) / r.wall_seconds : 0.0},
                  {"frames_sent", r.frames_sent},
-                 {"lanes", r.lanes}};
+                 {"lanes", r.lanes},
+                 {"lane_node_events", r.lane_node_events}};
   return j;
 }
 

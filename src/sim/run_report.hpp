@@ -102,6 +102,7 @@ struct RunReport {
   std::uint64_t node_events = 0;
   std::uint64_t frames_sent = 0;
   std::uint32_t lanes = 1;  // lanes of the event loop (docs/simulator.md §Lanes)
+  std::vector<std::uint64_t> lane_node_events;  // per lane: how evenly the mesh was split
   std::vector<std::pair<std::string, double>> phase_wall_seconds;  // in run order
   std::vector<std::pair<double, double>> coverage_curve;  // (seconds since injection, coverage)
 };

@@ -106,6 +106,7 @@ RunReport Simulator::run() {
   report_.node_events = node_events();
   report_.frames_sent = frames_sent();
   report_.lanes = static_cast<std::uint32_t>(lanes_.size());
+  for (const auto& l : lanes_) report_.lane_node_events.push_back(l->node_events);
   report_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   progress("done", 1);
   return report_;
