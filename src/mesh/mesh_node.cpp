@@ -131,6 +131,12 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   const std::uint32_t window = config_.role == Role::gateway ? config_.backoff_slots / 4U + 1U : config_.backoff_slots;
   const std::uint64_t backoff_end = platform_.local_us() + backoff_us(1, window);
   if (tx_ready_at_ < backoff_end) tx_ready_at_ = backoff_end;
+  // While this frame was on the air the next hop could not carry ours on either: what
+  // waits for an implicit acknowledgement waits that much longer (a busy neighbourhood
+  // otherwise turns every slow hop into a retry, and every retry into backups).
+  const std::uint64_t busy = frame_airtime_us(config_, frame.size()) + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
+  for (auto& s : slots())
+    if (s.used && s.sent) s.due_us = std::min(s.latest_due_us, s.due_us + busy);
   if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced() &&
       pending_raw_len_ == 0) {
     // Answer a neighbour's request for global time (net rate-limits to one per slot).
@@ -1139,6 +1145,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
       if (type == MessageType::routed)
         routed_quiet_until_ = now + 3 * airtime + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
       done_slot->due_us = now + 4 * airtime + 2ULL * config_.backoff_slots * config_.backoff_slot_us;
+      done_slot->latest_due_us = done_slot->due_us + 8 * (done_slot->due_us - now);
     } else {
       *done_slot = FloodSlot{};
     }

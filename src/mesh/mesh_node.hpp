@@ -167,6 +167,9 @@ class MeshNode final : private net::TokenHandler {
     MeshHeader header{};
     std::uint8_t length = 0;  // of its body, in slot_bodies_
     std::uint64_t due_us = 0;
+    // Waiting for an acknowledgement, due_us moves on by every frame heard (the next hop
+    // could not send while it was on the air), up to this.
+    std::uint64_t latest_due_us = 0;
     std::uint8_t tries = 0;
     // A downlink a non-backbone node carries on only if the flood looks thin around it:
     // cancelled once it has heard `flood_copies_enough` copies from others first.

@@ -512,6 +512,31 @@ TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
   EXPECT_LT(uplinks, readings * 30) << "uplink frames per delivered reading";
 }
 
+// In clusters (dense, joined by thin lossy links) a busy neighbourhood delays every hop:
+// a node waiting for its uplink to be carried on waits longer for every frame it hears,
+// instead of taking the delay for a loss and setting off backups that load the channel
+// more (before: 66.7 % and 86.2 % of readings arrived here).
+TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
+  Scenario s = default_scenario();
+  s.seed = 11;
+  s.topology.kind = TopologyKind::clusters;
+  s.topology.nodes = 400;
+  s.topology.clusters = 6;
+  s.topology.mean_degree = 12;
+  s.topology.loss_base = 0.05;
+  s.topology.loss_edge = 0.25;
+  s.phases.commission = false;
+  s.phases.rollout = false;
+  s.phases.attacks = false;
+  s.phases.fail_fraction = 0;
+  Simulator sim(s);
+  const auto r = sim.run();
+  ASSERT_GT(r.readings_sent[0], 0U);
+  // The first window also carries the nodes' join records.
+  EXPECT_GE(r.readings_delivered[0] * 100, r.readings_sent[0] * 80);
+  EXPECT_GE(r.readings_delivered[1] * 100, r.readings_sent[1] * 95);
+}
+
 // A node the back office did not hear from is asked again, by a routed record; one that
 // took no part in the survey answers with the neighbours it hears and no counts, so the
 // planner can still place it.
