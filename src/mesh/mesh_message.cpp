@@ -329,10 +329,12 @@ bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexce
 
 std::size_t encode_link_report(const LinkReport& report, std::span<std::uint8_t> out) noexcept {
   const std::size_t size = link_report_size(report.count);
-  if (report.count > link_report_max_links || out.size() < size) return 0;
+  if (report.count > link_report_max_links || report.part > 1 || (report.part == 1 && report.more) ||
+      out.size() < size)
+    return 0;
   wire::BoundedWriter w(out.first(size));
   w.u8(report.rounds);
-  w.u8(report.count);
+  w.u8(static_cast<std::uint8_t>((report.part == 1 ? 0x80U : 0U) | (report.more ? 0x40U : 0U) | report.count));
   for (const auto& l : report.entries()) {
     w.u16be(l.neighbour);
     w.u8(l.heard);
@@ -344,8 +346,12 @@ bool parse_link_report(std::span<const std::uint8_t> bytes, LinkReport& report) 
   wire::BoundedReader r(bytes);
   LinkReport p;
   p.rounds = r.u8();
-  p.count = r.u8();
-  if (!r.ok() || p.rounds > link_report_max_rounds || p.count > link_report_max_links) return false;
+  const std::uint8_t part = r.u8();
+  p.part = static_cast<std::uint8_t>(part >> 7);
+  p.more = (part & 0x40U) != 0;
+  p.count = static_cast<std::uint8_t>(part & 0x3FU);
+  if (!r.ok() || p.rounds > link_report_max_rounds || p.count > link_report_max_links || (p.part == 1 && p.more))
+    return false;
   for (std::size_t i = 0; i < p.count; ++i) {
     auto& l = p.links[i];
     l.neighbour = r.u16be();

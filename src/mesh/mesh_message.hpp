@@ -206,8 +206,12 @@ inline constexpr std::uint8_t link_survey_kind = 5;  // DownlinkKind::link_surve
 
 // A node's answer (node::RecordKind::link_report, sealed under its own key): how many of
 // the survey's `rounds` probes it heard from each neighbour, best heard first; heard /
-// rounds estimates the link's delivery ratio. rounds u8 ‖ count u8 ‖ count × (neighbour
-// u16 ‖ heard u8), the neighbours distinct, heard ≤ rounds ≤ 64.
+// rounds estimates the link's delivery ratio. rounds u8 ‖ part u8 ‖ count × (neighbour
+// u16 ‖ heard u8), the neighbours distinct, heard ≤ rounds ≤ 64. part: bit 7 set in the
+// second record of a report, bit 6 set in a first record that a second one follows (so
+// the back office knows a report is whole: the worst-heard links, in the second record,
+// are the ones that tell the planner which relays would disturb each other), bits 0–5
+// the count.
 inline constexpr std::size_t link_report_max_rounds = 64;
 inline constexpr std::size_t link_report_max_links = 21;  // fills one uplink record
 struct LinkReport {
@@ -217,6 +221,8 @@ struct LinkReport {
     bool operator==(const Link&) const = default;
   };
   std::uint8_t rounds = 0;
+  std::uint8_t part = 0;  // 0: the first record of the report, 1: the second
+  bool more = false;      // part 0: a second record follows
   std::uint8_t count = 0;
   std::array<Link, link_report_max_links> links{};
   [[nodiscard]] std::span<const Link> entries() const noexcept { return std::span<const Link>(links).first(count); }

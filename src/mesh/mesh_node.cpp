@@ -892,7 +892,13 @@ MeshNode::LinkReports MeshNode::link_reports() const noexcept {
     part.links[part.count++] = heard[i];
   }
   for (auto& part : reports) part.rounds = survey_.rounds;
+  number_report_parts(reports);
   return reports;
+}
+
+void MeshNode::number_report_parts(LinkReports& reports) noexcept {
+  reports[1].part = 1;
+  reports[0].more = reports[1].count > 0;
 }
 
 void MeshNode::count_link_report() noexcept {
@@ -917,6 +923,7 @@ void MeshNode::answer_report_request(std::uint16_t survey) noexcept {
       auto& part = pending_reports_[count++ / link_report_max_links];
       part.links[part.count++] = {n.id, 0};
     });
+    number_report_parts(pending_reports_);
   }
   send_link_report();
 }

@@ -158,6 +158,7 @@ class MeshNode final : private net::TokenHandler {
   // heard first, in as many records as they fill (the table's 40 fit in two).
   using LinkReports = std::array<LinkReport, 2>;
   [[nodiscard]] LinkReports link_reports() const noexcept;
+  static void number_report_parts(LinkReports& reports) noexcept;
   [[nodiscard]] const LinkSurvey& survey() const noexcept { return survey_; }
 
  private:

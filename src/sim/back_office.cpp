@@ -107,7 +107,9 @@ void BackOffice::on_uplink(node::NodeId origin, std::span<const std::uint8_t> pa
         break;
       }
       auto& stored = link_reports_[claimed];
-      if (!stored || stored->rounds != report.rounds) stored = ReportedLinks{report.rounds, {}};
+      if (!stored || stored->rounds != report.rounds) stored = ReportedLinks{report.rounds, {}, {}, false};
+      stored->parts[report.part] = true;
+      if (report.part == 0) stored->second_follows = report.more;
       for (const auto& l : report.entries()) {
         const auto same = std::find_if(stored->links.begin(), stored->links.end(),
                                        [&](const auto& k) { return k.neighbour == l.neighbour; });

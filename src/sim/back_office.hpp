@@ -4,6 +4,7 @@
 // and network key deliveries for a refresh that leaves a revoked node out (B1).
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,17 +50,22 @@ class BackOffice final : public mesh::UplinkSink {
   [[nodiscard]] std::uint32_t key_acked_epoch(node::NodeId node) const { return key_acked_.at(node); }
   void revoke(node::NodeId node) { revoked_.insert(node); }
 
-  // Link surveys: what each node reported (none before its first report). A node with
-  // more links than one record holds sends several: records with the same rounds merge.
+  // Link surveys: what each node reported (none before its first record). A node with
+  // more links than one record holds sends two: records with the same rounds merge, and
+  // the report is whole once its first record, and the second if the first announced one,
+  // arrived.
   struct ReportedLinks {
     std::uint8_t rounds = 0;
     std::vector<mesh::LinkReport::Link> links;
+    std::array<bool, 2> parts{};
+    bool second_follows = false;
     [[nodiscard]] std::span<const mesh::LinkReport::Link> entries() const noexcept { return links; }
+    [[nodiscard]] bool whole() const noexcept { return parts[0] && (!second_follows || parts[1]); }
   };
   [[nodiscard]] const std::optional<ReportedLinks>& link_report(node::NodeId node) const { return link_reports_.at(node); }
   [[nodiscard]] std::uint32_t link_reports_received() const noexcept {
     return static_cast<std::uint32_t>(std::count_if(link_reports_.begin(), link_reports_.end(),
-                                                    [](const auto& r) { return r.has_value(); }));
+                                                    [](const auto& r) { return r.has_value() && r->whole(); }));
   }
   void forget_link_reports() { link_reports_.assign(link_reports_.size(), std::nullopt); }
   // Requests for the report of `survey` from nodes it did not reach (the survey number is

@@ -267,7 +267,10 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
     const std::uint16_t survey = gateway.survey().survey;
     (void)send_per_node(
         "survey", per_node_time_us(), 0,
-        [&](node::NodeId id) { return back_office_->link_report(id).has_value(); },
+        [&](node::NodeId id) {
+          const auto& report = back_office_->link_report(id);
+          return report.has_value() && report->whole();
+        },
         [&](const std::vector<node::NodeId>& ids) { return back_office_->link_report_request_bodies(ids, survey); });
     reports = back_office_->link_reports_received();
     last_report = now_;

@@ -552,10 +552,18 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
   mesh::RxOutcome out;
   if (corrupted) {
     // A jammed reception: the bits arrive damaged (the node's CRC check is what drops it).
+    // 1 to 6 distinct bits (two flips of one bit would give the frame back unharmed).
     std::vector<std::uint8_t> damaged = t.bytes;
-    const std::size_t flips = 1 + lane.medium_rng.below(6);
-    for (std::size_t i = 0; i < flips && !damaged.empty(); ++i)
-      damaged[lane.medium_rng.below(damaged.size())] ^= static_cast<std::uint8_t>(1U << lane.medium_rng.below(8));
+    const std::size_t flips = std::min<std::size_t>(1 + lane.medium_rng.below(6), damaged.size() * 8);
+    std::array<std::size_t, 6> flipped{};
+    for (std::size_t i = 0; i < flips;) {
+      const std::size_t bit = lane.medium_rng.below(damaged.size() * 8);
+      if (std::find(flipped.begin(), flipped.begin() + static_cast<std::ptrdiff_t>(i), bit) !=
+          flipped.begin() + static_cast<std::ptrdiff_t>(i))
+        continue;
+      flipped[i++] = bit;
+      damaged[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
+    }
     out = n.mesh->receive(damaged);
     // The jammer wins if a damaged frame gets through the CRC and the MIC.
     if (out.net_reason == net::DropReason::none) ++lane.attack_successes[static_cast<std::size_t>(AttackKind::jammer)];

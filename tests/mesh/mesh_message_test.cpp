@@ -301,9 +301,25 @@ TEST(MeshMessage, LinkReportRoundTripAndBounds) {
   EXPECT_TRUE(refused([](auto& b) { b[2] = 0xFF; b[3] = 0xFF; }));  // broadcast
   EXPECT_TRUE(refused([](auto& b) { b[5] = b[2]; b[6] = b[3]; }));  // the same neighbour twice
   EXPECT_TRUE(refused([](auto& b) { b[1] = link_report_max_links + 1; }));
+  EXPECT_TRUE(refused([](auto& b) { b[1] |= 0xC0; }));  // a second record cannot announce a third
   EXPECT_TRUE(refused([](auto& b) { b[0] = link_report_max_rounds + 1; }));
   LinkReport out;
   EXPECT_FALSE(parse_link_report(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1), out));
+  // Which record of a report this is travels with it.
+  report.more = true;
+  ASSERT_EQ(encode_link_report(report, bytes), bytes.size());
+  EXPECT_EQ(bytes[1], 0x40 | link_report_max_links);
+  ASSERT_TRUE(parse_link_report(bytes, out));
+  EXPECT_TRUE(out.more);
+  EXPECT_EQ(out.part, 0);
+  report.part = 1;
+  EXPECT_EQ(encode_link_report(report, bytes), 0U);  // the second record announces nothing
+  report.more = false;
+  ASSERT_EQ(encode_link_report(report, bytes), bytes.size());
+  ASSERT_TRUE(parse_link_report(bytes, out));
+  EXPECT_EQ(out.part, 1);
+  EXPECT_FALSE(out.more);
+  report.part = 0;
   report.count = 2;
   ASSERT_EQ(encode_link_report(report, bytes), link_report_size(2));
   EXPECT_FALSE(parse_link_report(bytes, out));  // trailing bytes after the second link

@@ -665,7 +665,8 @@ std::vector<std::uint8_t> sealed_link_report(const Simulator& sim, node::NodeId 
 
 // A node with more neighbours than one record holds sends two: the back office keeps both
 // records' links (a later record of the same survey adds to the first, and corrects a
-// neighbour named again).
+// neighbour named again), and holds the report whole only once the second, announced by
+// the first, is in: a report that lost it is asked for again.
 TEST_F(SmallMeshRollout, TheRecordsOfOneReportMerge) {
   Simulator& sim = *sim_;
   auto& office = sim.back_office();
@@ -674,16 +675,23 @@ TEST_F(SmallMeshRollout, TheRecordsOfOneReportMerge) {
   mesh::LinkReport first;
   first.rounds = 47;
   first.count = mesh::link_report_max_links;
+  first.more = true;
   for (std::uint8_t i = 0; i < first.count; ++i) first.links[i] = {static_cast<node::NodeId>(2 + i), 40};
   mesh::LinkReport second;
   second.rounds = 47;
+  second.part = 1;
   second.count = 2;
   second.links[0] = {static_cast<node::NodeId>(2 + mesh::link_report_max_links), 30};
   second.links[1] = {2, 45};  // named again: the later count stands
+  const std::uint32_t whole_before = office.link_reports_received();
   office.on_uplink(node_id, sealed_link_report(sim, node_id, 0xFFFF0000U, first));
+  ASSERT_TRUE(office.link_report(node_id));
+  EXPECT_FALSE(office.link_report(node_id)->whole());
   office.on_uplink(node_id, sealed_link_report(sim, node_id, 0xFFFF0001U, second));
   const auto& stored = office.link_report(node_id);
   ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->whole());
+  EXPECT_LE(office.link_reports_received(), whole_before + 1);
   EXPECT_EQ(stored->rounds, 47);
   ASSERT_EQ(stored->links.size(), mesh::link_report_max_links + 1U);
   EXPECT_EQ(stored->links[0].heard, 45);
