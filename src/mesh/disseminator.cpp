@@ -412,7 +412,11 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
   if (header_ok_ && !verifier_.complete() && !view.gateway && now >= next_request_at_ &&
       now >= repair_due_us() && view.neighbours != nullptr) {
     const node::NodeId target = view.neighbours->best_source(view.parent, present(), view.round, failed_requests_);
-    next_request_at_ = now + config_.repair_idle_us + random_below(config_.repair_idle_us / 2);
+    // Requests that brought nothing back off: each sets another source serving, and where
+    // several nodes repair at once, sources that do not hear each other collide at every
+    // requester until none of them completes a chunk.
+    const std::uint64_t wait = config_.repair_idle_us << std::min<std::uint32_t>(failed_requests_, max_request_backoff);
+    next_request_at_ = now + wait + random_below(wait / 2);
     ++failed_requests_;  // progress resets it; otherwise the next request tries another source
     if (target != node::no_node) {
       RequestBody request;

@@ -46,6 +46,9 @@ inline constexpr std::size_t max_packet_fragments = (max_packet_size + fragment_
 // per four data fragments: a receiver that lost a few rebuilds the packet instead of
 // asking for the gaps, which on a lossy link is most of the time.
 inline constexpr std::size_t max_repair_parity = 6;
+// A repair request that brought nothing waits twice as long before the next, up to 2^4
+// times repair_idle.
+inline constexpr std::uint32_t max_request_backoff = 4;
 [[nodiscard]] constexpr std::size_t repair_parity_for(std::size_t data_fragments) noexcept {
   const std::size_t p = (data_fragments + 3) / 4;
   return p < max_repair_parity ? p : max_repair_parity;

@@ -310,9 +310,10 @@ std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
   return back > now_local ? 0 : now_local - back;
 }
 
-void MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
-  if (!wave_.announce(announcement)) return;
+bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
+  if (!wave_.announce(announcement)) return false;
   disseminator_.follow_wave(local_of(wave_.end_us()), wave_.assignment().relay);
+  return true;
 }
 
 bool MeshNode::gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept {
@@ -527,13 +528,14 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   }
   const auto payload = std::span<const std::uint8_t>(app.payload).first(app.length);
   const auto kind = static_cast<DownlinkKind>(payload[0]);
+  bool fresh_wave = false;  // the first copy of an announcement of a wave this node follows
   if (kind == DownlinkKind::wave_announcement) {
     WaveAnnouncement a;
     if (!parse_wave_announcement(payload, a)) {
       drop(node::DropReason::malformed);
       return;
     }
-    if (config_.role != Role::gateway) follow_wave(a);
+    fresh_wave = config_.role != Role::gateway && follow_wave(a);
   } else if (kind == DownlinkKind::records || kind == DownlinkKind::key_delivery) {
     deliver(payload, false);
   } else if (kind == DownlinkKind::link_survey) {
@@ -553,6 +555,21 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   // the backbone has had its turn, unless they hear enough copies meanwhile: a backbone
   // link that lost the flood does not cut off the nodes behind it.
   const bool carry = backbone() || (kind == DownlinkKind::wave_announcement && wave_.assignment().in_plan);
+  // A relay says the announcement once more, one hop only, a period before its part of the
+  // wave begins: a node listening to it that missed every copy of the flood gets a last
+  // chance when it needs it, instead of sitting the wave out and fetching the whole image
+  // by repair. A quarter into that period, away from the boundaries where the neighbours
+  // tune to their wave channels.
+  if (fresh_wave && wave_.following() && wave_.assignment().relay && wave_.assignment().level >= 2) {
+    if (FloodSlot* echo = free_slot(); echo != nullptr) {
+      MeshHeader once = h;
+      once.ttl = 0;
+      const std::uint64_t at =
+          wave_.announcement().t0_us + (wave_.assignment().level - 2ULL) * wave_.period_us() + wave_.period_us() / 4;
+      fill_slot(*echo, once, body, local_of(at));
+      ++announcement_echoes_;
+    }
+  }
   if (h.ttl == 0 || config_.role == Role::gateway) return;
   FloodSlot* slot = free_slot();
   if (slot == nullptr) {

@@ -153,6 +153,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
   [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
+  // Wave announcements said once more, one hop, before this relay's part of the wave.
+  [[nodiscard]] std::uint32_t announcement_echoes() const noexcept { return announcement_echoes_; }
   [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
   // What this node answers a link survey with: the neighbours whose probes it heard, best
   // heard first, in as many records as they fill (the table's 40 fit in two).
@@ -208,7 +210,7 @@ class MeshNode final : private net::TokenHandler {
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
   void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
-  void follow_wave(const WaveAnnouncement& announcement) noexcept;
+  bool follow_wave(const WaveAnnouncement& announcement) noexcept;  // false: known already
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
@@ -263,6 +265,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t next_sync_request_at_ = 0;
   std::uint64_t last_beacon_at_ = 0;
   std::uint64_t sync_frames_ = 0;
+  std::uint32_t announcement_echoes_ = 0;
   std::size_t pending_raw_len_ = 0;  // a built sync frame waits in pending_raw_
 
   std::uint32_t round_ = 0;

@@ -473,7 +473,11 @@ void Simulator::on_tx_start(Lane& lane, std::uint32_t tx) {
     t.listener_was_sending.push_back(r.on_air ? 1 : 0);
     ++r.heard;
     if (r.on_air) continue;
-    if (r.heard == 1 && r.lock < 0) {
+    // A radio that has moved to this channel since it locked onto a frame on another is no
+    // longer receiving that frame (which is lost), and can lock onto this one.
+    const bool moved = r.lock >= 0 && lane.transmissions[static_cast<std::size_t>(r.lock)].channel != t.channel;
+    if (moved) r.lock = -1;
+    if ((r.heard == 1 || moved) && r.lock < 0) {
       r.lock = tx;
       r.corrupt = false;
       r.deafened = false;
