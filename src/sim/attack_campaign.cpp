@@ -4,7 +4,8 @@
 //   eavesdropper     a captured frame shows plaintext (reading or image marker)
 //   replayer         a re-sent captured frame passes a node's network layer
 //   forger           a frame built without the network key passes a network layer
-//   bit_flipper      a captured frame with flipped bits (CRC recomputed) passes
+//   bit_flipper      a captured frame with flipped bits (CRC recomputed) passes (a sync
+//                    request, in the clear by design, is just another request)
 //   stolen node      before revocation: a reading forged for another node is accepted by
 //                    the back office, or a forged commissioning record is applied;
 //                    after revocation: any of its frames passes a network layer

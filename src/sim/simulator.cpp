@@ -620,8 +620,13 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
                        nodes_[0]->mesh->network().clock().now(), n.mesh->time_settled() ? 1 : 0);
         break;
       }
-      case AttackKind::forger:
-      case AttackKind::bit_flipper: t.harmful = true; break;
+      case AttackKind::forger: t.harmful = true; break;
+      case AttackKind::bit_flipper:
+        // A sync request is in the clear by design (see the replayer): one with a flipped
+        // bit is just another request, which anyone may send and which earns only an answer
+        // bound to its own challenge. Any other frame that passes is a success.
+        t.harmful = wire::peek_net_frame_type(t.bytes) != wire::NetFrameType::sync_request;
+        break;
       case AttackKind::stolen_node_after_revocation:
         // Any acceptance counts. Those by nodes the key refresh never reached (they cannot
         // know of the revocation) are also tallied apart, to tell a broken defence from an
