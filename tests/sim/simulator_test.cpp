@@ -508,17 +508,24 @@ TEST_F(SmallMeshRollout, EveryPartGoesOverTheAirBeforeTheWave) {
   EXPECT_DOUBLE_EQ(o.coverage, 1.0);
 }
 
-// In a dense mesh a retried uplink must not start a path at every neighbour a level up:
-// the copies collide and the readings are lost in the storm (MeshConfig::dense_neighbours).
-TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
+// The default scenario with only its two windows of readings (no commissioning, node
+// failures, rollout or attacks).
+Scenario readings_only(std::uint64_t seed) {
   Scenario s = default_scenario();
-  s.seed = 1;
-  s.topology.nodes = 300;
-  s.topology.mean_degree = 18;
+  s.seed = seed;
   s.phases.commission = false;
   s.phases.rollout = false;
   s.phases.attacks = false;
   s.phases.fail_fraction = 0;
+  return s;
+}
+
+// In a dense mesh a retried uplink must not start a path at every neighbour a level up:
+// the copies collide and the readings are lost in the storm (MeshConfig::dense_neighbours).
+TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
+  Scenario s = readings_only(1);
+  s.topology.nodes = 300;
+  s.topology.mean_degree = 18;
   Simulator sim(s);
   const auto r = sim.run();
   ASSERT_GT(r.readings_sent[0], 0U);
@@ -535,18 +542,13 @@ TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
 // instead of taking the delay for a loss and setting off backups that load the channel
 // more (before: 66.7 % and 86.2 % of readings arrived here).
 TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
-  Scenario s = default_scenario();
-  s.seed = 11;
+  Scenario s = readings_only(11);
   s.topology.kind = TopologyKind::clusters;
   s.topology.nodes = 400;
   s.topology.clusters = 6;
   s.topology.mean_degree = 12;
   s.topology.loss_base = 0.05;
   s.topology.loss_edge = 0.25;
-  s.phases.commission = false;
-  s.phases.rollout = false;
-  s.phases.attacks = false;
-  s.phases.fail_fraction = 0;
   Simulator sim(s);
   const auto r = sim.run();
   ASSERT_GT(r.readings_sent[0], 0U);
