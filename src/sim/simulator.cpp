@@ -208,8 +208,7 @@ void Simulator::run_for(std::uint64_t duration_us) {
   const std::uint64_t end = now_ + duration_us;
   if (lanes_.size() == 1) run_one_lane(end);
   else run_lanes(end);
-  for (auto& l : lanes_) l->now = end;
-  now_ = end;
+  set_time_between_windows(end);
   merge_lane_tallies();
 }
 
@@ -240,8 +239,7 @@ void Simulator::run_lanes(std::uint64_t end) {
       // Between windows every lane stands at the action's time.
       const Event e = action_queue_.top();
       action_queue_.pop();
-      now_ = e.time;
-      for (auto& l : lanes_) l->now = e.time;
+      set_time_between_windows(e.time);
       auto action = std::move(actions_[e.b]);
       if (action) action();
       continue;
@@ -266,6 +264,18 @@ void Simulator::run_window(Lane& lane, std::uint64_t until) {
     ++lane.events;
     dispatch(lane, e);
   }
+}
+
+void Simulator::set_time_between_windows(std::uint64_t t) noexcept {
+  now_ = t;
+  for (auto& l : lanes_) l->now = t;
+}
+
+bool Simulator::in_the_clear_by_design(const Transmission& t) noexcept {
+  // A sync request (docs/wire-format.md §6): a node answers it, under a rate limit, with a
+  // response bound to the request's single-use challenge. Passing it again, or with a
+  // flipped bit, gains an attacker nothing but an answer anyone may ask for.
+  return wire::peek_net_frame_type(t.bytes) == wire::NetFrameType::sync_request;
 }
 
 void Simulator::hand_over() {
@@ -604,29 +614,19 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
       case AttackKind::replayer: {
         // A replay wins if a node accepts a frame it had already accepted, or one older
         // than the acceptance window (window_past slots of 1 s, plus one of skew).
-        // A sync request is in the clear by design (docs/wire-format.md §6): a node answers
-        // it, under a rate limit, with a response bound to the request's single-use
-        // challenge, so passing it again gains the replayer nothing but an answer.
         const bool again = std::find(t.original_accepted_by.begin(), t.original_accepted_by.end(), station) !=
                            t.original_accepted_by.end();
         const bool stale = lane.now - t.original_time > 19'000'000;
-        const wire::NetFrameType frame_type = wire::peek_net_frame_type(t.bytes);
-        const bool clear_by_design = frame_type == wire::NetFrameType::sync_request;
-        if ((again || stale) && !clear_by_design) t.harmful = true;
+        if ((again || stale) && !in_the_clear_by_design(t)) t.harmful = true;
         if ((again || stale) && std::getenv("MESHSEC_REPLAY_DEBUG") != nullptr)
           std::fprintf(stderr, "replay accepted by %u: type %u again %d age %.3f s, node slot %u gateway slot %u settled %d\n",
-                       station, static_cast<unsigned>(frame_type), again ? 1 : 0,
+                       station, static_cast<unsigned>(wire::peek_net_frame_type(t.bytes)), again ? 1 : 0,
                        static_cast<double>(lane.now - t.original_time) / 1e6, n.mesh->network().clock().now(),
                        nodes_[0]->mesh->network().clock().now(), n.mesh->time_settled() ? 1 : 0);
         break;
       }
       case AttackKind::forger: t.harmful = true; break;
-      case AttackKind::bit_flipper:
-        // A sync request is in the clear by design (see the replayer): one with a flipped
-        // bit is just another request, which anyone may send and which earns only an answer
-        // bound to its own challenge. Any other frame that passes is a success.
-        t.harmful = wire::peek_net_frame_type(t.bytes) != wire::NetFrameType::sync_request;
-        break;
+      case AttackKind::bit_flipper: t.harmful = !in_the_clear_by_design(t); break;
       case AttackKind::stolen_node_after_revocation:
         // Any acceptance counts. Those by nodes the key refresh never reached (they cannot
         // know of the revocation) are also tallied apart, to tell a broken defence from an

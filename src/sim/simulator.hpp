@@ -232,6 +232,9 @@ class Simulator {
   void run_one_lane(std::uint64_t end);
   void run_lanes(std::uint64_t end);
   void run_window(Lane& lane, std::uint64_t until);
+  void set_time_between_windows(std::uint64_t t) noexcept;
+  // A frame an attacker may pass again or alter without gaining anything (not a success).
+  [[nodiscard]] static bool in_the_clear_by_design(const Transmission& t) noexcept;
   // Copies every lane's new transmissions into the lanes whose stations hear them.
   void hand_over();
   void merge_lane_tallies();
