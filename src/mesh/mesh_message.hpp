@@ -43,7 +43,8 @@ inline constexpr std::uint16_t header_fragment_index = 0xFFFF;
 inline constexpr std::uint8_t flag_backbone = 0x01;       // some neighbour named me its parent
 inline constexpr std::uint8_t flag_blob_complete = 0x02;  // I hold the whole current blob
 inline constexpr std::uint8_t flag_retry = 0x04;          // uplink retry: any closer node may carry it
-inline constexpr std::uint8_t known_flags = flag_backbone | flag_blob_complete | flag_retry;
+inline constexpr std::uint8_t flag_repeat = 0x08;         // uplink repeat: for the named parent only
+inline constexpr std::uint8_t known_flags = flag_backbone | flag_blob_complete | flag_retry | flag_repeat;
 
 struct MeshHeader {
   MessageType type = MessageType::beacon;

@@ -474,9 +474,11 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   }
   const bool named = h.parent == id_;
   const bool retry = (h.flags & flag_retry) != 0;
+  const bool repeat = (h.flags & flag_repeat) != 0;
   if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
-    // A retry of what we carried on already: its sender missed hearing us, so tell it.
-    if (named && retry && h.origin != id_) queue_ack(h.origin, h.seq);
+    // A repeat or retry of what we carried on already: its sender missed hearing us, so
+    // tell it.
+    if (named && (retry || repeat) && h.origin != id_) queue_ack(h.origin, h.seq);
     drop(node::DropReason::duplicate);
     return;
   }
@@ -1073,7 +1075,14 @@ void MeshNode::on_wake() noexcept {
       continue;
     }
     s.sent = false;
-    s.header.flags = static_cast<std::uint8_t>(s.header.flags | flag_retry);
+    // An uplink asks its named parent once more before it asks anyone closer: most misses
+    // are a lost implicit acknowledgement, which the parent answers with an `ack`. Opened
+    // to every neighbour at once, each retry had every same-level neighbour take a copy:
+    // in a dense cluster with lossy links those copies' own retries fed on each other
+    // until the channel carried 30 frames per reading and delivered under half of them.
+    const bool first_retry = s.header.type == MessageType::uplink && s.tries == 1;
+    s.header.flags = static_cast<std::uint8_t>((s.header.flags & ~(flag_retry | flag_repeat)) |
+                                               (first_retry ? flag_repeat : flag_retry));
     // Exponential backoff: a retry that collided with a hidden neighbour should not meet
     // it again on the same schedule.
     s.due_us = now + backoff_us(0, std::uint32_t{config_.backoff_slots} << std::min<std::uint32_t>(s.tries, 4U));
@@ -1128,7 +1137,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     MeshHeader h = s.header;
     h.hops = hops_;
     h.parent = parent_;
-    h.flags = static_cast<std::uint8_t>((s.header.flags & flag_retry) | (backbone() ? flag_backbone : 0) |
+    h.flags = static_cast<std::uint8_t>((s.header.flags & (flag_retry | flag_repeat)) | (backbone() ? flag_backbone : 0) |
                                         (disseminator_.complete() ? flag_blob_complete : 0));
     type = h.type;
     const auto& body = body_of(s);
