@@ -8,6 +8,7 @@ const char* medium_name(MediumDrop r) noexcept {
     case MediumDrop::collision: return "collision";
     case MediumDrop::half_duplex: return "half_duplex";
     case MediumDrop::radio_loss: return "radio_loss";
+    case MediumDrop::retuned: return "retuned";
     case MediumDrop::count_: break;
   }
   return "unknown";

@@ -13,7 +13,8 @@
 namespace meshsec::sim {
 
 // What the radio medium itself loses, on the control channel or on a wave channel.
-enum class MediumDrop : std::uint8_t { collision, half_duplex, radio_loss, count_ };
+// retuned: the receiver's radio moved to another channel before the frame ended.
+enum class MediumDrop : std::uint8_t { collision, half_duplex, radio_loss, retuned, count_ };
 
 class DropTally {
  public:

@@ -486,7 +486,10 @@ void Simulator::on_tx_start(Lane& lane, std::uint32_t tx) {
     // A radio that has moved to this channel since it locked onto a frame on another is no
     // longer receiving that frame (which is lost), and can lock onto this one.
     const bool moved = r.lock >= 0 && lane.transmissions[static_cast<std::size_t>(r.lock)].channel != t.channel;
-    if (moved) r.lock = -1;
+    if (moved) {
+      if (is_node(l.peer)) r.left = r.lock;
+      r.lock = -1;
+    }
     if ((r.heard == 1 || moved) && r.lock < 0) {
       r.lock = tx;
       r.corrupt = false;
@@ -520,7 +523,18 @@ void Simulator::on_tx_end(Lane& lane, std::uint32_t tx) {
     const bool node = is_node(l.peer);
     if (node && !r.alive) continue;
     if (r.heard > 0) --r.heard;
+    if (r.lock == static_cast<std::int64_t>(tx) && node && tuned_channel(l.peer) != t.channel) {
+      r.left = r.lock;  // retuned with nothing arriving on the new channel
+      r.lock = -1;
+    }
     if (r.lock != static_cast<std::int64_t>(tx)) {
+      if (node && r.left == static_cast<std::int64_t>(tx)) {
+        r.left = -1;
+        if (!t.jam && !r.on_air) {
+          lane.drops.medium(MediumDrop::retuned, wave);
+          continue;
+        }
+      }
       const bool deaf = r.on_air || t.listener_was_sending[i] != 0;
       if (!t.jam && node) lane.drops.medium(deaf ? MediumDrop::half_duplex : MediumDrop::collision, wave);
       if (!node && !t.jam) capture(l.peer, t);

@@ -202,6 +202,7 @@ class Simulator {
     // of the node again after that, or after the node received or woke.
     std::uint64_t tuned_until = 0;
     std::int64_t lock = -1;   // transmission being received
+    std::int64_t left = -1;   // transmission the radio retuned away from mid-reception
     std::uint32_t heard = 0;  // overlapping signals on the air around this station
     bool busy = false;        // handed a frame, not yet finished
     bool on_air = false;

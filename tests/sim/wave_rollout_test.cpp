@@ -48,7 +48,7 @@ TEST(WaveRollout, EveryNodeActivatesMostlyFromTheWave) {
 }
 
 // A plan without conflicts, kept to by synchronised clocks, loses no wave frame to a
-// collision. Relays of one level that hear each other miss each other's frames only
+// collision, nor to a listener that leaves the channel before a frame ends. Relays of one level that hear each other miss each other's frames only
 // while sending their own (half duplex), which costs nothing: they never listen then.
 // (The planner knows every link here; from a survey it knows those the probes got
 // through, and a link too lossy for any probe can still carry a colliding frame.)
@@ -64,6 +64,7 @@ TEST(WaveRollout, AConflictFreePlanLosesNoWaveFrameToCollisions) {
     const auto collisions = r.drops.find("wave_collision");
     EXPECT_EQ(collisions == r.drops.end() ? 0U : collisions->second, 0U) << "seed " << seed;
     if (const auto h = r.drops.find("wave_half_duplex"); h != r.drops.end()) half_duplex += h->second;
+    EXPECT_EQ(r.drops.count("wave_retuned"), 0U) << "seed " << seed;
   }
   EXPECT_GT(half_duplex, 0U);  // the case above does arise
 }
