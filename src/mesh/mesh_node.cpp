@@ -1080,7 +1080,10 @@ void MeshNode::on_wake() noexcept {
     // to every neighbour at once, each retry had every same-level neighbour take a copy:
     // in a dense cluster with lossy links those copies' own retries fed on each other
     // until the channel carried 30 frames per reading and delivered under half of them.
-    const bool first_retry = s.header.type == MessageType::uplink && s.tries == 1;
+    // A parent not heard this round or the last may have failed: then no repeat.
+    const Neighbour* parent = neighbours_.find(parent_);
+    const bool parent_heard = parent != nullptr && parent->heard_round + 1 >= round_;
+    const bool first_retry = s.header.type == MessageType::uplink && s.tries == 1 && parent_heard;
     s.header.flags = static_cast<std::uint8_t>((s.header.flags & ~(flag_retry | flag_repeat)) |
                                                (first_retry ? flag_repeat : flag_retry));
     // Exponential backoff: a retry that collided with a hidden neighbour should not meet
