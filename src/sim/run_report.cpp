@@ -4,6 +4,14 @@
 #include <sstream>
 
 namespace meshsec::sim {
+namespace {
+
+double uplink_frames_per_reading(const RunReport& r, int window) {
+  const auto delivered = r.readings_delivered[window];
+  return delivered == 0 ? 0.0 : static_cast<double>(r.uplink_frames[window]) / static_cast<double>(delivered);
+}
+
+}  // namespace
 
 nlohmann::json to_json(const RunReport& r) {
   using nlohmann::json;
@@ -30,7 +38,10 @@ nlohmann::json to_json(const RunReport& r) {
     j["operate"].push_back({{"window", i == 0 ? "before_failures" : "after_failures"},
                             {"readings_sent", r.readings_sent[i]},
                             {"readings_delivered", r.readings_delivered[i]},
-                            {"delivery_ratio", ratio}});
+                            {"delivery_ratio", ratio},
+                            {"uplink_frames", r.uplink_frames[i]},
+                            {"uplink_frames_per_delivered_reading", uplink_frames_per_reading(r, i)},
+                            {"uplinks_abandoned", r.uplinks_abandoned[i]}});
   }
   if (!r.readings_note.empty()) j["readings_note"] = r.readings_note;
   j["failed_nodes"] = r.failed_nodes;
@@ -136,7 +147,8 @@ std::string summary_table(const RunReport& r) {
   for (int i = 0; i < 2; ++i) {
     const double ratio = r.readings_sent[i] == 0 ? 0.0 : 100.0 * static_cast<double>(r.readings_delivered[i]) / static_cast<double>(r.readings_sent[i]);
     row(i == 0 ? "readings delivered" : "readings delivered after failures",
-        std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) + " %)");
+        std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) +
+            " %), " + num(uplink_frames_per_reading(r, i), 1) + " uplink frames each");
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));

@@ -87,6 +87,10 @@ struct RunReport {
   std::uint64_t readings_sent[2] = {0, 0};
   std::string readings_note;  // set when readings came from a sample of nodes
   std::uint64_t readings_delivered[2] = {0, 0};
+  // What carrying them cost: uplink frames every node sent in the window (join records,
+  // survey reports and acknowledgements included), and uplinks given up after every retry.
+  std::uint64_t uplink_frames[2] = {0, 0};
+  std::uint64_t uplinks_abandoned[2] = {0, 0};
   std::uint32_t failed_nodes = 0;
   RolloutResult rollout;
   std::map<std::string, AttackResult> attacks;

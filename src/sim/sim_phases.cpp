@@ -180,6 +180,15 @@ void Simulator::schedule_readings(std::uint32_t window, double seconds) {
 
 void Simulator::phase_operate(int window) {
   const std::uint64_t before = back_office_->readings_total();
+  const auto uplink_tally = [this] {
+    std::pair<std::uint64_t, std::uint64_t> t{0, 0};
+    for (const auto& n : nodes_) {
+      t.first += n->mesh->sent_of(mesh::MessageType::uplink);
+      t.second += n->mesh->uplinks_abandoned();
+    }
+    return t;
+  };
+  const auto uplinks_before = uplink_tally();
   schedule_readings(static_cast<std::uint32_t>(window), scenario_.phases.operate_s);
   const auto span = static_cast<std::uint64_t>(scenario_.phases.operate_s * 1e6);
   const std::string name = window == 0 ? "operate" : "operate after failures";
@@ -188,6 +197,9 @@ void Simulator::phase_operate(int window) {
     progress(name, static_cast<double>(t + second) / static_cast<double>(span + 5 * second));
   }
   report_.readings_delivered[window] = back_office_->readings_total() - before;
+  const auto uplinks_after = uplink_tally();
+  report_.uplink_frames[window] = uplinks_after.first - uplinks_before.first;
+  report_.uplinks_abandoned[window] = uplinks_after.second - uplinks_before.second;
 }
 
 void Simulator::phase_failures() {
