@@ -41,7 +41,8 @@ nlohmann::json to_json(const RunReport& r) {
                             {"delivery_ratio", ratio},
                             {"uplink_frames", r.uplink_frames[i]},
                             {"uplink_frames_per_delivered_reading", uplink_frames_per_reading(r, i)},
-                            {"uplinks_abandoned", r.uplinks_abandoned[i]}});
+                            {"uplinks_abandoned", r.uplinks_abandoned[i]},
+                            {"readings_from_cut_off_nodes", r.readings_cut_off[i]}});
   }
   if (!r.readings_note.empty()) j["readings_note"] = r.readings_note;
   j["failed_nodes"] = r.failed_nodes;
@@ -148,7 +149,9 @@ std::string summary_table(const RunReport& r) {
     const double ratio = r.readings_sent[i] == 0 ? 0.0 : 100.0 * static_cast<double>(r.readings_delivered[i]) / static_cast<double>(r.readings_sent[i]);
     row(i == 0 ? "readings delivered" : "readings delivered after failures",
         std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) +
-            " %), " + num(uplink_frames_per_reading(r, i), 1) + " uplink frames each");
+            " %), " + num(uplink_frames_per_reading(r, i), 1) + " uplink frames each" +
+            (r.readings_cut_off[i] == 0 ? std::string()
+                                        : "; " + std::to_string(r.readings_cut_off[i]) + " more from nodes cut off"));
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));

@@ -87,6 +87,9 @@ struct RunReport {
   std::uint64_t readings_sent[2] = {0, 0};
   std::string readings_note;  // set when readings came from a sample of nodes
   std::uint64_t readings_delivered[2] = {0, 0};
+  // Readings of nodes the failures cut off from the gateway (no path over live nodes):
+  // sent, but not counted above, as nothing could carry them.
+  std::uint64_t readings_cut_off[2] = {0, 0};
   // What carrying them cost: uplink frames every node sent in the window (join records,
   // survey reports and acknowledgements included), and uplinks given up after every retry.
   std::uint64_t uplink_frames[2] = {0, 0};

@@ -152,6 +152,14 @@ void Simulator::schedule_readings(std::uint32_t window, double seconds) {
   std::vector<std::uint32_t> alive;
   for (std::uint32_t i = 1; i < node_count(); ++i)
     if (nodes_[i]->alive) alive.push_back(i);
+  // A node the failures cut off from the gateway still measures and sends; its readings
+  // are counted apart, since no protocol could deliver them.
+  std::vector<bool> live(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) live[i] = nodes_[i]->alive;
+  const auto hops = topology_.hop_distances(&live);
+  const auto tag = [&](std::uint32_t station) -> std::uint64_t {
+    return hops[station] == std::numeric_limits<std::uint32_t>::max() ? window | reading_cut_off : window;
+  };
   // Every reading crosses the gateway's neighbourhood, which carries a few dozen frames a
   // second: above `max_readings_per_s` the readings come from a random sample of nodes,
   // so the phase measures delivery rather than a channel overloaded by the scenario.
@@ -169,12 +177,12 @@ void Simulator::schedule_readings(std::uint32_t window, double seconds) {
   if (total == wanted) {
     for (const auto i : alive)
       for (std::uint32_t k = 0; k < scenario_.phases.readings_per_node; ++k)
-        push(lane_of(i), now_ + rng_.below(span), EventKind::reading, i, window);
+        push(lane_of(i), now_ + rng_.below(span), EventKind::reading, i, tag(i));
     return;
   }
   for (std::uint64_t k = 0; k < total; ++k) {
     const std::uint32_t station = alive[k % alive.size()];
-    push(lane_of(station), now_ + rng_.below(span), EventKind::reading, station, window);
+    push(lane_of(station), now_ + rng_.below(span), EventKind::reading, station, tag(station));
   }
 }
 

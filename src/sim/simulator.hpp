@@ -142,6 +142,7 @@ class Simulator {
 
  private:
   enum class EventKind : std::uint8_t { wake, tx_start, tx_end, reading, action };
+  static constexpr std::uint64_t reading_cut_off = 0x100;  // or'ed into a reading's window
   struct Event {
     std::uint64_t time;
     std::uint64_t seq;
@@ -189,6 +190,7 @@ class Simulator {
     std::uint64_t events = 0, node_events = 0, frames_sent = 0;
     std::uint32_t activated = 0;
     std::uint64_t readings_sent[2] = {0, 0};
+    std::uint64_t readings_cut_off[2] = {0, 0};  // from nodes the failures cut off from the gateway
     std::uint64_t readings_made = 0;
     std::array<std::uint64_t, static_cast<std::size_t>(AttackKind::count_)> attack_successes{};
     std::uint64_t unrevoked_acceptances = 0;
