@@ -216,6 +216,11 @@ void Disseminator::on_advert(node::NodeId from, const AdvertBody& advert, const 
   }
 }
 
+void Disseminator::on_complete_neighbour(node::NodeId from) noexcept {
+  if (header_ok_ || config_.role == Role::gateway || header_source_ != node::no_node) return;
+  header_source_ = from;
+}
+
 void Disseminator::on_request(const RequestBody& request, const DisseminationView& view) noexcept {
   if (request.target != view.self || !header_ok_) return;
   if (request.want_header == want_header_too) header_pending_ = true;
@@ -404,7 +409,10 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
     request.want_header = 1;
     if (header_ok_) request.blob_id = verifier_.header().blob_id;
     header_source_ = node::no_node;
-    next_request_at_ = now + config_.repair_idle_us;
+    // Unanswered requests back off (the source may be busy with a wave, or the link lossy).
+    const std::uint64_t wait = config_.repair_idle_us << std::min<std::uint32_t>(failed_requests_, max_request_backoff);
+    next_request_at_ = now + wait + random_below(wait / 2);
+    ++failed_requests_;
     type = MessageType::request;
     return write_request(request, out);
   }

@@ -70,6 +70,11 @@ class Disseminator {
   [[nodiscard]] ChunkOutcome on_fragment(node::NodeId from, const FragmentView& fragment, const DisseminationView& view,
                                          HeaderOutcome& header_outcome) noexcept;
   void on_advert(node::NodeId from, const AdvertBody& advert, const DisseminationView& view) noexcept;
+  // A neighbour's frame said it holds a whole blob (flag_blob_complete). A node that holds
+  // no header at all asks it for the header: it missed the wave's announcement, or joined
+  // after the rollout, and a Trickle advert may not reach it for minutes (the neighbours
+  // that hear each other's adverts stay silent).
+  void on_complete_neighbour(node::NodeId from) noexcept;
   void on_request(const RequestBody& request, const DisseminationView& view) noexcept;
 
   // The next dissemination message due at view.now_us: body into `out`, its type in

@@ -170,6 +170,9 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
     return;
   }
   if (current_ != nullptr) current_->type = h.type;
+  // Not the gateway's flag: it holds the blob from the start of a rollout, before its wave
+  // carries the header, and asking it then would spread the header outside the wave.
+  if ((h.flags & flag_blob_complete) != 0 && h.hops != 0) disseminator_.on_complete_neighbour(sender);
   if (h.type == MessageType::beacon) {
     handle_beacon(sender, h, body);
     return;

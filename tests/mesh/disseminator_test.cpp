@@ -197,4 +197,48 @@ TEST(Disseminator, RepairRequestsThatBringNothingBackOff) {
   }
 }
 
+// A node that holds no header at all (it missed the wave's announcement, or joined after
+// the rollout) asks a neighbour whose frames say it holds a whole blob for the header,
+// backing off while nobody answers; a node with the header does not. Before, such a node
+// waited for a Trickle advert that its neighbours' suppression kept from it: in one
+// clusters run (seed 15) four nodes had nothing after 300 s.
+TEST(Disseminator, ANodeWithoutTheHeaderAsksACompleteNeighbour) {
+  const Blob blob = make_blob(0x13, 3);
+  Fixture f(blob.vk);
+  std::array<std::uint8_t, 128> out{};
+  mesh::MessageType type{};
+  f.view.now_us = 1'000'000;
+  EXPECT_EQ(f.d.next_message(f.view, type, out), 0U) << "nobody holds a blob: nothing to ask";
+  std::vector<std::uint64_t> asked;
+  for (std::uint64_t t = 1'000'000; t < 40'000'000 && asked.size() < 6; t += 5'000) {
+    f.view.now_us = t;
+    f.d.on_complete_neighbour(9);  // its frames keep coming
+    const std::size_t n = f.d.next_message(f.view, type, out);
+    if (n == 0) continue;
+    ASSERT_EQ(type, mesh::MessageType::request);
+    mesh::RequestBody request;
+    ASSERT_TRUE(mesh::parse_request(std::span<const std::uint8_t>(out).first(n), request));
+    EXPECT_EQ(request.target, 9);
+    EXPECT_EQ(request.want_header, mesh::want_header_too);
+    asked.push_back(t);
+  }
+  ASSERT_EQ(asked.size(), 6U);
+  EXPECT_EQ(asked[0], 1'000'000U) << "asked at once";
+  for (std::size_t k = 2; k < asked.size(); ++k)
+    EXPECT_GT(asked[k] - asked[k - 1], asked[k - 1] - asked[k - 2]) << "unanswered asks back off";
+  // The header came: no more asking on a complete neighbour's frames.
+  ASSERT_EQ(f.d.on_header(blob.signed_header, f.view), mesh::HeaderOutcome::accepted);
+  f.d.on_complete_neighbour(9);
+  const std::uint64_t header_at = f.view.now_us;
+  for (std::uint64_t t = header_at; t < header_at + 200'000; t += 5'000) {
+    f.view.now_us = t;
+    const std::size_t n = f.d.next_message(f.view, type, out);
+    if (n == 0) continue;
+    mesh::RequestBody request;
+    if (type == mesh::MessageType::request && mesh::parse_request(std::span<const std::uint8_t>(out).first(n), request)) {
+      EXPECT_NE(request.want_header, mesh::want_header_too);
+    }
+  }
+}
+
 }  // namespace
