@@ -537,19 +537,24 @@ TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
   EXPECT_LT(uplinks, readings * 30) << "uplink frames per delivered reading";
 }
 
-// In clusters (dense, joined by thin lossy links) a busy neighbourhood delays every hop:
-// a node waiting for its uplink to be carried on waits longer for every frame it hears,
-// instead of taking the delay for a loss and setting off backups that load the channel
-// more (before: 66.7 % and 86.2 % of readings arrived here).
-TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
-  Scenario s = readings_only(11);
+// The clusters example's mesh (six dense clusters joined by thin lossy links), readings only.
+Scenario clusters_readings_only(std::uint64_t seed) {
+  Scenario s = readings_only(seed);
   s.topology.kind = TopologyKind::clusters;
   s.topology.nodes = 400;
   s.topology.clusters = 6;
   s.topology.mean_degree = 12;
   s.topology.loss_base = 0.05;
   s.topology.loss_edge = 0.25;
-  Simulator sim(s);
+  return s;
+}
+
+// In clusters (dense, joined by thin lossy links) a busy neighbourhood delays every hop:
+// a node waiting for its uplink to be carried on waits longer for every frame it hears,
+// instead of taking the delay for a loss and setting off backups that load the channel
+// more (before: 66.7 % and 86.2 % of readings arrived here).
+TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
+  Simulator sim(clusters_readings_only(11));
   const auto r = sim.run();
   ASSERT_GT(r.readings_sent[0], 0U);
   // The first window also carries the nodes' join records.
@@ -564,14 +569,7 @@ TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
 // delivered reading (join records included); now 99 % and 16 frames.
 TEST(Simulator, RetriesInClustersDoNotFeedOnEachOther) {
   for (const std::uint64_t seed : {17U, 18U}) {
-    Scenario s = readings_only(seed);
-    s.topology.kind = TopologyKind::clusters;
-    s.topology.nodes = 400;
-    s.topology.clusters = 6;
-    s.topology.mean_degree = 12;
-    s.topology.loss_base = 0.05;
-    s.topology.loss_edge = 0.25;
-    Simulator sim(s);
+    Simulator sim(clusters_readings_only(seed));
     const auto r = sim.run();
     for (int w = 0; w < 2; ++w) {
       ASSERT_GT(r.readings_sent[w], 0U);
