@@ -116,7 +116,9 @@ void Simulator::phase_attacks(bool after_revocation) {
     if (a->kind == AttackKind::stolen_node_before_revocation && after_revocation)
       a->kind = AttackKind::stolen_node_after_revocation;
   const std::uint64_t readings_forged_before = back_office_->forged_accepted();
-  schedule_readings(2, scenario_.phases.attack_s);  // legitimate traffic for the attackers to work on
+  const ReadingsCount readings_before = readings_count();
+  // Legitimate traffic for the attackers to work on, and to show what still gets through.
+  schedule_readings(attack_window, scenario_.phases.attack_s);
   attack_round(after_revocation);
   const auto span = static_cast<std::uint64_t>(scenario_.phases.attack_s * 1e6);
   const std::string name = after_revocation ? "attacks after revocation" : "attacks";
@@ -124,6 +126,7 @@ void Simulator::phase_attacks(bool after_revocation) {
     run_for(1'000'000);
     progress(name, static_cast<double>(t + 1'000'000) / static_cast<double>(span + 3'000'000));
   }
+  add_readings_window(attack_window, readings_before);
   // Outcomes that show at the receivers' ends rather than per frame.
   auto& stolen = attacks_[static_cast<std::size_t>(after_revocation ? AttackKind::stolen_node_after_revocation
                                                                     : AttackKind::stolen_node_before_revocation)];

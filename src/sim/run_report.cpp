@@ -6,10 +6,9 @@
 namespace meshsec::sim {
 namespace {
 
-double uplink_frames_per_reading(const RunReport& r, int window) {
-  const auto delivered = r.readings_delivered[window];
-  return delivered == 0 ? 0.0 : static_cast<double>(r.uplink_frames[window]) / static_cast<double>(delivered);
-}
+constexpr std::array<const char*, readings_windows> window_names{"before_failures", "after_failures", "during_attacks"};
+constexpr std::array<const char*, readings_windows> window_rows{"readings delivered", "readings delivered after failures",
+                                                                "readings delivered under attack"};
 
 }  // namespace
 
@@ -31,18 +30,17 @@ nlohmann::json to_json(const RunReport& r) {
                         {"seconds", r.commission_seconds},
                         {"note", r.commission_note}};
   j["operate"] = json::array();
-  for (int i = 0; i < 2; ++i) {
-    const double ratio = r.readings_sent[i] == 0 ? 0.0
-                                                 : static_cast<double>(r.readings_delivered[i]) /
-                                                       static_cast<double>(r.readings_sent[i]);
-    j["operate"].push_back({{"window", i == 0 ? "before_failures" : "after_failures"},
-                            {"readings_sent", r.readings_sent[i]},
-                            {"readings_delivered", r.readings_delivered[i]},
-                            {"delivery_ratio", ratio},
-                            {"uplink_frames", r.uplink_frames[i]},
-                            {"uplink_frames_per_delivered_reading", uplink_frames_per_reading(r, i)},
-                            {"uplinks_abandoned", r.uplinks_abandoned[i]},
-                            {"readings_from_cut_off_nodes", r.readings_cut_off[i]}});
+  for (std::size_t i = 0; i < readings_windows; ++i) {
+    const ReadingsWindow& w = r.readings[i];
+    if (i == attack_window && w.sent + w.cut_off == 0) continue;  // no attack phase ran
+    j["operate"].push_back({{"window", window_names[i]},
+                            {"readings_sent", w.sent},
+                            {"readings_delivered", w.delivered},
+                            {"delivery_ratio", w.delivery_ratio()},
+                            {"uplink_frames", w.uplink_frames},
+                            {"uplink_frames_per_delivered_reading", w.uplink_frames_per_reading()},
+                            {"uplinks_abandoned", w.uplinks_abandoned},
+                            {"readings_from_cut_off_nodes", w.cut_off}});
   }
   if (!r.readings_note.empty()) j["readings_note"] = r.readings_note;
   j["failed_nodes"] = r.failed_nodes;
@@ -145,13 +143,12 @@ std::string summary_table(const RunReport& r) {
                                      num(r.commission_seconds, 1) + " s (" + std::to_string(r.joined) + " joined)");
   else
     row("commissioning", "skipped: " + r.commission_note);
-  for (int i = 0; i < 2; ++i) {
-    const double ratio = r.readings_sent[i] == 0 ? 0.0 : 100.0 * static_cast<double>(r.readings_delivered[i]) / static_cast<double>(r.readings_sent[i]);
-    row(i == 0 ? "readings delivered" : "readings delivered after failures",
-        std::to_string(r.readings_delivered[i]) + " / " + std::to_string(r.readings_sent[i]) + " (" + num(ratio, 1) +
-            " %), " + num(uplink_frames_per_reading(r, i), 1) + " uplink frames each" +
-            (r.readings_cut_off[i] == 0 ? std::string()
-                                        : "; " + std::to_string(r.readings_cut_off[i]) + " more from nodes cut off"));
+  for (std::size_t i = 0; i < readings_windows; ++i) {
+    const ReadingsWindow& w = r.readings[i];
+    if (i == attack_window && w.sent + w.cut_off == 0) continue;
+    row(window_rows[i], std::to_string(w.delivered) + " / " + std::to_string(w.sent) + " (" + num(100 * w.delivery_ratio(), 1) +
+                            " %), " + num(w.uplink_frames_per_reading(), 1) + " uplink frames each" +
+                            (w.cut_off == 0 ? std::string() : "; " + std::to_string(w.cut_off) + " more from nodes cut off"));
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));

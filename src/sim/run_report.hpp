@@ -1,6 +1,7 @@
 // What a run measured (docs/simulator.md §Report): written as DIR/report.json and printed
 // as the summary table.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -68,6 +69,27 @@ struct RolloutResult {
   double survey_good_link_loss = 0;                         // the planner's threshold they were judged by
 };
 
+// One window of sensor readings and what carrying them cost.
+struct ReadingsWindow {
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  // Readings of nodes the failures cut off from the gateway (no path over live nodes):
+  // sent, but not counted above, as nothing could carry them.
+  std::uint64_t cut_off = 0;
+  // Uplink frames every node sent in the window (join records, survey reports and
+  // acknowledgements included), and uplinks given up after every retry.
+  std::uint64_t uplink_frames = 0;
+  std::uint64_t uplinks_abandoned = 0;
+  [[nodiscard]] double delivery_ratio() const noexcept {
+    return sent == 0 ? 0.0 : static_cast<double>(delivered) / static_cast<double>(sent);
+  }
+  [[nodiscard]] double uplink_frames_per_reading() const noexcept {
+    return delivered == 0 ? 0.0 : static_cast<double>(uplink_frames) / static_cast<double>(delivered);
+  }
+};
+inline constexpr std::size_t readings_windows = 3;
+inline constexpr std::size_t attack_window = 2;
+
 struct RunReport {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -84,16 +106,9 @@ struct RunReport {
   std::uint32_t commissioned = 0, commission_targets = 0;
   std::uint32_t joined = 0;  // join records the back office took (routes the gateway learned)
   double commission_seconds = 0;
-  std::uint64_t readings_sent[2] = {0, 0};
+  // Sensor readings, by window: before failures, after failures, during the attacks.
+  std::array<ReadingsWindow, readings_windows> readings{};
   std::string readings_note;  // set when readings came from a sample of nodes
-  std::uint64_t readings_delivered[2] = {0, 0};
-  // Readings of nodes the failures cut off from the gateway (no path over live nodes):
-  // sent, but not counted above, as nothing could carry them.
-  std::uint64_t readings_cut_off[2] = {0, 0};
-  // What carrying them cost: uplink frames every node sent in the window (join records,
-  // survey reports and acknowledgements included), and uplinks given up after every retry.
-  std::uint64_t uplink_frames[2] = {0, 0};
-  std::uint64_t uplinks_abandoned[2] = {0, 0};
   std::uint32_t failed_nodes = 0;
   RolloutResult rollout;
   std::map<std::string, AttackResult> attacks;

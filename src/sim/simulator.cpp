@@ -311,12 +311,12 @@ void Simulator::set_parallel(bool on) {
 
 void Simulator::merge_lane_tallies() {
   for (auto& l : lanes_) {
-    for (std::size_t i = 0; i < 2; ++i) {
-      report_.readings_sent[i] += l->readings_sent[i];
-      report_.readings_cut_off[i] += l->readings_cut_off[i];
+    for (std::size_t i = 0; i < readings_windows; ++i) {
+      report_.readings[i].sent += l->readings_sent[i];
+      report_.readings[i].cut_off += l->readings_cut_off[i];
     }
-    l->readings_sent[0] = l->readings_sent[1] = 0;
-    l->readings_cut_off[0] = l->readings_cut_off[1] = 0;
+    l->readings_sent.fill(0);
+    l->readings_cut_off.fill(0);
     for (std::size_t k = 0; k < attacks_.size(); ++k) attacks_[k].succeeded += l->attack_successes[k];
     l->attack_successes.fill(0);
     unrevoked_acceptances_ += l->unrevoked_acceptances;
@@ -384,7 +384,7 @@ void Simulator::dispatch(Lane& lane, const Event& e) {
       ++lane.node_events;
       // b = window, plus reading_cut_off for a node no path joins to the gateway.
       const std::uint64_t window = e.b & ~reading_cut_off;
-      if (window < 2) ++((e.b & reading_cut_off) != 0 ? lane.readings_cut_off : lane.readings_sent)[window];
+      if (window < readings_windows) ++((e.b & reading_cut_off) != 0 ? lane.readings_cut_off : lane.readings_sent)[window];
       // Reading numbers stay unique across lanes: lane i of k numbers k·c − i.
       const auto seq = static_cast<std::uint32_t>(++lane.readings_made * lanes_.size() - lane.index);
       (void)n.mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(e.a + 1), seq));

@@ -116,6 +116,13 @@ class Simulator {
   // mesh.join_spread_s, or by mesh size when 0.
   [[nodiscard]] double join_spread_s() const;
   void phase_operate(int window);
+  // What the back office and the nodes have counted so far: a readings window adds the
+  // difference over its span to report_.readings.
+  struct ReadingsCount {
+    std::uint64_t delivered = 0, uplink_frames = 0, uplinks_abandoned = 0;
+  };
+  [[nodiscard]] ReadingsCount readings_count() const;
+  void add_readings_window(std::size_t window, const ReadingsCount& before);
   void phase_failures();
   void phase_rollout();
   // Plans the wave from the link table and sends every node its part (the gateway's node
@@ -138,7 +145,7 @@ class Simulator {
   void place_attackers();
   void attack_round(bool after_revocation);
   void start_jam(std::uint32_t station, std::uint64_t duration_us);
-  void schedule_readings(std::uint32_t window, double seconds);
+  void schedule_readings(std::size_t window, double seconds);
 
  private:
   enum class EventKind : std::uint8_t { wake, tx_start, tx_end, reading, action };
@@ -189,8 +196,8 @@ class Simulator {
     SimRng medium_rng;
     std::uint64_t events = 0, node_events = 0, frames_sent = 0;
     std::uint32_t activated = 0;
-    std::uint64_t readings_sent[2] = {0, 0};
-    std::uint64_t readings_cut_off[2] = {0, 0};  // from nodes the failures cut off from the gateway
+    std::array<std::uint64_t, readings_windows> readings_sent{};
+    std::array<std::uint64_t, readings_windows> readings_cut_off{};  // from nodes cut off from the gateway
     std::uint64_t readings_made = 0;
     std::array<std::uint64_t, static_cast<std::size_t>(AttackKind::count_)> attack_successes{};
     std::uint64_t unrevoked_acceptances = 0;

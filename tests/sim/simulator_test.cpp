@@ -58,7 +58,7 @@ TEST(Simulator, SameSeedSameReport) {
   EXPECT_EQ(ra.frames_sent, rb.frames_sent);
   EXPECT_EQ(ra.drops, rb.drops);
   EXPECT_EQ(ra.rollout.transmissions, rb.rollout.transmissions);
-  EXPECT_EQ(ra.readings_delivered[0], rb.readings_delivered[0]);
+  EXPECT_EQ(ra.readings[0].delivered, rb.readings[0].delivered);
   Scenario other = s;
   other.seed = 10;
   Simulator c(other);
@@ -167,8 +167,8 @@ TEST(Simulator, GatewayAcknowledgesTheLastHop) {
     Simulator sim(s);
     const auto r = sim.run();
     EXPECT_GT(sim.node(0).mesh->sent_of(mesh::MessageType::ack), 0U) << seed;
-    sent += r.readings_sent[0] + r.readings_sent[1];
-    delivered += r.readings_delivered[0] + r.readings_delivered[1];
+    sent += r.readings[0].sent + r.readings[1].sent;
+    delivered += r.readings[0].delivered + r.readings[1].delivered;
   }
   // 1,263 of 1,280 here. (When each node next to the gateway sent twice, blind, the default
   // scenario delivered 90–97 % over seeds 1–6; now 97–99.8 %.)
@@ -197,7 +197,7 @@ TEST(Simulator, TwoLanesGiveTheSameRunOnOneCoreAsOnTwo) {
   EXPECT_EQ(without_wall_time(a), without_wall_time(b));
   EXPECT_TRUE(a.commission_ran);
   EXPECT_GE(a.commissioned, a.commission_targets * 9 / 10);
-  EXPECT_GT(a.readings_delivered[0], a.readings_sent[0] * 8 / 10);
+  EXPECT_GT(a.readings[0].delivered, a.readings[0].sent * 8 / 10);
   EXPECT_DOUBLE_EQ(a.rollout.coverage, 1.0);
   for (const auto& [name, result] : a.attacks) {
     EXPECT_GT(result.attempts, 0U) << name;
@@ -205,6 +205,13 @@ TEST(Simulator, TwoLanesGiveTheSameRunOnOneCoreAsOnTwo) {
   }
   EXPECT_EQ(a.attacks.size(), 8U);
   EXPECT_TRUE(a.legit_defence_drops.empty());
+  // Readings go on under attack, and the report says how many got through.
+  const auto& attacked = a.readings[attack_window];
+  ASSERT_GT(attacked.sent, 0U);
+  EXPECT_GE(attacked.delivered * 100, attacked.sent * 80);
+  const auto window = to_json(a)["operate"][attack_window];
+  EXPECT_EQ(window["window"], "during_attacks");
+  EXPECT_EQ(window["readings_delivered"], attacked.delivered);
   // One lane is another run (other random streams), of the same kind.
   Scenario one = s;
   one.lanes = 1;
@@ -220,10 +227,10 @@ TEST(Simulator, FullRunAllPhasesNoAttackSucceeds) {
   const auto r = sim.run();
   EXPECT_TRUE(r.commission_ran);
   EXPECT_GE(r.commissioned, r.commission_targets * 9 / 10);
-  EXPECT_GT(r.readings_delivered[0], r.readings_sent[0] * 8 / 10);
+  EXPECT_GT(r.readings[0].delivered, r.readings[0].sent * 8 / 10);
   // Self-healing: after node failures readings still arrive.
   EXPECT_GT(r.failed_nodes, 0U);
-  EXPECT_GT(r.readings_delivered[1], r.readings_sent[1] * 7 / 10);
+  EXPECT_GT(r.readings[1].delivered, r.readings[1].sent * 7 / 10);
   // Rollout: every reachable node verified every chunk and activated.
   EXPECT_DOUBLE_EQ(r.rollout.coverage, 1.0);
   EXPECT_GT(r.rollout.lower_bound, 0U);
@@ -528,12 +535,12 @@ TEST(Simulator, DenseMeshesDoNotStormOnUplinkRetries) {
   s.topology.mean_degree = 18;
   Simulator sim(s);
   const auto r = sim.run();
-  ASSERT_GT(r.readings_sent[0], 0U);
+  ASSERT_GT(r.readings[0].sent, 0U);
   std::uint64_t uplinks = 0;
   for (std::uint32_t i = 0; i < sim.node_count(); ++i) uplinks += sim.node(i).mesh->sent_of(mesh::MessageType::uplink);
-  const auto readings = r.readings_delivered[0] + r.readings_delivered[1];
-  EXPECT_GE(r.readings_delivered[0] * 100, r.readings_sent[0] * 97);
-  EXPECT_GE(r.readings_delivered[1] * 100, r.readings_sent[1] * 97);
+  const auto readings = r.readings[0].delivered + r.readings[1].delivered;
+  EXPECT_GE(r.readings[0].delivered * 100, r.readings[0].sent * 97);
+  EXPECT_GE(r.readings[1].delivered * 100, r.readings[1].sent * 97);
   EXPECT_LT(uplinks, readings * 30) << "uplink frames per delivered reading";
 }
 
@@ -556,10 +563,10 @@ Scenario clusters_readings_only(std::uint64_t seed) {
 TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
   Simulator sim(clusters_readings_only(11));
   const auto r = sim.run();
-  ASSERT_GT(r.readings_sent[0], 0U);
+  ASSERT_GT(r.readings[0].sent, 0U);
   // The first window also carries the nodes' join records.
-  EXPECT_GE(r.readings_delivered[0] * 100, r.readings_sent[0] * 80);
-  EXPECT_GE(r.readings_delivered[1] * 100, r.readings_sent[1] * 95);
+  EXPECT_GE(r.readings[0].delivered * 100, r.readings[0].sent * 80);
+  EXPECT_GE(r.readings[1].delivered * 100, r.readings[1].sent * 95);
 }
 
 // An uplink that missed its acknowledgement asks its named parent once more before it
@@ -571,13 +578,13 @@ TEST(Simulator, RetriesInClustersDoNotFeedOnEachOther) {
   for (const std::uint64_t seed : {17U, 18U}) {
     Simulator sim(clusters_readings_only(seed));
     const auto r = sim.run();
-    for (int w = 0; w < 2; ++w) {
-      ASSERT_GT(r.readings_sent[w], 0U);
-      EXPECT_GE(r.readings_delivered[w] * 100, r.readings_sent[w] * 97) << "seed " << seed << ", window " << w;
-      EXPECT_LT(r.uplink_frames[w], r.readings_delivered[w] * 20) << "uplink frames per delivered reading, seed " << seed;
-      const auto j = to_json(r)["operate"][static_cast<std::size_t>(w)];
-      EXPECT_EQ(j["uplink_frames"], r.uplink_frames[w]);
-      EXPECT_EQ(j["uplinks_abandoned"], r.uplinks_abandoned[w]);
+    for (std::size_t w = 0; w < 2; ++w) {
+      ASSERT_GT(r.readings[w].sent, 0U);
+      EXPECT_GE(r.readings[w].delivered * 100, r.readings[w].sent * 97) << "seed " << seed << ", window " << w;
+      EXPECT_LT(r.readings[w].uplink_frames, r.readings[w].delivered * 20) << "uplink frames per delivered reading, seed " << seed;
+      const auto j = to_json(r)["operate"][w];
+      EXPECT_EQ(j["uplink_frames"], r.readings[w].uplink_frames);
+      EXPECT_EQ(j["uplinks_abandoned"], r.readings[w].uplinks_abandoned);
     }
   }
 }
@@ -594,10 +601,10 @@ TEST(Simulator, ReadingsOfNodesCutOffByFailuresAreCountedApart) {
   s.phases.fail_fraction = 0.10;
   Simulator sim(s);
   const auto r = sim.run();
-  EXPECT_EQ(r.readings_cut_off[0], 0U);
-  ASSERT_GT(r.readings_cut_off[1], 0U);
-  EXPECT_GE(r.readings_delivered[1] * 100, r.readings_sent[1] * 95);
-  EXPECT_EQ(to_json(r)["operate"][1]["readings_from_cut_off_nodes"], r.readings_cut_off[1]);
+  EXPECT_EQ(r.readings[0].cut_off, 0U);
+  ASSERT_GT(r.readings[1].cut_off, 0U);
+  EXPECT_GE(r.readings[1].delivered * 100, r.readings[1].sent * 95);
+  EXPECT_EQ(to_json(r)["operate"][1]["readings_from_cut_off_nodes"], r.readings[1].cut_off);
 }
 
 // A node the back office did not hear from is asked again, by a routed record; one that
