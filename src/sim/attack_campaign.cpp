@@ -371,9 +371,7 @@ void Simulator::phase_revocation() {
   if (const auto unacked = pending(); !unacked.empty()) {
     // The back office knows only of acknowledgements; the simulator can also tell whether
     // a node that did not acknowledge holds the key all the same (its ack was lost).
-    std::vector<bool> alive(nodes_.size());
-    for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
-    const auto hops = topology_.hop_distances(&alive);
+    const auto hops = hops_over_alive();
     std::size_t lacking = 0;
     std::size_t cut_off = 0;
     for (const auto id : unacked) {

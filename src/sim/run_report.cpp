@@ -10,6 +10,12 @@ constexpr std::array<const char*, readings_windows> window_names{"before_failure
 constexpr std::array<const char*, readings_windows> window_rows{"readings delivered", "readings delivered after failures",
                                                                 "readings delivered under attack"};
 
+// The attack window exists only when an attack phase ran.
+bool window_ran(const RunReport& r, std::size_t window) {
+  const ReadingsWindow& w = r.readings[window];
+  return window != attack_window || w.sent + w.cut_off > 0;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunReport& r) {
@@ -31,8 +37,8 @@ nlohmann::json to_json(const RunReport& r) {
                         {"note", r.commission_note}};
   j["operate"] = json::array();
   for (std::size_t i = 0; i < readings_windows; ++i) {
+    if (!window_ran(r, i)) continue;
     const ReadingsWindow& w = r.readings[i];
-    if (i == attack_window && w.sent + w.cut_off == 0) continue;  // no attack phase ran
     j["operate"].push_back({{"window", window_names[i]},
                             {"readings_sent", w.sent},
                             {"readings_delivered", w.delivered},
@@ -144,8 +150,8 @@ std::string summary_table(const RunReport& r) {
   else
     row("commissioning", "skipped: " + r.commission_note);
   for (std::size_t i = 0; i < readings_windows; ++i) {
+    if (!window_ran(r, i)) continue;
     const ReadingsWindow& w = r.readings[i];
-    if (i == attack_window && w.sent + w.cut_off == 0) continue;
     row(window_rows[i], std::to_string(w.delivered) + " / " + std::to_string(w.sent) + " (" + num(100 * w.delivery_ratio(), 1) +
                             " %), " + num(w.uplink_frames_per_reading(), 1) + " uplink frames each" +
                             (w.cut_off == 0 ? std::string() : "; " + std::to_string(w.cut_off) + " more from nodes cut off"));

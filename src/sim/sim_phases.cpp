@@ -154,9 +154,7 @@ void Simulator::schedule_readings(std::size_t window, double seconds) {
     if (nodes_[i]->alive) alive.push_back(i);
   // A node the failures cut off from the gateway still measures and sends; its readings
   // are counted apart, since no protocol could deliver them.
-  std::vector<bool> live(nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) live[i] = nodes_[i]->alive;
-  const auto hops = topology_.hop_distances(&live);
+  const auto hops = hops_over_alive();
   const auto tag = [&](std::uint32_t station) -> std::uint64_t {
     return hops[station] == std::numeric_limits<std::uint32_t>::max() ? window | reading_cut_off : window;
   };
@@ -166,11 +164,10 @@ void Simulator::schedule_readings(std::size_t window, double seconds) {
   const std::uint64_t wanted = std::uint64_t{scenario_.phases.readings_per_node} * alive.size();
   const auto cap = static_cast<std::uint64_t>(scenario_.phases.max_readings_per_s * seconds);
   const std::uint64_t total = std::min(wanted, cap);
-  if (total < wanted && window != attack_window) {  // the note speaks of the operate windows
-    report_.readings_note = "sampled: " + std::to_string(total) + " readings per window (" +
-                            std::to_string(scenario_.phases.max_readings_per_s) + " per second at most)";
-  }
   if (total < wanted) {
+    if (window != attack_window)  // the note speaks of the operate windows
+      report_.readings_note = "sampled: " + std::to_string(total) + " readings per window (" +
+                              std::to_string(scenario_.phases.max_readings_per_s) + " per second at most)";
     for (std::size_t k = 0; k + 1 < alive.size(); ++k)
       std::swap(alive[k], alive[k + rng_.below(alive.size() - k)]);
   }
@@ -580,8 +577,7 @@ void Simulator::finish_rollout() {
     }
   }
   // Bounds over the surviving topology.
-  std::vector<bool> alive(nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
+  const auto alive = alive_stations();
   const std::uint64_t frame_airtime = airtime_us(mesh::max_frame_size - 10);  // a full data frame: 118 bytes
   const auto bound = dissemination_bound(topology_, alive, release_.data_frames, frame_airtime);
   r.frames_f = bound.frames;

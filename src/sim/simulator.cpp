@@ -383,8 +383,9 @@ void Simulator::dispatch(Lane& lane, const Event& e) {
       if (!n.alive) return;
       ++lane.node_events;
       // b = window, plus reading_cut_off for a node no path joins to the gateway.
+      const bool cut_off = (e.b & reading_cut_off) != 0;
       const std::uint64_t window = e.b & ~reading_cut_off;
-      if (window < readings_windows) ++((e.b & reading_cut_off) != 0 ? lane.readings_cut_off : lane.readings_sent)[window];
+      if (window < readings_windows) ++(cut_off ? lane.readings_cut_off : lane.readings_sent)[window];
       // Reading numbers stay unique across lanes: lane i of k numbers k·c − i.
       const auto seq = static_cast<std::uint32_t>(++lane.readings_made * lanes_.size() - lane.index);
       (void)n.mesh->send_reading(BackOffice::reading_plaintext(static_cast<node::NodeId>(e.a + 1), seq));
@@ -695,13 +696,22 @@ std::uint32_t Simulator::activated_count() const {
   return sum;
 }
 
-std::uint32_t Simulator::reachable_alive_count() const {
+std::vector<bool> Simulator::alive_stations() const {
   std::vector<bool> alive(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) alive[i] = nodes_[i]->alive;
-  const auto hops = topology_.hop_distances(&alive);
+  return alive;
+}
+
+std::vector<std::uint32_t> Simulator::hops_over_alive() const {
+  const auto alive = alive_stations();
+  return topology_.hop_distances(&alive);
+}
+
+std::uint32_t Simulator::reachable_alive_count() const {
+  const auto hops = hops_over_alive();
   std::uint32_t count = 0;
   for (std::size_t i = 1; i < hops.size(); ++i)
-    if (alive[i] && hops[i] != std::numeric_limits<std::uint32_t>::max()) ++count;
+    if (nodes_[i]->alive && hops[i] != std::numeric_limits<std::uint32_t>::max()) ++count;
   return count;
 }
 

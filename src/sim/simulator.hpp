@@ -88,6 +88,9 @@ class Simulator {
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;
   [[nodiscard]] std::uint32_t reachable_alive_count() const;  // alive nodes connected to the gateway, gateway excluded
+  [[nodiscard]] std::vector<bool> alive_stations() const;      // by station: the node is alive
+  // By station: hops to the gateway over alive nodes (uint32 max: cut off, or failed).
+  [[nodiscard]] std::vector<std::uint32_t> hops_over_alive() const;
   [[nodiscard]] std::uint64_t frames_sent() const noexcept;
   [[nodiscard]] std::uint64_t node_events() const noexcept;
   // Lanes of the event loop (docs/simulator.md §Lanes): 1, or 2 above per_node_limit nodes.
