@@ -24,6 +24,27 @@ std::uint8_t fragments_for(std::size_t size) noexcept {
   return static_cast<std::uint8_t>((size + fragment_data_size - 1) / fragment_data_size);
 }
 
+// What a stalled reassembly asks its sender for. Any `count` fragments rebuild the packet,
+// so it asks for the lowest-numbered ones it lacks, data or parity, as many as its
+// shortfall needs at the delivery this slot saw (fragments held over the highest number
+// heard, at least a quarter), plus one. Asking for exactly the missing data fragments
+// instead, over a link that loses 30 % of frames, left most gap fills short again.
+std::uint32_t gap_fill_mask(std::uint32_t have, std::uint8_t count) noexcept {
+  const auto held = static_cast<std::size_t>(std::popcount(have));
+  if (held >= count) return 0;
+  const std::size_t heard = have == 0 ? count : wave_max_fragments - static_cast<std::size_t>(std::countl_zero(have));
+  const std::size_t shortfall = count - held;
+  const std::size_t wanted = held * 4 < heard ? shortfall * 4 + 1 : (shortfall * heard + held - 1) / held + 1;
+  std::uint32_t mask = 0;
+  std::size_t chosen = 0;
+  for (std::size_t number = 0; number < wave_max_fragments && chosen < wanted; ++number) {
+    if ((have >> number & 1U) != 0) continue;
+    mask |= 1U << number;
+    ++chosen;
+  }
+  return mask;
+}
+
 }  // namespace
 
 void Disseminator::init(const MeshConfig& config, const firmware::Ed25519PublicKey& verification_key,
@@ -135,48 +156,80 @@ ChunkOutcome Disseminator::on_fragment(node::NodeId from, const FragmentView& fr
   const std::size_t offset = static_cast<std::size_t>(fragment.number) * fragment_data_size;
   // Data fragments fill the packet (the last one is short); parity fragments are whole.
   const std::size_t expected = fragment.number + 1 == count ? size - offset : fragment_data_size;
-  if (fragment.number >= count + repair_parity_for(count) || fragment.data.size() != expected)
-    return ChunkOutcome::rejected;
-  Reassembly* slot = nullptr;
+  if (fragment.number >= wave_max_fragments || fragment.data.size() != expected) return ChunkOutcome::rejected;
+  Reassembly& slot = slot_for(fragment.index, count, static_cast<std::uint16_t>(size));
+  slot.touched_us = view.now_us;
+  slot.from = from;
+  const std::uint32_t bit = 1U << fragment.number;
+  if ((slot.have & bit) != 0) return ChunkOutcome::duplicate;
+  auto& bytes = bytes_of(slot);
+  for (std::size_t i = 0; i < expected; ++i) bytes[offset + i] = fragment.data[i];
+  slot.have |= bit;
+  // Data still flowing counts as progress: no repair request while a push streams in.
+  if (!is_header) last_progress_us_ = view.now_us;
+  return finish(slot, view, header_outcome);
+}
+
+Disseminator::Reassembly& Disseminator::slot_for(std::uint16_t index, std::uint8_t count, std::uint16_t size) noexcept {
   Reassembly* victim = &reassembly_[0];
   for (auto& r : reassembly_) {
-    if (r.used && r.index == fragment.index) slot = &r;
+    if (r.used && r.index == index) return r;
     if (!r.used) victim = &r;
     else if (victim->used && r.touched_us < victim->touched_us) victim = &r;
   }
-  if (slot == nullptr) {
-    slot = victim;
-    slot->used = true;
-    slot->index = fragment.index;
-    slot->have = 0;
-    slot->count = count;
-    slot->size = static_cast<std::uint16_t>(size);
-    slot->asks = 0;
-    // The code pads the last data fragment with zeros.
-    std::fill(bytes_of(*slot).begin(), bytes_of(*slot).end(), std::uint8_t{0});
-  }
-  slot->touched_us = view.now_us;
-  slot->from = from;
-  const std::uint32_t bit = 1U << fragment.number;
-  if ((slot->have & bit) != 0) return ChunkOutcome::duplicate;
-  auto& bytes = bytes_of(*slot);
-  for (std::size_t i = 0; i < expected; ++i) bytes[offset + i] = fragment.data[i];
-  slot->have |= bit;
-  // Data still flowing counts as progress: no repair request while a push streams in.
-  if (!is_header) last_progress_us_ = view.now_us;
-  const std::uint32_t data_mask = (1U << count) - 1U;  // count ≤ max_packet_fragments < 32
-  if ((slot->have & data_mask) != data_mask) {
+  Reassembly& slot = *victim;
+  slot = Reassembly{};
+  slot.used = true;
+  slot.index = index;
+  slot.count = count;
+  slot.size = size;
+  // The code pads the last data fragment with zeros.
+  std::fill(bytes_of(slot).begin(), bytes_of(slot).end(), std::uint8_t{0});
+  return slot;
+}
+
+ChunkOutcome Disseminator::finish(Reassembly& slot, const DisseminationView& view, HeaderOutcome& header_outcome) noexcept {
+  auto& bytes = bytes_of(slot);
+  const std::uint32_t data_mask = (1U << slot.count) - 1U;  // count ≤ max_packet_fragments < 32
+  if ((slot.have & data_mask) != data_mask) {
     // Any `count` fragments rebuild the packet; a forged one makes it fail verification.
-    if (static_cast<std::size_t>(std::popcount(slot->have)) < count) return ChunkOutcome::partial;
-    if (!wave_recover(count, count + repair_parity_for(count), slot->have, bytes)) return ChunkOutcome::partial;
+    if (static_cast<std::size_t>(std::popcount(slot.have)) < slot.count) return ChunkOutcome::partial;
+    if (!wave_recover(slot.count, wave_max_fragments, slot.have, bytes)) return ChunkOutcome::partial;
   }
-  slot->used = false;
-  const auto packet = std::span<const std::uint8_t>(bytes).first(size);
-  if (is_header) {
+  slot.used = false;
+  const auto packet = std::span<const std::uint8_t>(bytes).first(slot.size);
+  if (slot.index == header_fragment_index) {
     header_outcome = on_header(packet, view);
     return header_outcome == HeaderOutcome::rejected ? ChunkOutcome::rejected : ChunkOutcome::stored;
   }
   return on_chunk(packet, view);
+}
+
+ChunkOutcome Disseminator::adopt_fragments(std::uint16_t index, node::NodeId from, std::uint32_t have,
+                                           std::span<const std::uint8_t> fragments, std::uint64_t heard_us,
+                                           const DisseminationView& view) noexcept {
+  if (index == header_fragment_index ? header_ok_
+                                     : !header_ok_ || index >= verifier_.header().chunk_count || verifier_.received().test(index))
+    return ChunkOutcome::duplicate;
+  const std::size_t size = packet_size(index);
+  if (size == 0 || size > max_packet_size || have == 0) return ChunkOutcome::rejected;
+  const std::uint8_t count = fragments_for(size);
+  Reassembly& slot = slot_for(index, count, static_cast<std::uint16_t>(size));
+  auto& bytes = bytes_of(slot);
+  for (std::size_t number = 0; number < wave_max_fragments; ++number) {
+    const std::uint32_t bit = 1U << number;
+    const std::size_t offset = number * fragment_data_size;
+    if ((have & bit) == 0 || (slot.have & bit) != 0 || offset + fragment_data_size > fragments.size()) continue;
+    // The wave pads the last data fragment with zeros, as the code does.
+    std::copy_n(fragments.begin() + static_cast<std::ptrdiff_t>(offset), fragment_data_size,
+                bytes.begin() + static_cast<std::ptrdiff_t>(offset));
+    slot.have |= bit;
+  }
+  // As old as the last fragment heard: the gap fill is due once the sender fell silent.
+  slot.touched_us = heard_us;
+  slot.from = from;
+  HeaderOutcome header_outcome = HeaderOutcome::duplicate;
+  return finish(slot, view, header_outcome);
 }
 
 void Disseminator::follow_wave(std::uint64_t quiet_until_us, bool relay) noexcept {
@@ -188,6 +241,13 @@ void Disseminator::follow_wave(std::uint64_t quiet_until_us, bool relay) noexcep
   outgoing_ = Outgoing{};
   repair_jitter_us_ = random_below(config_.repair_idle_us / 4 + 1);
   if (next_request_at_ < quiet_until_us) next_request_at_ = quiet_until_us;
+}
+
+std::uint64_t Disseminator::gap_fill_due_us(const Reassembly& slot) const noexcept {
+  // Once the sender fell silent; after a wave, not before the repair jitter, or every
+  // listener of a relay would ask at once.
+  const std::uint64_t due = slot.touched_us + gap_idle_us();
+  return wave_ ? std::max(due, quiet_until_us_ + repair_jitter_us_) : due;
 }
 
 std::uint64_t Disseminator::repair_due_us() const noexcept {
@@ -270,12 +330,19 @@ bool Disseminator::start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_
   o.paced = false;
   o.index = index;
   o.count = fragments_for(size);
-  // Whole packets carry parity; a gap fill sends exactly the fragments asked for.
-  o.parity = mask == 0xFFFFFFFFU ? static_cast<std::uint8_t>(repair_parity_for(o.count)) : 0;
+  // Whole packets carry parity; a gap fill sends exactly the fragments asked for, data or
+  // parity.
+  if (mask == 0xFFFFFFFFU) {
+    o.parity = static_cast<std::uint8_t>(repair_parity_for(o.count));
+  } else {
+    const auto top = static_cast<std::size_t>(wave_max_fragments - static_cast<std::size_t>(std::countl_zero(mask)));
+    o.parity = static_cast<std::uint8_t>(top > o.count ? top - o.count : 0);
+  }
   o.mask = mask;
   o.next = 0;
-  while (o.next < o.count && (mask >> o.next & 1U) == 0) ++o.next;
-  if (o.next >= o.count) o.active = false;
+  const std::size_t total = std::size_t{o.count} + o.parity;
+  while (o.next < total && (mask >> o.next & 1U) == 0) ++o.next;
+  if (o.next >= total) o.active = false;
   return o.active;
 }
 
@@ -311,7 +378,7 @@ std::size_t Disseminator::next_fragment(Outgoing& o, std::span<std::uint8_t> out
     w.bytes(parity);
   }
   ++o.next;
-  while (o.next < o.count && (o.mask >> o.next & 1U) == 0) ++o.next;
+  while (o.next < total && (o.mask >> o.next & 1U) == 0) ++o.next;
   if (o.next >= total) o.active = false;
   if (index == header_fragment_index) ++sent_.header_frames;
   else ++sent_.data_frames;
@@ -383,13 +450,15 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
     }
   }
   if (outgoing_.active) return 0;  // the gateway's pace
-  // Gap fill: a chunk stalled with fragments missing; ask the node we heard it from.
+  // Gap fill: a chunk stalled with fragments missing; ask the node we heard it from. After
+  // a wave, not before the repair jitter: every listener of a relay would ask at once.
   for (auto& slot : reassembly_) {
-    if (!slot.used || slot.from == node::no_node || now < slot.touched_us + gap_idle_us()) continue;
-    if (slot.asks >= max_gap_asks || (slot.index != header_fragment_index && !header_ok_)) {
-      slot.used = false;  // give up: the chunk comes back through repair
+    if (!asking(slot) || now < gap_fill_due_us(slot)) continue;
+    if (slot.index != header_fragment_index && !header_ok_) {
+      slot.used = false;
       continue;
     }
+    // The fragments stay after the last ask: a whole packet from repair tops them up.
     ++slot.asks;
     slot.touched_us = now;
     RequestBody request;
@@ -397,8 +466,7 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
     if (header_ok_) request.blob_id = verifier_.header().blob_id;
     request.want_header = slot.index == header_fragment_index ? want_header_too : want_fragments;
     request.base = slot.index;
-    const std::uint32_t all = slot.count == 32 ? 0xFFFFFFFFU : (1U << slot.count) - 1U;
-    request.mask = all & ~slot.have;
+    request.mask = gap_fill_mask(slot.have, slot.count);
     type = MessageType::request;
     return write_request(request, out);
   }
@@ -419,23 +487,32 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
   // Repair: missing chunks after a quiet spell.
   if (header_ok_ && !verifier_.complete() && !view.gateway && now >= next_request_at_ &&
       now >= repair_due_us() && view.neighbours != nullptr) {
-    const node::NodeId target = view.neighbours->best_source(view.parent, present(), view.round, failed_requests_);
-    // Requests that brought nothing back off: each sets another source serving, and where
-    // several nodes repair at once, sources that do not hear each other collide at every
-    // requester until none of them completes a chunk.
-    const std::uint64_t wait = config_.repair_idle_us << std::min<std::uint32_t>(failed_requests_, max_request_backoff);
-    next_request_at_ = now + wait + random_below(wait / 2);
-    ++failed_requests_;  // progress resets it; otherwise the next request tries another source
-    if (target != node::no_node) {
-      RequestBody request;
-      request.target = target;
-      request.blob_id = verifier_.header().blob_id;
-      const std::size_t base = verifier_.received().first_missing();
-      request.base = static_cast<std::uint16_t>(base);
-      for (std::size_t i = 0; i < 64 && base + i < verifier_.received().count(); ++i)
-        if (!verifier_.received().test(base + i)) request.mask |= std::uint64_t{1} << i;
-      type = MessageType::request;
-      return write_request(request, out);
+    RequestBody request;
+    request.blob_id = verifier_.header().blob_id;
+    const std::size_t base = verifier_.received().first_missing();
+    request.base = static_cast<std::uint16_t>(base);
+    for (std::size_t i = 0; i < 64 && base + i < verifier_.received().count(); ++i)
+      if (!verifier_.received().test(base + i)) request.mask |= std::uint64_t{1} << i;
+    // Chunks a gap fill is completing are not asked for whole, unless its first ask went
+    // unanswered (the sender may be busy, or out of reach).
+    for (const auto& slot : reassembly_)
+      if (asking(slot) && slot.asks <= 1 && slot.index != header_fragment_index && slot.index >= base &&
+          slot.index - base < 64U)
+        request.mask &= ~(std::uint64_t{1} << (slot.index - base));
+    if (request.mask == 0) {
+      next_request_at_ = now + config_.repair_idle_us;
+    } else {
+      request.target = view.neighbours->best_source(view.parent, present(), view.round, failed_requests_);
+      // Requests that brought nothing back off: each sets another source serving, and where
+      // several nodes repair at once, sources that do not hear each other collide at every
+      // requester until none of them completes a chunk.
+      const std::uint64_t wait = config_.repair_idle_us << std::min<std::uint32_t>(failed_requests_, max_request_backoff);
+      next_request_at_ = now + wait + random_below(wait / 2);
+      ++failed_requests_;  // progress resets it; otherwise the next request tries another source
+      if (request.target != node::no_node) {
+        type = MessageType::request;
+        return write_request(request, out);
+      }
     }
   }
   // Trickle advert (RFC 6206, k = 1).
@@ -469,7 +546,7 @@ std::uint64_t Disseminator::next_deadline() const noexcept {
   };
   if (header_source_ != node::no_node) at(next_request_at_);
   for (const auto& slot : reassembly_)
-    if (slot.used && slot.from != node::no_node) at(slot.touched_us + gap_idle_us());
+    if (asking(slot)) at(gap_fill_due_us(slot));
   if (!header_ok_) return t;
   if (outgoing_.active) at(outgoing_.paced ? gateway_next_at_ : 0);
   if (gap_fill_count_ > 0 || service_.active) at(0);

@@ -21,6 +21,7 @@
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/neighbour_table.hpp"
+#include "mesh/wave_coder.hpp"
 #include "node/chunk_store.hpp"
 
 namespace meshsec::mesh {
@@ -76,6 +77,13 @@ class Disseminator {
   // that hear each other's adverts stay silent).
   void on_complete_neighbour(node::NodeId from) noexcept;
   void on_request(const RequestBody& request, const DisseminationView& view) noexcept;
+  // Fragments of an item the wave could not rebuild before its period passed
+  // (wave_engine.hpp): the wave's code and numbering are this one's, so they seed a
+  // reassembly, and the gap fill asks `from` for what is still missing instead of the
+  // whole packet. `fragments` holds fragment number i at i × fragment_data_size.
+  ChunkOutcome adopt_fragments(std::uint16_t index, node::NodeId from, std::uint32_t have,
+                               std::span<const std::uint8_t> fragments, std::uint64_t heard_us,
+                               const DisseminationView& view) noexcept;
 
   // The next dissemination message due at view.now_us: body into `out`, its type in
   // `type`; returns the body length, 0 when nothing is due.
@@ -130,8 +138,10 @@ class Disseminator {
     node::NodeId from = node::no_node;  // who sent the last fragment (asked for the gaps)
     std::uint8_t asks = 0;
   };
-  // Data fragments, then parity fragments by number (fragment_data_size each).
-  using ReassemblyBytes = std::array<std::uint8_t, (max_packet_fragments + max_repair_parity) * fragment_data_size>;
+  // Fragments by number (fragment_data_size each): data, then parity. Any number the code
+  // defines is kept, since the wave and a loss-sized gap fill send parity beyond a whole
+  // packet's own.
+  using ReassemblyBytes = std::array<std::uint8_t, wave_max_fragments * fragment_data_size>;
   struct Outgoing {
     bool active = false;
     std::uint16_t index = 0;
@@ -154,7 +164,14 @@ class Disseminator {
   [[nodiscard]] bool start_outgoing(Outgoing& o, std::uint16_t index, std::uint32_t mask = 0xFFFFFFFFU) noexcept;
   [[nodiscard]] std::uint64_t gap_idle_us() const noexcept;
   [[nodiscard]] std::uint64_t repair_due_us() const noexcept;
+  [[nodiscard]] std::uint64_t gap_fill_due_us(const Reassembly& slot) const noexcept;
   [[nodiscard]] std::size_t next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept;
+  [[nodiscard]] Reassembly& slot_for(std::uint16_t index, std::uint8_t count, std::uint16_t size) noexcept;
+  [[nodiscard]] ChunkOutcome finish(Reassembly& slot, const DisseminationView& view, HeaderOutcome& header_outcome) noexcept;
+  // A slot whose gap fill is still under way: repair requests leave its chunk out.
+  [[nodiscard]] static bool asking(const Reassembly& slot) noexcept {
+    return slot.used && slot.from != node::no_node && slot.asks < max_gap_asks;
+  }
   [[nodiscard]] std::size_t write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] std::uint32_t random_below(std::uint64_t bound) noexcept;
   [[nodiscard]] ReassemblyBytes& bytes_of(const Reassembly& slot) noexcept {

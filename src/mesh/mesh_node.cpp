@@ -1159,6 +1159,8 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     done_slot = &s;
   }
   if (n == 0) {
+    // What the wave left half-collected at the end of our part goes to repair.
+    if (wave_.following() && global_us() >= wave_.end_us()) wave_.hand_over_partial(disseminator_, view());
     std::array<std::uint8_t, max_body> body{};
     const std::size_t b = disseminator_.next_message(view(), type, body);
     if (b == 0) return 0;

@@ -175,6 +175,7 @@ ChunkOutcome WaveEngine::on_fragment(node::NodeId sender, const WaveView& f, Dis
   const std::size_t n = announcement_.per_period;
   if (size == 0 || k == 0 || k >= n) return ChunkOutcome::out_of_order;
   if (!rx_open_ || rx_item_ != f.item) {
+    hand_over_partial(d, view);
     rx_open_ = true;
     rx_item_ = f.item;
     rx_have_ = 0;
@@ -183,6 +184,7 @@ ChunkOutcome WaveEngine::on_fragment(node::NodeId sender, const WaveView& f, Dis
   if ((rx_have_ & bit) != 0) return ChunkOutcome::duplicate;
   std::copy(f.data.begin(), f.data.end(), rx_.begin() + static_cast<std::ptrdiff_t>(std::size_t{f.number} * wave_fragment_size));
   rx_have_ |= bit;
+  rx_heard_us_ = view.now_us;
   if (static_cast<std::size_t>(std::popcount(rx_have_)) < k) return ChunkOutcome::partial;
   const bool rebuilt = (rx_have_ & ((1U << k) - 1U)) != (1U << k) - 1U;
   rx_open_ = false;
@@ -205,6 +207,15 @@ ChunkOutcome WaveEngine::on_fragment(node::NodeId sender, const WaveView& f, Dis
     if (rebuilt) ++counters_.items_rebuilt;
   }
   return outcome;
+}
+
+void WaveEngine::hand_over_partial(Disseminator& d, const DisseminationView& view) noexcept {
+  if (!rx_open_) return;
+  rx_open_ = false;
+  if (rx_have_ == 0 || holds(rx_item_, d)) return;
+  const auto index = rx_item_ == 0 ? header_fragment_index : static_cast<std::uint16_t>(rx_item_ - 1U);
+  if (d.adopt_fragments(index, assignment_.upstream, rx_have_, rx_, rx_heard_us_, view) == ChunkOutcome::stored)
+    ++counters_.items_received;
 }
 
 std::uint64_t WaveEngine::expected_end_us(node::NodeId sender, const WaveView& f, std::uint64_t flight_us) const noexcept {

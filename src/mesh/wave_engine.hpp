@@ -73,6 +73,10 @@ class WaveEngine {
   // following, not our upstream, unknown size yet).
   [[nodiscard]] ChunkOutcome on_fragment(node::NodeId sender, const WaveView& fragment, Disseminator& d,
                                          const DisseminationView& view, HeaderOutcome& header_outcome) noexcept;
+  // An item this node stopped collecting before it could rebuild it (the next item began,
+  // or the node's part of the wave ended): its fragments go to the Disseminator, so that
+  // repair asks the upstream for what is missing rather than for the whole packet.
+  void hand_over_partial(Disseminator& d, const DisseminationView& view) noexcept;
   // Global time the fragment from our upstream should have ended at (for resynchronising
   // the clock the way TSCH does on every received frame); 0 when it is not from upstream.
   [[nodiscard]] std::uint64_t expected_end_us(node::NodeId sender, const WaveView& fragment,
@@ -106,6 +110,7 @@ class WaveEngine {
   bool rx_open_ = false;
   std::uint16_t rx_item_ = 0;
   std::uint32_t rx_have_ = 0;
+  std::uint64_t rx_heard_us_ = 0;  // local time of the last fragment collected
   Counters counters_{};
   std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> tx_{};
   std::array<std::uint8_t, wave_max_fragments * wave_fragment_size> rx_{};

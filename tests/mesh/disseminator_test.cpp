@@ -167,6 +167,46 @@ TEST(Disseminator, LostFragmentsRebuiltFromRepairParity) {
   }
 }
 
+// A gap fill may ask for any fragment the code defines, parity beyond what a whole packet
+// carries included: the answer is that fragment of the wave's code, and a receiver keeps
+// it (a requester that saw heavy loss asks for more than a whole packet's parity).
+TEST(Disseminator, GapFillsServeAnyFragmentOfTheCode) {
+  const Blob blob = make_blob(0x14, 2);
+  Fixture sender(blob.vk);
+  hold_everything(sender, blob);
+  std::array<std::uint8_t, 128> out{};
+  mesh::MessageType type{};
+  while (sender.d.next_message(sender.view, type, out) != 0 && type == mesh::MessageType::fragment) {
+  }
+  const auto& packet = blob.packets[0];
+  const std::size_t count = (packet.size() + mesh::fragment_data_size - 1) / mesh::fragment_data_size;
+  const std::size_t high = mesh::wave_max_fragments - 1;  // far beyond repair_parity_for(count)
+  ASSERT_GT(high, count + mesh::repair_parity_for(count));
+  mesh::RequestBody request;
+  request.target = sender.view.self;
+  request.blob_id = sender.d.header()->blob_id;
+  request.want_header = mesh::want_fragments;
+  request.base = 0;
+  request.mask = (std::uint64_t{1} << high) | 0b10U;
+  sender.d.on_request(request, sender.view);
+  std::vector<std::uint8_t> data(mesh::wave_max_fragments * mesh::wave_fragment_size, 0);
+  std::copy(packet.begin(), packet.end(), data.begin());
+  std::array<std::uint8_t, mesh::wave_fragment_size> expected{};
+  ASSERT_TRUE(mesh::wave_parity_fragment(count, high, data, expected));
+  Fixture receiver(blob.vk);
+  ASSERT_EQ(receiver.d.on_header(blob.signed_header, receiver.view), mesh::HeaderOutcome::accepted);
+  std::vector<std::uint8_t> numbers;
+  send_fragments(sender, [&](std::span<const std::uint8_t>, mesh::FragmentView fragment) {
+    numbers.push_back(fragment.number);
+    if (fragment.number == high) {
+      EXPECT_TRUE(std::equal(expected.begin(), expected.end(), fragment.data.begin(), fragment.data.end()));
+    }
+    mesh::HeaderOutcome h{};
+    EXPECT_EQ(receiver.d.on_fragment(9, fragment, receiver.view, h), mesh::ChunkOutcome::partial);
+  });
+  EXPECT_EQ(numbers, (std::vector<std::uint8_t>{1, static_cast<std::uint8_t>(high)}));
+}
+
 // Repair requests that bring nothing back off, doubling up to 16 × repair_idle: where
 // several nodes repair at once, every request sets another source serving, and sources
 // that do not hear each other collide at every requester (in a 10,000-node run four such
