@@ -386,14 +386,8 @@ std::size_t Disseminator::next_fragment(Outgoing& o, std::span<std::uint8_t> out
 }
 
 std::size_t Disseminator::write_request(const RequestBody& request, std::span<std::uint8_t> out) noexcept {
-  wire::BoundedWriter w(out);
-  w.u16be(request.target);
-  w.bytes(request.blob_id);
-  w.u8(request.want_header);
-  w.u16be(request.base);
-  w.u64be(request.mask);
   ++sent_.requests;
-  return w.ok() ? w.size() : 0;
+  return encode_request_body(request, out);
 }
 
 std::size_t Disseminator::next_message(const DisseminationView& view, MessageType& type,

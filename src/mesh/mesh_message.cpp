@@ -77,9 +77,8 @@ std::size_t encode_advert(const MeshHeader& h, const AdvertBody& b, std::span<st
   return done(w);
 }
 
-std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<std::uint8_t> out) noexcept {
+std::size_t encode_request_body(const RequestBody& b, std::span<std::uint8_t> out) noexcept {
   wire::BoundedWriter w(out);
-  write_header(w, h);
   w.u16be(b.target);
   w.bytes(b.blob_id);
   w.u8(b.want_header);

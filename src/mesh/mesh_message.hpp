@@ -236,7 +236,8 @@ struct LinkReport {
 [[nodiscard]] std::size_t encode_app(const MeshHeader& h, const AppBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_routed(const MeshHeader& h, const RoutedBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_advert(const MeshHeader& h, const AdvertBody& b, std::span<std::uint8_t> out) noexcept;
-[[nodiscard]] std::size_t encode_request(const MeshHeader& h, const RequestBody& b, std::span<std::uint8_t> out) noexcept;
+// The body alone: the node adds its own header when the message goes out.
+[[nodiscard]] std::size_t encode_request_body(const RequestBody& b, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_fragment(const MeshHeader& h, std::uint16_t index, std::uint8_t number,
                                           std::span<const std::uint8_t> data, std::span<std::uint8_t> out) noexcept;
 [[nodiscard]] std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t number,
