@@ -93,6 +93,8 @@ class Disseminator {
   [[nodiscard]] std::uint64_t next_deadline() const noexcept;
 
   [[nodiscard]] bool has_header() const noexcept { return header_ok_; }
+  // The blob signing key's public half, from the node's personalisation.
+  [[nodiscard]] const firmware::Ed25519PublicKey& verification_key() const noexcept { return verification_key_; }
   // Chunk `index` of the current blob verified and stored.
   [[nodiscard]] bool holds(std::uint16_t index) const noexcept { return header_ok_ && verifier_.received().test(index); }
   [[nodiscard]] std::span<const std::uint8_t> signed_header() const noexcept {

@@ -112,15 +112,30 @@ std::size_t encode_wave(const MeshHeader& h, std::uint16_t item, std::uint8_t nu
   return encode_numbered(h, item, number, data, out);
 }
 
-std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept {
-  wire::BoundedWriter w(out);
-  w.u8(wave_announcement_kind);
-  w.bytes(a.blob_id);
+namespace {
+void write_wave_schedule(wire::BoundedWriter& w, const WaveAnnouncement& a) noexcept {
   w.u64be(a.t0_us);
   w.u16be(a.items);
   w.u8(a.per_period);
   w.u16be(a.slot_us);
   w.u16be(a.guard_us);
+}
+}  // namespace
+
+std::size_t encode_wave_announcement(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  w.u8(wave_announcement_kind);
+  w.u8(a.blob_id[0]);
+  write_wave_schedule(w, a);
+  w.bytes(a.signature);
+  return done(w);
+}
+
+std::size_t wave_announcement_signed_message(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  w.bytes(wave_announcement_domain);
+  w.bytes(a.blob_id);
+  write_wave_schedule(w, a);
   return done(w);
 }
 
@@ -248,12 +263,14 @@ bool parse_wave(std::span<const std::uint8_t> body, WaveView& w) noexcept {
 bool parse_wave_announcement(std::span<const std::uint8_t> body, WaveAnnouncement& a) noexcept {
   wire::BoundedReader r(body);
   const std::uint8_t kind = r.u8();
-  r.copy_to(a.blob_id);
+  a.blob_id = {};
+  a.blob_id[0] = r.u8();  // the hint; the rest comes from the node's part
   a.t0_us = r.u64be();
   a.items = r.u16be();
   a.per_period = r.u8();
   a.slot_us = r.u16be();
   a.guard_us = r.u16be();
+  r.copy_to(a.signature);
   return r.finish() == wire::WireError::ok && kind == wave_announcement_kind && a.items > 0 &&
          a.items <= firmware::blob::max_chunk_count + 1 && a.per_period >= 2 && a.per_period <= 32 &&
          a.slot_us >= 1000;

@@ -132,17 +132,32 @@ struct AckBody {
 };
 
 // The wave announcement, a downlink body (kind 4) flooded by the gateway before period 0:
-//   kind ‖ blob_id (8) ‖ t0 u64 (global µs of period 0) ‖ items u16 ‖ per_period u8 ‖
-//   slot_us u16 ‖ guard_us u16
+//   kind ‖ blob hint u8 ‖ t0 u64 (global µs of period 0) ‖ items u16 ‖ per_period u8 ‖
+//   slot_us u16 ‖ guard_us u16 ‖ signature (64)
+// The back office signs it with the blob signing key (Ed25519 over wave_announcement_domain
+// ‖ blob_id ‖ the fields from t0 on), since the network key every node holds would let a
+// stolen node announce a wave of its own. The blob id is not on the air (with the
+// signature it would not fit one frame): a node in the plan takes it from its part and
+// checks the signature over it, so an announcement of another blob, replayed, fails too.
+// The hint (the blob id's first byte) tells a node whose part names another blob, one
+// that missed its new part, that the announcement is not for it, rather than forged.
 struct WaveAnnouncement {
-  firmware::blob::BlobId blob_id{};
+  firmware::blob::BlobId blob_id{};  // not on the air (see above)
   std::uint64_t t0_us = 0;
   std::uint16_t items = 0;       // header + chunks
   std::uint8_t per_period = 0;   // fragments sent per item (data + parity)
   std::uint16_t slot_us = 0;     // one fragment: turnaround + airtime + margin
   std::uint16_t guard_us = 0;    // at each end of a period, for clock error
+  std::array<std::uint8_t, 64> signature{};
 };
-inline constexpr std::size_t wave_announcement_size = 24;
+inline constexpr std::size_t wave_announcement_size = 81;
+// Keeps an announcement signature from verifying as a blob, keystore or image signature
+// made with the same key (firmware/blob_layout.hpp), and the other way round.
+inline constexpr std::array<std::uint8_t, 16> wave_announcement_domain = {
+    'm', 'e', 's', 'h', 's', 'e', 'c', ' ', 'w', 'a', 'v', 'e', ' ', 'v', '1', 0};
+inline constexpr std::size_t wave_announcement_signed_size = wave_announcement_domain.size() + 8 + 15;
+// The bytes the back office signs and a node verifies.
+[[nodiscard]] std::size_t wave_announcement_signed_message(const WaveAnnouncement& a, std::span<std::uint8_t> out) noexcept;
 inline constexpr std::uint8_t wave_announcement_kind = 4;  // DownlinkKind::wave_announcement
 
 // One node's part in the wave, as the gateway's planner assigned it. The back office sends

@@ -4,6 +4,7 @@
 #include <tuple>
 #include <limits>
 
+#include "crypto/ed25519.hpp"
 #include "crypto/secure_memory.hpp"
 #include "wire/bounded_reader.hpp"
 #include "wire/bounded_writer.hpp"
@@ -313,26 +314,34 @@ std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
   return back > now_local ? 0 : now_local - back;
 }
 
+bool MeshNode::announcement_signed(const WaveAnnouncement& a) const noexcept {
+  std::array<std::uint8_t, wave_announcement_signed_size> message{};
+  if (wave_announcement_signed_message(a, message) != message.size()) return false;
+  return crypto::ed25519_verify(disseminator_.verification_key(), message, a.signature) == crypto::Status::ok;
+}
+
 bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
   if (!wave_.announce(announcement)) return false;
   disseminator_.follow_wave(local_of(wave_.end_us()), wave_.assignment().relay);
   return true;
 }
 
-bool MeshNode::gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept {
+bool MeshNode::gateway_plan_wave(std::uint64_t lead_us, std::uint8_t parity, WaveAnnouncement& out) const noexcept {
   if (config_.role != Role::gateway || !wave_.assignment().in_plan) return false;
   const std::uint64_t slot = config_.turnaround_us + frame_airtime_us(config_, net::NetworkLayer::max_radio_frame) + 40;
   const std::uint16_t guard = 800;
-  WaveAnnouncement a;
-  if (slot > 0xFFFF || !WaveEngine::plan_announcement(disseminator_, global_us() + lead_us, parity,
-                                                      static_cast<std::uint16_t>(slot), guard, a))
-    return false;
+  return slot <= 0xFFFF && WaveEngine::plan_announcement(disseminator_, global_us() + lead_us, parity,
+                                                         static_cast<std::uint16_t>(slot), guard, out);
+}
+
+bool MeshNode::gateway_start_wave(const WaveAnnouncement& signed_announcement) noexcept {
+  if (config_.role != Role::gateway || !wave_.assignment().in_plan) return false;
   std::array<std::uint8_t, wave_announcement_size> body{};
-  if (encode_wave_announcement(a, body) != body.size()) return false;
+  if (encode_wave_announcement(signed_announcement, body) != body.size()) return false;
   // Twice: a node that missed the first copy of the flood has a second chance.
   if (!send_downlink(body)) return false;
   (void)send_downlink(body);
-  follow_wave(a);
+  follow_wave(signed_announcement);
   schedule();
   return true;
 }
@@ -534,13 +543,26 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   const auto payload = std::span<const std::uint8_t>(app.payload).first(app.length);
   const auto kind = static_cast<DownlinkKind>(payload[0]);
   bool fresh_wave = false;  // the first copy of an announcement of a wave this node follows
+  bool our_wave = false;    // an announcement signed for the blob of this node's part
   if (kind == DownlinkKind::wave_announcement) {
     WaveAnnouncement a;
     if (!parse_wave_announcement(payload, a)) {
       drop(node::DropReason::malformed);
       return;
     }
-    fresh_wave = config_.role != Role::gateway && follow_wave(a);
+    // A node in the plan follows, and carries on, only what the back office signed for
+    // the blob its part names; a node outside it, or whose part names another blob, neither
+    // follows nor can tell.
+    const auto& part = wave_.assignment();
+    if (config_.role != Role::gateway && part.in_plan && part.blob_id[0] == a.blob_id[0]) {
+      a.blob_id = part.blob_id;
+      if (!announcement_signed(a)) {
+        drop(node::DropReason::bad_announcement);
+        return;
+      }
+      our_wave = true;
+      fresh_wave = follow_wave(a);
+    }
   } else if (kind == DownlinkKind::records || kind == DownlinkKind::key_delivery) {
     deliver(payload, false);
   } else if (kind == DownlinkKind::link_survey) {
@@ -559,7 +581,7 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   // (a node that misses it sits the whole wave out). Other nodes carry it on too, after
   // the backbone has had its turn, unless they hear enough copies meanwhile: a backbone
   // link that lost the flood does not cut off the nodes behind it.
-  const bool carry = backbone() || (kind == DownlinkKind::wave_announcement && wave_.assignment().in_plan);
+  const bool carry = backbone() || our_wave;
   // A relay says the announcement once more, one hop only, a period before its part of the
   // wave begins: a node listening to it that missed every copy of the flood gets a last
   // chance when it needs it, instead of sitting the wave out and fetching the whole image

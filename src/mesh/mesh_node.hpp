@@ -119,9 +119,12 @@ class MeshNode final : private net::TokenHandler {
   void set_uplink_sink(UplinkSink* sink) noexcept { sink_ = sink; }
   // The node's part in the firmware wave, from the gateway's planner (wave_plan.hpp).
   void set_wave_assignment(const WaveAssignment& assignment) noexcept { wave_.assign(assignment); }
-  // Gateway, holding a verified blob: announce a wave starting `lead_us` from now, each
-  // item sent with `parity` parity fragments; false without a blob or assignment.
-  [[nodiscard]] bool gateway_start_wave(std::uint64_t lead_us, std::uint8_t parity) noexcept;
+  // Gateway, holding a verified blob: the announcement of a wave starting `lead_us` from
+  // now, each item sent with `parity` parity fragments, for the back office to sign; false
+  // without a blob or assignment.
+  [[nodiscard]] bool gateway_plan_wave(std::uint64_t lead_us, std::uint8_t parity, WaveAnnouncement& out) const noexcept;
+  // Floods the announcement the back office signed and starts the gateway's part.
+  [[nodiscard]] bool gateway_start_wave(const WaveAnnouncement& signed_announcement) noexcept;
   // Floods a link survey whose probing starts lead_us from now (the gateway probes too; its
   // neighbours report what they heard of it). False unless the gateway is synchronised.
   [[nodiscard]] bool gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
@@ -211,6 +214,7 @@ class MeshNode final : private net::TokenHandler {
   void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   bool follow_wave(const WaveAnnouncement& announcement) noexcept;  // false: known already
+  [[nodiscard]] bool announcement_signed(const WaveAnnouncement& a) const noexcept;
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;

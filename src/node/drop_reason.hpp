@@ -20,6 +20,7 @@ enum class DropReason : std::uint8_t {
   queue_full,        // no room to forward
   out_of_order,      // a chunk before its blob header, or data before time sync
   no_route,          // a routed message for a node this relay has no route to
+  bad_announcement,  // a wave announcement whose signature fails for this node's part
   count_
 };
 
@@ -38,6 +39,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::queue_full: return "queue_full";
     case DropReason::out_of_order: return "out_of_order";
     case DropReason::no_route: return "no_route";
+    case DropReason::bad_announcement: return "bad_wave_announcement";
     case DropReason::count_: break;
   }
   return "unknown";
@@ -46,7 +48,8 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
 // Drops only the defences cause (not the radio, not ordinary flood suppression).
 [[nodiscard]] constexpr bool is_security_drop(DropReason r) noexcept {
   return r == DropReason::malformed || r == DropReason::not_whitelisted || r == DropReason::bad_chunk ||
-         r == DropReason::bad_blob_header || r == DropReason::bad_record || r == DropReason::record_replay;
+         r == DropReason::bad_blob_header || r == DropReason::bad_record || r == DropReason::record_replay ||
+         r == DropReason::bad_announcement;
 }
 
 class DropCounters {

@@ -13,6 +13,7 @@
 
 #include "sim/lower_bound.hpp"
 #include "sim/attacker.hpp"
+#include "firmware/blob_signer.hpp"
 #include "sim/simulator.hpp"
 
 #include "mesh/wave_plan.hpp"
@@ -436,7 +437,16 @@ std::uint64_t Simulator::announce_wave() {
   auto& gateway = *nodes_[0]->mesh;
   const auto lead = static_cast<std::uint64_t>(scenario_.mesh.wave_lead_ms * 1000);
   const std::uint64_t global_start = gateway.global_us();
-  if (!gateway.gateway_start_wave(lead, wave_room_)) throw std::runtime_error("the gateway could not start the wave");
+  // The gateway plans the announcement; the back office signs it with the blob signing
+  // key, whose public half every node holds.
+  mesh::WaveAnnouncement announcement;
+  if (!gateway.gateway_plan_wave(lead, wave_room_, announcement)) throw std::runtime_error("the gateway could not plan the wave");
+  std::array<std::uint8_t, mesh::wave_announcement_signed_size> message{};
+  firmware::SoftwareBlobSigner signer;
+  if (mesh::wave_announcement_signed_message(announcement, message) != message.size() ||
+      signer.init(keys_->blob_signing_seed()) != crypto::Status::ok || signer.sign(message, announcement.signature) != crypto::Status::ok)
+    throw std::runtime_error("the back office could not sign the wave announcement");
+  if (!gateway.gateway_start_wave(announcement)) throw std::runtime_error("the gateway could not start the wave");
   retune(0);
   const auto& w = gateway.wave();
   r.wave_items = w.announcement().items;

@@ -323,6 +323,7 @@ class Simulator {
   std::vector<std::unique_ptr<Attacker>> attackers_;
   std::uint32_t stolen_station_ = 0;
   static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
+  std::vector<std::uint64_t> forged_wave_starts_;     // t0 of the stolen node's forged announcements
   std::uint64_t unrevoked_acceptances_ = 0;           // stolen-key frames accepted by nodes without it
   friend struct AttackerAccess;
   double sync_error_sum_ = 0;

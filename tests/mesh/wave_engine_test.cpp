@@ -97,9 +97,10 @@ TEST_F(WaveEngineTest, AnnouncementGeometryAndWireRoundTrip) {
   EXPECT_EQ(back.t0_us, announcement.t0_us);
   EXPECT_EQ(back.items, announcement.items);
   EXPECT_EQ(back.per_period, announcement.per_period);
-  body[19] = 40;  // a period of 40 fragments: no node could follow it
+  EXPECT_EQ(back.signature, announcement.signature);
+  body[12] = 40;  // a period of 40 fragments: no node could follow it
   EXPECT_FALSE(parse_wave_announcement(body, back));
-  EXPECT_FALSE(parse_wave_announcement(std::span<const std::uint8_t>(body).first(23), back));
+  EXPECT_FALSE(parse_wave_announcement(std::span<const std::uint8_t>(body).first(wave_announcement_size - 1), back));
 }
 
 TEST_F(WaveEngineTest, GatewaySendsEveryItemInItsPeriods) {
