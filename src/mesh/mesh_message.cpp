@@ -313,17 +313,31 @@ bool parse_wave_part(std::span<const std::uint8_t> bytes, WaveAssignment& a) noe
   return true;
 }
 
-std::size_t encode_link_survey(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept {
-  if (out.size() < link_survey_size) return 0;
-  wire::BoundedWriter w(out.first(link_survey_size));
-  w.u8(link_survey_kind);
+namespace {
+void write_survey_fields(wire::BoundedWriter& w, const LinkSurvey& s) noexcept {
   w.u16be(s.survey);
   w.u64be(s.t0_us);
   w.u8(s.rounds);
   w.u16be(s.slot_us);
   w.u16be(s.slots);
   w.u8(s.spread_s);
+}
+}  // namespace
+
+std::size_t encode_link_survey(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept {
+  if (out.size() < link_survey_size) return 0;
+  wire::BoundedWriter w(out.first(link_survey_size));
+  w.u8(link_survey_kind);
+  write_survey_fields(w, s);
+  w.bytes(s.signature);
   return w.ok() ? w.size() : 0;
+}
+
+std::size_t link_survey_signed_message(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept {
+  wire::BoundedWriter w(out);
+  w.bytes(link_survey_domain);
+  write_survey_fields(w, s);
+  return done(w);
 }
 
 bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexcept {
@@ -336,6 +350,7 @@ bool parse_link_survey(std::span<const std::uint8_t> body, LinkSurvey& s) noexce
   p.slot_us = r.u16be();
   p.slots = r.u16be();
   p.spread_s = r.u8();
+  r.copy_to(p.signature);
   if (r.finish() != wire::WireError::ok || kind != link_survey_kind || p.survey == 0 || p.rounds == 0 ||
       p.rounds > link_report_max_rounds || p.slot_us < 1000 || p.slots == 0 || p.spread_s == 0)
     return false;

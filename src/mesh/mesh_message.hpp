@@ -189,7 +189,10 @@ inline constexpr std::uint8_t wave_part_max_parity = 64;
 // node sends one probe in its slot (slot_of): up to `slots` nodes no two probes share a
 // slot, so what a neighbour misses is the link's loss, not a collision. After the last round each
 // node sends its report within `spread` seconds (the answers must not all reach the
-// gateway together). A node answers each survey once.
+// gateway together). A node answers each survey once. Then the back office's signature
+// (64, Ed25519 with the blob signing key over link_survey_domain ‖ the fields): a survey
+// holds every node for its span, so the network key alone would let a stolen node hold
+// the mesh probing for an hour.
 struct LinkSurvey {
   std::uint16_t survey = 0;  // increasing; a node takes only a newer one
   std::uint64_t t0_us = 0;
@@ -197,6 +200,7 @@ struct LinkSurvey {
   std::uint16_t slot_us = 0;
   std::uint16_t slots = 0;
   std::uint8_t spread_s = 0;
+  std::array<std::uint8_t, 64> signature{};
   [[nodiscard]] constexpr std::uint64_t round_us() const noexcept { return std::uint64_t{slot_us} * slots; }
   [[nodiscard]] constexpr std::uint64_t end_us() const noexcept { return t0_us + rounds * round_us(); }
   // Node `id`'s slot in `round`. Ids 1..slots keep slot id − 1; each further group of
@@ -217,7 +221,12 @@ struct LinkSurvey {
     return static_cast<std::uint16_t>((index % slots + offset % slots) % slots);
   }
 };
-inline constexpr std::size_t link_survey_size = 17;
+inline constexpr std::size_t link_survey_size = 81;
+inline constexpr std::array<std::uint8_t, 16> link_survey_domain = {
+    'm', 'e', 's', 'h', 's', 'e', 'c', ' ', 's', 'u', 'r', 'v', 'e', 'y', '1', 0};
+inline constexpr std::size_t link_survey_signed_size = link_survey_domain.size() + 16;
+// The bytes the back office signs and a node verifies.
+[[nodiscard]] std::size_t link_survey_signed_message(const LinkSurvey& s, std::span<std::uint8_t> out) noexcept;
 inline constexpr std::uint8_t link_survey_kind = 5;  // DownlinkKind::link_survey
 
 // A node's answer (node::RecordKind::link_report, sealed under its own key): how many of

@@ -314,10 +314,16 @@ std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
   return back > now_local ? 0 : now_local - back;
 }
 
-bool MeshNode::announcement_signed(const WaveAnnouncement& a) const noexcept {
+bool MeshNode::back_office_signed(const WaveAnnouncement& a) const noexcept {
   std::array<std::uint8_t, wave_announcement_signed_size> message{};
   if (wave_announcement_signed_message(a, message) != message.size()) return false;
   return crypto::ed25519_verify(disseminator_.verification_key(), message, a.signature) == crypto::Status::ok;
+}
+
+bool MeshNode::back_office_signed(const LinkSurvey& s) const noexcept {
+  std::array<std::uint8_t, link_survey_signed_size> message{};
+  if (link_survey_signed_message(s, message) != message.size()) return false;
+  return crypto::ed25519_verify(disseminator_.verification_key(), message, s.signature) == crypto::Status::ok;
 }
 
 bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
@@ -556,8 +562,8 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     const auto& part = wave_.assignment();
     if (config_.role != Role::gateway && part.in_plan && part.blob_id[0] == a.blob_id[0]) {
       a.blob_id = part.blob_id;
-      if (!announcement_signed(a)) {
-        drop(node::DropReason::bad_announcement);
+      if (!back_office_signed(a)) {
+        drop(node::DropReason::bad_signature);
         return;
       }
       our_wave = true;
@@ -571,7 +577,13 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
       drop(node::DropReason::malformed);
       return;
     }
-    if (config_.role != Role::gateway) take_link_survey(survey);
+    if (config_.role != Role::gateway) {
+      if (!back_office_signed(survey)) {
+        drop(node::DropReason::bad_signature);
+        return;
+      }
+      take_link_survey(survey);
+    }
   } else if (kind != DownlinkKind::key_phase) {
     // Key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);
@@ -849,9 +861,9 @@ bool MeshNode::apply_wave_part(std::span<const std::uint8_t> plain) noexcept {
 
 void MeshNode::take_link_survey(const LinkSurvey& survey) noexcept {
   // A survey is taken only if it starts within a minute, is not over and lasts at most an
-  // hour, and only once the one taken before is over: its number orders nothing, so a
-  // survey an insider floods (the network key is all a downlink flood needs) holds the
-  // nodes for its own span at most, not for every later survey.
+  // hour, and only once the one taken before is over: its number orders nothing, so even
+  // a survey the back office signed, replayed, holds the nodes for its own span at most,
+  // not for every later survey.
   constexpr std::uint64_t max_lead_us = 60'000'000;
   constexpr std::uint64_t max_span_us = 3'600'000'000;
   const std::uint64_t now = global_us();
@@ -865,20 +877,26 @@ void MeshNode::take_link_survey(const LinkSurvey& survey) noexcept {
   schedule();
 }
 
-bool MeshNode::gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
-                                    std::uint16_t slots, std::uint8_t spread_s) noexcept {
+bool MeshNode::gateway_plan_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
+                                   std::uint16_t slots, std::uint8_t spread_s, LinkSurvey& out) const noexcept {
   if (config_.role != Role::gateway || !net_.synced()) return false;
   // A probe is a header-only message: its frame, the turnaround and the clock error of
   // two nodes fit a slot with room to spare.
   const std::uint64_t slot = config_.turnaround_us + frame_airtime_us(config_, 48) + 1200;
-  LinkSurvey s{survey, global_us() + lead_us, rounds, static_cast<std::uint16_t>(slot), slots, spread_s};
+  if (slot > 0xFFFF) return false;
+  out = LinkSurvey{survey, global_us() + lead_us, rounds, static_cast<std::uint16_t>(slot), slots, spread_s, {}};
+  return true;
+}
+
+bool MeshNode::gateway_start_survey(const LinkSurvey& signed_survey) noexcept {
+  if (config_.role != Role::gateway || !net_.synced()) return false;
   std::array<std::uint8_t, link_survey_size> body{};
-  if (slot > 0xFFFF || encode_link_survey(s, body) != body.size()) return false;
+  if (encode_link_survey(signed_survey, body) != body.size()) return false;
   // The nodes take only what parses: a survey they would refuse is not sent.
   LinkSurvey check;
   if (!parse_link_survey(body, check) || !send_downlink(body)) return false;
   (void)send_downlink(body);  // twice, like the wave's announcement: a node that misses it is left out
-  take_link_survey(s);
+  take_link_survey(signed_survey);
   return true;
 }
 

@@ -125,10 +125,13 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool gateway_plan_wave(std::uint64_t lead_us, std::uint8_t parity, WaveAnnouncement& out) const noexcept;
   // Floods the announcement the back office signed and starts the gateway's part.
   [[nodiscard]] bool gateway_start_wave(const WaveAnnouncement& signed_announcement) noexcept;
-  // Floods a link survey whose probing starts lead_us from now (the gateway probes too; its
-  // neighbours report what they heard of it). False unless the gateway is synchronised.
-  [[nodiscard]] bool gateway_start_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
-                                          std::uint16_t slots, std::uint8_t spread_s) noexcept;
+  // Gateway: a link survey whose probing starts lead_us from now (the gateway probes too;
+  // its neighbours report what they heard of it), for the back office to sign. False
+  // unless the gateway is synchronised.
+  [[nodiscard]] bool gateway_plan_survey(std::uint16_t survey, std::uint64_t lead_us, std::uint8_t rounds,
+                                         std::uint16_t slots, std::uint8_t spread_s, LinkSurvey& out) const noexcept;
+  // Floods the survey the back office signed and takes part in it.
+  [[nodiscard]] bool gateway_start_survey(const LinkSurvey& signed_survey) noexcept;
   // The channel the radio is tuned to now (control_channel outside the wave). A device's
   // radio driver is programmed with it at every period boundary.
   [[nodiscard]] std::uint8_t radio_channel() const noexcept { return wave_.channel_at(global_us(), disseminator_); }
@@ -214,7 +217,9 @@ class MeshNode final : private net::TokenHandler {
   void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   bool follow_wave(const WaveAnnouncement& announcement) noexcept;  // false: known already
-  [[nodiscard]] bool announcement_signed(const WaveAnnouncement& a) const noexcept;
+  // The back office's signature over a flood it originates (blob signing key).
+  [[nodiscard]] bool back_office_signed(const WaveAnnouncement& a) const noexcept;
+  [[nodiscard]] bool back_office_signed(const LinkSurvey& s) const noexcept;
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;

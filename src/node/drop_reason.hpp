@@ -20,7 +20,7 @@ enum class DropReason : std::uint8_t {
   queue_full,        // no room to forward
   out_of_order,      // a chunk before its blob header, or data before time sync
   no_route,          // a routed message for a node this relay has no route to
-  bad_announcement,  // a wave announcement whose signature fails for this node's part
+  bad_signature,     // a flood the back office signs (wave announcement, link survey) that fails its check
   count_
 };
 
@@ -39,7 +39,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::queue_full: return "queue_full";
     case DropReason::out_of_order: return "out_of_order";
     case DropReason::no_route: return "no_route";
-    case DropReason::bad_announcement: return "bad_wave_announcement";
+    case DropReason::bad_signature: return "bad_flood_signature";
     case DropReason::count_: break;
   }
   return "unknown";
@@ -49,7 +49,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
 [[nodiscard]] constexpr bool is_security_drop(DropReason r) noexcept {
   return r == DropReason::malformed || r == DropReason::not_whitelisted || r == DropReason::bad_chunk ||
          r == DropReason::bad_blob_header || r == DropReason::bad_record || r == DropReason::record_replay ||
-         r == DropReason::bad_announcement;
+         r == DropReason::bad_signature;
 }
 
 class DropCounters {

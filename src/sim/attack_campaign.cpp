@@ -116,7 +116,7 @@ void Simulator::phase_attacks(bool after_revocation) {
     if (a->kind == AttackKind::stolen_node_before_revocation && after_revocation)
       a->kind = AttackKind::stolen_node_after_revocation;
   const std::uint64_t readings_forged_before = back_office_->forged_accepted();
-  forged_wave_starts_.clear();  // each phase counts the announcements it forged
+  forged_flood_starts_.clear();  // each phase counts the floods it forged
   const ReadingsCount readings_before = readings_count();
   // Legitimate traffic for the attackers to work on, and to show what still gets through.
   schedule_readings(attack_window, scenario_.phases.attack_s);
@@ -134,10 +134,12 @@ void Simulator::phase_attacks(bool after_revocation) {
   stolen.succeeded += back_office_->forged_accepted() - readings_forged_before;
   for (std::uint32_t i = 1; i < node_count(); ++i) {
     if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
-    const auto& w = nodes_[i]->mesh->wave();
-    if (w.following() && std::find(forged_wave_starts_.begin(), forged_wave_starts_.end(), w.announcement().t0_us) !=
-                             forged_wave_starts_.end())
-      ++stolen.succeeded;
+    auto forged = [&](std::uint64_t start) {
+      return std::find(forged_flood_starts_.begin(), forged_flood_starts_.end(), start) != forged_flood_starts_.end();
+    };
+    const auto& m = *nodes_[i]->mesh;
+    if (m.wave().following() && forged(m.wave().announcement().t0_us)) ++stolen.succeeded;
+    if (forged(m.survey().t0_us)) ++stolen.succeeded;
   }
   if (after_revocation)
     stolen.note = std::to_string(unrevoked_acceptances_) +
@@ -235,11 +237,12 @@ void Simulator::attack_round(bool after_revocation) {
           case AttackKind::stolen_node_before_revocation:
           case AttackKind::stolen_node_after_revocation: {
             // Forge a reading for another node (sealed under the stolen node's key), a
-            // commissioning record for another node, or a wave announcement for the blob
-            // the stolen node's own part names, on a schedule of its own (followed, it
-            // would set every relay sending the whole image again and hold the mesh's
-            // contention traffic for the wave's span); after revocation the frame itself
-            // should not even pass the network layer.
+            // commissioning record for another node, a wave announcement for the blob the
+            // stolen node's own part names on a schedule of its own (followed, it would set
+            // every relay sending the whole image again and hold the mesh's contention
+            // traffic for the wave's span), or a link survey (taken, it would hold every
+            // node probing for up to an hour); after revocation the frame itself should not
+            // even pass the network layer.
             // Another node: the stolen node's own readings, sealed under its own key, are
             // genuine until its revocation (and not an attack).
             auto victim = static_cast<node::NodeId>(2 + r.below(node_count() - 2));
@@ -251,17 +254,26 @@ void Simulator::attack_round(bool after_revocation) {
             h.hops = 200;
             h.parent = 0;
             mesh::AppBody app;
-            if (k % 3 == 2) {
+            if (k % 4 >= 2) {
               h.type = mesh::MessageType::downlink;
               h.origin = 1;  // pretends to be the gateway
-              // The announcement every node heard, moved to a start of the attacker's
-              // choosing; it cannot sign, so it keeps the genuine signature.
-              mesh::WaveAnnouncement forged = nodes_[0]->mesh->wave().announcement();
-              forged.t0_us = nodes_[0]->mesh->global_us() + 2'000'000 + 1'000ULL * a->counter++;
-              forged_wave_starts_.push_back(forged.t0_us);
-              const std::size_t n = mesh::encode_wave_announcement(forged, app.payload);
+              // The last announcement or survey every node heard, moved to a start of the
+              // attacker's choosing; it cannot sign, so it keeps the genuine signature.
+              const std::uint64_t start = nodes_[0]->mesh->global_us() + 2'000'000 + 1'000ULL * a->counter++;
+              forged_flood_starts_.push_back(start);
+              std::size_t n = 0;
+              if (k % 4 == 2) {
+                mesh::WaveAnnouncement forged = nodes_[0]->mesh->wave().announcement();
+                forged.t0_us = start;
+                n = mesh::encode_wave_announcement(forged, app.payload);
+              } else {
+                mesh::LinkSurvey forged = nodes_[0]->mesh->survey();
+                forged.survey = static_cast<std::uint16_t>(forged.survey + 1);
+                forged.t0_us = start;
+                n = mesh::encode_link_survey(forged, app.payload);
+              }
               app.length = static_cast<std::uint16_t>(n);
-            } else if (k % 3 == 0) {
+            } else if (k % 4 == 0) {
               h.type = mesh::MessageType::uplink;
               h.flags = mesh::flag_retry;  // any closer node may carry it
               auto plain = BackOffice::reading_plaintext(victim, BackOffice::forged_seq_base + a->counter++);

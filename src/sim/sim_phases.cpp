@@ -13,7 +13,6 @@
 
 #include "sim/lower_bound.hpp"
 #include "sim/attacker.hpp"
-#include "firmware/blob_signer.hpp"
 #include "sim/simulator.hpp"
 
 #include "mesh/wave_plan.hpp"
@@ -272,9 +271,12 @@ void Simulator::survey_links(mesh::WavePlanInput& input) {
   back_office_->forget_link_reports();
   const auto spread_s = static_cast<std::uint8_t>(std::clamp<std::uint32_t>(n / 20, 5, 255));
   auto& gateway = *nodes_[0]->mesh;
-  if (!gateway.gateway_start_survey(++surveys_, lead_us, rounds, static_cast<std::uint16_t>(std::min(n, max_slots)),
-                                    spread_s))
-    throw std::runtime_error("link survey: the gateway could not start it");
+  mesh::LinkSurvey flood;
+  if (!gateway.gateway_plan_survey(++surveys_, lead_us, rounds, static_cast<std::uint16_t>(std::min(n, max_slots)),
+                                   spread_s, flood))
+    throw std::runtime_error("link survey: the gateway could not plan it");
+  sign_as_back_office(flood);
+  if (!gateway.gateway_start_survey(flood)) throw std::runtime_error("link survey: the gateway could not start it");
   const std::uint64_t limit = lead_us + rounds * gateway.survey().round_us() + (std::uint64_t{spread_s} + 30) * second;
   std::uint32_t targets = 0;
   for (std::uint32_t i = 1; i < n; ++i) targets += nodes_[i]->alive ? 1U : 0U;
@@ -441,11 +443,7 @@ std::uint64_t Simulator::announce_wave() {
   // key, whose public half every node holds.
   mesh::WaveAnnouncement announcement;
   if (!gateway.gateway_plan_wave(lead, wave_room_, announcement)) throw std::runtime_error("the gateway could not plan the wave");
-  std::array<std::uint8_t, mesh::wave_announcement_signed_size> message{};
-  firmware::SoftwareBlobSigner signer;
-  if (mesh::wave_announcement_signed_message(announcement, message) != message.size() ||
-      signer.init(keys_->blob_signing_seed()) != crypto::Status::ok || signer.sign(message, announcement.signature) != crypto::Status::ok)
-    throw std::runtime_error("the back office could not sign the wave announcement");
+  sign_as_back_office(announcement);
   if (!gateway.gateway_start_wave(announcement)) throw std::runtime_error("the gateway could not start the wave");
   retune(0);
   const auto& w = gateway.wave();

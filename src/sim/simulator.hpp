@@ -84,6 +84,11 @@ class Simulator {
   [[nodiscard]] std::uint32_t node_count() const noexcept { return topology_.node_count(); }
   [[nodiscard]] BackOffice& back_office() { return *back_office_; }
   [[nodiscard]] const KeyProvisioning& keys() const { return *keys_; }
+  // The back office signs the floods it originates through the gateway (wave announcement,
+  // link survey) with the blob signing key, whose public half every node holds. Throws
+  // std::runtime_error if signing fails.
+  void sign_as_back_office(mesh::WaveAnnouncement& announcement) const;
+  void sign_as_back_office(mesh::LinkSurvey& survey) const;
   [[nodiscard]] const FirmwareRelease& release() const { return release_; }
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;
@@ -323,7 +328,7 @@ class Simulator {
   std::vector<std::unique_ptr<Attacker>> attackers_;
   std::uint32_t stolen_station_ = 0;
   static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
-  std::vector<std::uint64_t> forged_wave_starts_;     // t0 of the stolen node's forged announcements
+  std::vector<std::uint64_t> forged_flood_starts_;    // t0 of the stolen node's forged announcements and surveys
   std::uint64_t unrevoked_acceptances_ = 0;           // stolen-key frames accepted by nodes without it
   friend struct AttackerAccess;
   double sync_error_sum_ = 0;

@@ -241,7 +241,8 @@ TEST(MeshMessage, WavePartRoundTripAndBounds) {
 }
 
 TEST(MeshMessage, LinkSurveyRoundTripAndBounds) {
-  const LinkSurvey survey{7, 123'456'789'012ULL, 48, 3300, 300, 15};
+  LinkSurvey survey{7, 123'456'789'012ULL, 48, 3300, 300, 15, {}};
+  survey.signature.fill(0xA5);
   std::array<std::uint8_t, link_survey_size> bytes{};
   ASSERT_EQ(encode_link_survey(survey, bytes), link_survey_size);
   LinkSurvey back;
@@ -253,6 +254,12 @@ TEST(MeshMessage, LinkSurveyRoundTripAndBounds) {
   EXPECT_EQ(back.slots, 300);
   EXPECT_EQ(back.spread_s, 15);
   EXPECT_EQ(back.end_us(), survey.t0_us + 48ULL * 3300 * 300);
+  EXPECT_EQ(back.signature, survey.signature);
+  // What the back office signs: its domain, then every field.
+  std::array<std::uint8_t, link_survey_signed_size> message{};
+  ASSERT_EQ(link_survey_signed_message(survey, message), message.size());
+  EXPECT_TRUE(std::equal(link_survey_domain.begin(), link_survey_domain.end(), message.begin()));
+  EXPECT_TRUE(std::equal(bytes.begin() + 1, bytes.begin() + 17, message.begin() + link_survey_domain.size()));
   auto refused = [&](std::size_t at, std::uint8_t value) {
     auto copy = bytes;
     copy[at] = value;

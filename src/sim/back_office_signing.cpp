@@ -1,0 +1,33 @@
+// The back office's signature on the floods it originates (docs/dissemination.md,
+// "Signed, because the network key is shared"): the same signer as the blobs', over a
+// domain of its own for each kind of flood.
+#include <array>
+#include <stdexcept>
+
+#include "firmware/blob_signer.hpp"
+#include "sim/simulator.hpp"
+
+namespace meshsec::sim {
+namespace {
+
+template <std::size_t Size, typename Flood, typename Message>
+void sign_flood(const KeyProvisioning& keys, Flood& flood, Message signed_message, const char* what) {
+  std::array<std::uint8_t, Size> message{};
+  firmware::SoftwareBlobSigner signer;
+  if (signed_message(flood, message) != message.size() || signer.init(keys.blob_signing_seed()) != crypto::Status::ok ||
+      signer.sign(message, flood.signature) != crypto::Status::ok)
+    throw std::runtime_error(std::string("the back office could not sign the ") + what);
+}
+
+}  // namespace
+
+void Simulator::sign_as_back_office(mesh::WaveAnnouncement& announcement) const {
+  sign_flood<mesh::wave_announcement_signed_size>(*keys_, announcement, mesh::wave_announcement_signed_message,
+                                                   "wave announcement");
+}
+
+void Simulator::sign_as_back_office(mesh::LinkSurvey& survey) const {
+  sign_flood<mesh::link_survey_signed_size>(*keys_, survey, mesh::link_survey_signed_message, "link survey");
+}
+
+}  // namespace meshsec::sim
