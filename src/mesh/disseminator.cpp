@@ -447,12 +447,17 @@ std::size_t Disseminator::next_message(const DisseminationView& view, MessageTyp
   // Gap fill: a chunk stalled with fragments missing; ask the node we heard it from. After
   // a wave, not before the repair jitter: every listener of a relay would ask at once.
   for (auto& slot : reassembly_) {
+    // A header's fragments do not stay after the last ask: a header from another sender
+    // (a newer blob, or a forged one) must not mix with them, and it is fetched whole.
+    if (slot.used && slot.index == header_fragment_index && slot.asks >= max_gap_asks &&
+        now >= slot.touched_us + gap_idle_us())
+      slot.used = false;
     if (!asking(slot) || now < gap_fill_due_us(slot)) continue;
     if (slot.index != header_fragment_index && !header_ok_) {
       slot.used = false;
       continue;
     }
-    // The fragments stay after the last ask: a whole packet from repair tops them up.
+    // A chunk's fragments stay after the last ask: a whole packet from repair tops them up.
     ++slot.asks;
     slot.touched_us = now;
     RequestBody request;

@@ -314,16 +314,22 @@ std::uint64_t MeshNode::local_of(std::uint64_t global) const noexcept {
   return back > now_local ? 0 : now_local - back;
 }
 
+namespace {
+// A flood the back office signs: its signed bytes (`message_of`) verify under `key`.
+template <std::size_t Size, typename Flood, typename MessageOf>
+bool verifies(const firmware::Ed25519PublicKey& key, const Flood& flood, MessageOf message_of) noexcept {
+  std::array<std::uint8_t, Size> message{};
+  return message_of(flood, message) == message.size() &&
+         crypto::ed25519_verify(key, message, flood.signature) == crypto::Status::ok;
+}
+}  // namespace
+
 bool MeshNode::back_office_signed(const WaveAnnouncement& a) const noexcept {
-  std::array<std::uint8_t, wave_announcement_signed_size> message{};
-  if (wave_announcement_signed_message(a, message) != message.size()) return false;
-  return crypto::ed25519_verify(disseminator_.verification_key(), message, a.signature) == crypto::Status::ok;
+  return verifies<wave_announcement_signed_size>(disseminator_.verification_key(), a, wave_announcement_signed_message);
 }
 
 bool MeshNode::back_office_signed(const LinkSurvey& s) const noexcept {
-  std::array<std::uint8_t, link_survey_signed_size> message{};
-  if (link_survey_signed_message(s, message) != message.size()) return false;
-  return crypto::ed25519_verify(disseminator_.verification_key(), message, s.signature) == crypto::Status::ok;
+  return verifies<link_survey_signed_size>(disseminator_.verification_key(), s, link_survey_signed_message);
 }
 
 bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
