@@ -149,6 +149,7 @@ struct WaveAnnouncement {
   std::uint16_t slot_us = 0;     // one fragment: turnaround + airtime + margin
   std::uint16_t guard_us = 0;    // at each end of a period, for clock error
   std::array<std::uint8_t, 64> signature{};
+  bool operator==(const WaveAnnouncement&) const = default;
 };
 inline constexpr std::size_t wave_announcement_size = 81;
 // Keeps an announcement signature from verifying as a blob, keystore or image signature
