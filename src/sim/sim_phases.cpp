@@ -580,7 +580,10 @@ void Simulator::finish_rollout() {
       if (n->activated_at_us != 0 && n->activated_at_us <= wave_end_us_) ++r.nodes_complete_after_wave;
       const auto& engine = n->mesh->wave();
       const auto& part = engine.assignment();
-      if (n->alive && part.in_plan && part.blob_id == engine.announcement().blob_id && !engine.following())
+      // In the plan for this blob, and not following its wave: no copy of the
+      // announcement reached the node (its own announcement() is then still empty).
+      if (n->alive && part.in_plan && part.blob_id == release_.header.blob_id &&
+          !(engine.following() && engine.announcement().blob_id == part.blob_id))
         ++r.wave_missed_announcement;
     }
   }
