@@ -7,7 +7,8 @@
 //   bit_flipper      a captured frame with flipped bits (CRC recomputed) passes (a sync
 //                    request, in the clear by design, is just another request)
 //   stolen node      before revocation: a reading forged for another node is accepted by
-//                    the back office, or a forged commissioning record is applied;
+//                    the back office, a forged commissioning record is applied, or a node
+//                    follows a forged wave announcement or takes a forged link survey;
 //                    after revocation: any of its frames passes a network layer
 //   rogue injector   a forged blob header is accepted or a forged chunk stored anywhere
 //   jammer           a damaged frame passes a node's CRC and MIC
@@ -132,11 +133,11 @@ void Simulator::phase_attacks(bool after_revocation) {
   auto& stolen = attacks_[static_cast<std::size_t>(after_revocation ? AttackKind::stolen_node_after_revocation
                                                                     : AttackKind::stolen_node_before_revocation)];
   stolen.succeeded += back_office_->forged_accepted() - readings_forged_before;
+  auto forged = [&](std::uint64_t start) {
+    return std::find(forged_flood_starts_.begin(), forged_flood_starts_.end(), start) != forged_flood_starts_.end();
+  };
   for (std::uint32_t i = 1; i < node_count(); ++i) {
     if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
-    auto forged = [&](std::uint64_t start) {
-      return std::find(forged_flood_starts_.begin(), forged_flood_starts_.end(), start) != forged_flood_starts_.end();
-    };
     const auto& m = *nodes_[i]->mesh;
     if (m.wave().following() && forged(m.wave().announcement().t0_us)) ++stolen.succeeded;
     if (forged(m.survey().t0_us)) ++stolen.succeeded;
