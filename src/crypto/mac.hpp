@@ -82,6 +82,9 @@ class Sha256 {
   ~Sha256();
   [[nodiscard]] Status update(std::span<const std::uint8_t> data) noexcept;
   [[nodiscard]] Status finish(std::span<std::uint8_t> out) noexcept;  // then restarts
+  // Drops whatever was fed since the last finish() and starts a new message (also after a
+  // failure). Errors: backend_failure.
+  [[nodiscard]] Status restart() noexcept;
 
  private:
   void* ctx_ = nullptr;  // EVP_MD_CTX*
