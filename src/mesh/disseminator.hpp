@@ -170,7 +170,8 @@ class Disseminator {
   [[nodiscard]] std::size_t next_fragment(Outgoing& o, std::span<std::uint8_t> out) noexcept;
   [[nodiscard]] Reassembly& slot_for(std::uint16_t index, std::uint8_t count, std::uint16_t size) noexcept;
   [[nodiscard]] ChunkOutcome finish(Reassembly& slot, const DisseminationView& view, HeaderOutcome& header_outcome) noexcept;
-  // A slot whose gap fill is still under way: repair requests leave its chunk out.
+  // A slot that still asks its sender for a gap fill (up to max_gap_asks times). While its
+  // first ask is pending, repair requests leave its chunk out (next_message).
   [[nodiscard]] static bool asking(const Reassembly& slot) noexcept {
     return slot.used && slot.from != node::no_node && slot.asks < max_gap_asks;
   }
