@@ -139,17 +139,36 @@ void Simulator::assign_lanes() {
                                             SimRng(scenario_.seed ^ (0x3ED1ULL + lanes_.size()) * 0x9E3779B97F4A7C15ULL)));
   owner_.assign(topology_.station_count(), 0);
   if (lanes > 1) {
-    // Both halves of every ring around the gateway: sort by angle and cut at the median.
+    // The firmware wave crosses the mesh ring by ring of hops from the gateway, and the
+    // lanes meet at every window: a ring shared unevenly keeps one lane waiting for the
+    // other. So every ring is cut in halves at its own median angle around the gateway:
+    // one cut for the whole mesh shares the rings of a gateway off the centre unevenly
+    // (docs/simulator.md §Lanes has the waits measured both ways).
     const auto& g = topology_.position(0);
-    std::vector<std::pair<double, std::uint32_t>> by_angle;
-    by_angle.reserve(n);
+    const auto hops = topology_.hop_distances();
+    struct Place {
+      std::uint32_t ring;
+      double angle;
+      std::uint32_t node;
+      bool operator<(const Place& o) const noexcept {
+        return ring != o.ring ? ring < o.ring : angle != o.angle ? angle < o.angle : node < o.node;
+      }
+    };
+    std::vector<Place> places;
+    places.reserve(n);
     for (std::uint32_t i = 0; i < n; ++i) {
       const auto& p = topology_.position(i);
-      by_angle.emplace_back(std::atan2(p.y - g.y, p.x - g.x), i);
+      places.push_back({hops[i], std::atan2(p.y - g.y, p.x - g.x), i});
     }
-    std::sort(by_angle.begin(), by_angle.end());
-    for (std::size_t k = 0; k < by_angle.size(); ++k)
-      owner_[by_angle[k].second] = static_cast<std::uint8_t>(k * lanes / by_angle.size());
+    std::sort(places.begin(), places.end());
+    for (std::size_t first = 0; first < places.size();) {
+      std::size_t last = first;
+      while (last < places.size() && places[last].ring == places[first].ring) ++last;
+      const std::size_t size = last - first;
+      for (std::size_t k = first; k < last; ++k)
+        owner_[places[k].node] = static_cast<std::uint8_t>((k - first) * lanes / size);
+      first = last;
+    }
   }
   note_lane_listeners();
 }
