@@ -164,6 +164,18 @@ std::string summary_table(const RunReport& r) {
                                 std::to_string(o.nodes_targeted) + ") in " + num(o.seconds, 1) + " s");
     row("rollout transmissions / bound", std::to_string(o.transmissions) + " / " + std::to_string(o.lower_bound) + " = " +
                                              num(o.transmissions_ratio) + "x (goal <= 1.5x)");
+    if (o.wave && o.lower_bound > 0) {
+      // Where the ratio comes from: the relays' data frames (their number against the
+      // CDS's), their parity, and the rest (header fragments, repair, adverts).
+      const auto bound = static_cast<double>(o.lower_bound);
+      const std::uint64_t wave_frames = o.wave_data_frames + o.wave_parity_frames;
+      const std::uint64_t rest = o.transmissions > wave_frames ? o.transmissions - wave_frames : 0;
+      row("  of which, against the bound", "wave data " + num(static_cast<double>(o.wave_data_frames) / bound) + "x (" +
+                                               std::to_string(o.wave_relays) + " relays, CDS " +
+                                               std::to_string(o.cds_size) + "), parity " +
+                                               num(static_cast<double>(o.wave_parity_frames) / bound) + "x, rest " +
+                                               num(static_cast<double>(rest) / bound) + "x");
+    }
     row("rollout time / bound", num(o.seconds, 1) + " s / " + num(o.time_bound_s, 1) + " s = " + num(o.time_ratio) +
                                     "x (goal <= 3x)");
     row("control traffic share", num(100 * o.control_share, 1) + " %");

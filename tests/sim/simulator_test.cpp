@@ -868,3 +868,19 @@ TEST(Simulator, ARelayAnswersARetryOfWhatItCarriedOnAlready) {
   for (const auto id : all) joined += sim.back_office().joined(id) ? 1U : 0U;
   EXPECT_GE(joined, all.size() * 95 / 100);
 }
+
+// The summary table says where the transmission ratio comes from: the relays' data frames
+// (their number beside the CDS's), their parity, and the rest.
+TEST(RunReport, SummarySplitsTheTransmissionsAgainstTheBound) {
+  RunReport r;
+  r.rollout.ran = true;
+  r.rollout.wave = true;
+  r.rollout.lower_bound = 1000;
+  r.rollout.transmissions = 2300;
+  r.rollout.wave_data_frames = 1500;
+  r.rollout.wave_parity_frames = 700;
+  r.rollout.wave_relays = 30;
+  r.rollout.cds_size = 20;
+  const std::string table = summary_table(r);
+  EXPECT_NE(table.find("wave data 1.50x (30 relays, CDS 20), parity 0.70x, rest 0.10x"), std::string::npos) << table;
+}
