@@ -100,6 +100,7 @@ class Simulator {
   [[nodiscard]] std::uint64_t node_events() const noexcept;
   // Lanes of the event loop (docs/simulator.md §Lanes): 1, or 2 above per_node_limit nodes.
   [[nodiscard]] std::size_t lane_count() const noexcept { return lanes_.size(); }
+  // The lane that owns a station (assign_lanes()).
   [[nodiscard]] std::uint8_t lane_of_station(std::uint32_t station) const noexcept { return owner_[station]; }
   // Whether run() puts the lanes on two cores (the default) or lets them take turns on
   // one: the run is the same either way.

@@ -873,14 +873,14 @@ TEST(Simulator, ARelayAnswersARetryOfWhatItCarriedOnAlready) {
 // (their number beside the CDS's), their parity, and the rest.
 TEST(RunReport, SummarySplitsTheTransmissionsAgainstTheBound) {
   RunReport r;
-  r.rollout.ran = true;
-  r.rollout.wave = true;
-  r.rollout.lower_bound = 1000;
-  r.rollout.transmissions = 2300;
-  r.rollout.wave_data_frames = 1500;
-  r.rollout.wave_parity_frames = 700;
-  r.rollout.wave_relays = 30;
-  r.rollout.cds_size = 20;
+  auto& o = r.rollout;
+  o.ran = o.wave = true;
+  o.transmissions = 2300;
+  o.lower_bound = 1000;
+  o.wave_data_frames = 1500;
+  o.wave_parity_frames = 700;
+  o.wave_relays = 30;
+  o.cds_size = 20;
   const std::string table = summary_table(r);
   EXPECT_NE(table.find("wave data 1.50x (30 relays, CDS 20), parity 0.70x, rest 0.10x"), std::string::npos) << table;
 }
