@@ -202,6 +202,7 @@ struct LinkSurvey {
   std::uint16_t slots = 0;
   std::uint8_t spread_s = 0;
   std::array<std::uint8_t, 64> signature{};
+  bool operator==(const LinkSurvey&) const = default;
   [[nodiscard]] constexpr std::uint64_t round_us() const noexcept { return std::uint64_t{slot_us} * slots; }
   [[nodiscard]] constexpr std::uint64_t end_us() const noexcept { return t0_us + rounds * round_us(); }
   // Node `id`'s slot in `round`. Ids 1..slots keep slot id − 1; each further group of

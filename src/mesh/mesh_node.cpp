@@ -586,7 +586,8 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
       return;
     }
     if (config_.role != Role::gateway) {
-      if (!back_office_signed(survey)) {
+      // The gateway floods each survey twice: the copy of the one taken needs no second check.
+      if (survey != survey_ && !back_office_signed(survey)) {
         drop(node::DropReason::bad_signature);
         return;
       }
