@@ -412,24 +412,32 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   n.degree = b.degree;
   n.backbone = (h.flags & flag_backbone) != 0;
   n.blob_complete = (h.flags & flag_blob_complete) != 0;
+  n.beacon_round = std::max(n.beacon_round, b.round);
+  // M10: recompute the gradient on every beacon of this round, not only the first: a later
+  // one may offer a shorter way, or be the first since a failure from a neighbour that
+  // no longer runs through the hole (NeighbourTable::best_hops()).
+  if (config_.role != Role::gateway && b.round == round_) follow_gradient();
   if (!fresh) {
     drop(node::DropReason::duplicate);
     return;
   }
-  // M10: recompute the gradient from the last rounds, then pass the beacon on once.
-  hops_ = neighbours_.best_hops(round_);
+  // Pass the beacon on once.
+  beacon_pending_ = true;
+  // A wide jitter: every node re-sends the beacon, and they must not all collide (time
+  // accuracy does not suffer: the stamp is taken when the frame goes to the radio).
+  beacon_due_us_ = platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots);
+}
+
+void MeshNode::follow_gradient() noexcept {
+  hops_ = neighbours_.best_hops(round_, id_);
   const node::NodeId old_parent = parent_;
-  parent_ = neighbours_.choose_parent(hops_, parent_, round_);
+  parent_ = neighbours_.choose_parent(hops_, parent_, round_, id_);
   if (joined_ && parent_ != old_parent && parent_ != node::no_node) {
     // A new parent (the old one failed, M10): announce ourselves again so that the routes
     // to us follow, at most once a minute (a flapping link must not flood the gateway).
     joined_ = false;
     join_at_us_ = std::max(platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots), last_join_us_ + rejoin_interval_us);
   }
-  beacon_pending_ = true;
-  // A wide jitter: every node re-sends the beacon, and they must not all collide (time
-  // accuracy does not suffer: the stamp is taken when the frame goes to the radio).
-  beacon_due_us_ = platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots);
 }
 
 bool MeshNode::has_free_slot() const noexcept {

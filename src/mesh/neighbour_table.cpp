@@ -45,19 +45,29 @@ std::uint8_t NeighbourTable::live_count(std::uint32_t round) const noexcept {
   return count;
 }
 
-std::uint8_t NeighbourTable::best_hops(std::uint32_t round) const noexcept {
+std::uint32_t NeighbourTable::gradient_rounds(std::uint32_t round, node::NodeId self) const noexcept {
+  for (const auto& n : entries_)
+    if (leads_to_gateway(n, round, self, 1) && n.hops < 0xFE) return 1;
+  return 2;
+}
+
+std::uint8_t NeighbourTable::best_hops(std::uint32_t round, node::NodeId self) const noexcept {
+  const std::uint32_t rounds = gradient_rounds(round, self);
   std::uint8_t best = 0xFF;
   for (const auto& n : entries_)
-    if (live(n, round) && n.hops < 0xFE && n.hops + 1 < best) best = static_cast<std::uint8_t>(n.hops + 1);
+    if (leads_to_gateway(n, round, self, rounds) && n.hops < 0xFE && n.hops + 1 < best)
+      best = static_cast<std::uint8_t>(n.hops + 1);
   return best;
 }
 
-node::NodeId NeighbourTable::choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round) const noexcept {
+node::NodeId NeighbourTable::choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round,
+                                           node::NodeId self) const noexcept {
   if (my_hops == 0 || my_hops == 0xFF) return node::no_node;
+  const std::uint32_t rounds = gradient_rounds(round, self);
   const Neighbour* best = nullptr;
   for (const auto& n : entries_) {
-    if (!live(n, round) || n.hops + 1 != my_hops) continue;
-    if (n.id == current) return current;  // hysteresis: a live, eligible parent stays
+    if (!leads_to_gateway(n, round, self, rounds) || n.hops + 1 != my_hops) continue;
+    if (n.id == current) return current;  // hysteresis: an eligible parent stays
     if (best == nullptr || (n.backbone && !best->backbone) ||
         (n.backbone == best->backbone && (n.degree > best->degree || (n.degree == best->degree && n.id < best->id))))
       best = &n;

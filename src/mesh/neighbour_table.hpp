@@ -24,6 +24,7 @@ struct Neighbour {
   bool blob_complete = false;
   std::uint16_t blob_present = 0;
   std::uint32_t heard_round = 0;
+  std::uint32_t beacon_round = 0;  // the round of the last beacon it passed on (0: none yet)
   // Link quality: the probes of link survey `probe_survey` heard from this neighbour.
   std::uint16_t probe_survey = 0;
   std::uint8_t probes_heard = 0;
@@ -44,11 +45,23 @@ class NeighbourTable {
   // Drops entries not heard for expiry_rounds rounds.
   void expire(std::uint32_t round) noexcept;
   [[nodiscard]] std::uint8_t live_count(std::uint32_t round) const noexcept;
-  // 1 + the smallest live neighbour hop count (0xFF when none).
-  [[nodiscard]] std::uint8_t best_hops(std::uint32_t round) const noexcept;
-  // A live neighbour with hops == my_hops - 1: the current one if still eligible, else the
-  // best by (backbone, degree, lowest id).
-  [[nodiscard]] node::NodeId choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round) const noexcept;
+  // The gradient (M10): 1 + the smallest hop count among the neighbours that lead towards
+  // the gateway (0xFF when none), and the one of them to send through. Such a neighbour
+  // - was heard this round or the last: a failed parent leaves the gradient a round after
+  //   its last frame, not when its entry expires (two rounds more, while readings follow
+  //   it into the hole and its stale count passes on from node to node);
+  // - does not name `self` as its parent (split horizon: its count runs through us, and
+  //   taking it up again is how counts chase each other upwards after a failure);
+  // - takes part in the beacon floods (passed one on in the last two rounds): a holder of
+  //   the network key that never does cannot draw the gradient to itself by claiming a
+  //   small hop count in its other frames.
+  // When no neighbour qualifies, those heard in the last two rounds do (a node whose
+  // neighbours all missed a beacon round keeps a way to the gateway).
+  [[nodiscard]] std::uint8_t best_hops(std::uint32_t round, node::NodeId self) const noexcept;
+  // A neighbour as above with hops == my_hops - 1: the current one if it still is one, else
+  // the best by (backbone, degree, lowest id).
+  [[nodiscard]] node::NodeId choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round,
+                                           node::NodeId self) const noexcept;
   [[nodiscard]] bool is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept;
   // A live neighbour holding the complete blob (parent first, then fewest hops); or the
   // one with the most chunks above `have`; no_node when none.
@@ -62,6 +75,12 @@ class NeighbourTable {
   }
 
  private:
+  [[nodiscard]] static bool leads_to_gateway(const Neighbour& n, std::uint32_t round, node::NodeId self,
+                                             std::uint32_t rounds) noexcept {
+    return n.id != node::no_node && n.heard_round + rounds >= round && n.beacon_round != 0 &&
+           n.beacon_round + 2 >= round && n.parent != self;
+  }
+  [[nodiscard]] std::uint32_t gradient_rounds(std::uint32_t round, node::NodeId self) const noexcept;
   [[nodiscard]] bool live(const Neighbour& n, std::uint32_t round) const noexcept {
     return n.id != node::no_node && n.heard_round + expiry_rounds >= round;
   }
