@@ -24,7 +24,7 @@ struct Neighbour {
   bool blob_complete = false;
   std::uint16_t blob_present = 0;
   std::uint32_t heard_round = 0;
-  std::uint32_t beacon_round = 0;  // the round of the last beacon it passed on (0: none yet)
+  std::uint32_t beacon_round = 0;  // the round of the last beacon it passed on to us (0: none yet)
   // Link quality: the probes of link survey `probe_survey` heard from this neighbour.
   std::uint16_t probe_survey = 0;
   std::uint8_t probes_heard = 0;
@@ -52,9 +52,11 @@ class NeighbourTable {
   //   it into the hole and its stale count passes on from node to node);
   // - does not name `self` as its parent (split horizon: its count runs through us, and
   //   taking it up again is how counts chase each other upwards after a failure);
-  // - takes part in the beacon floods (passed one on in the last two rounds): a holder of
-  //   the network key that never does cannot draw the gradient to itself by claiming a
-  //   small hop count in its other frames.
+  // - takes part in the beacon floods (passed one on since it entered the table): a holder
+  //   of the network key that never does cannot draw the gradient to itself by claiming a
+  //   small hop count in its other frames. (Asking for a beacon in the last two rounds
+  //   also left out genuine neighbours whose beacons collide, over the lossy links that
+  //   may be all that is left around a hole.)
   // When no neighbour qualifies, those heard in the last two rounds do (a node whose
   // neighbours all missed a beacon round keeps a way to the gateway).
   [[nodiscard]] std::uint8_t best_hops(std::uint32_t round, node::NodeId self) const noexcept;
@@ -77,8 +79,7 @@ class NeighbourTable {
  private:
   [[nodiscard]] static bool leads_to_gateway(const Neighbour& n, std::uint32_t round, node::NodeId self,
                                              std::uint32_t rounds) noexcept {
-    return n.id != node::no_node && n.heard_round + rounds >= round && n.beacon_round != 0 &&
-           n.beacon_round + 2 >= round && n.parent != self;
+    return n.id != node::no_node && n.heard_round + rounds >= round && n.beacon_round != 0 && n.parent != self;
   }
   [[nodiscard]] std::uint32_t gradient_rounds(std::uint32_t round, node::NodeId self) const noexcept;
   [[nodiscard]] bool live(const Neighbour& n, std::uint32_t round) const noexcept {
