@@ -614,7 +614,10 @@ TEST(Simulator, BusyNeighbourhoodsDoNotTurnSlowHopsIntoRetries) {
 // asks anyone closer or beside it. At these seeds each retry used to have every
 // same-level neighbour take a copy; the copies' own retries fed on each other: 65 % and
 // 33 % of the readings delivered in the first window, with 93 and 250 uplink frames per
-// delivered reading (join records included); now 99 % and 16 frames.
+// delivered reading (join records included); now 99 % and 16 frames. The bound on frames
+// sits well above the spread of healthy runs (seeds 11–20 of this mesh: 13.5–20.6 frames
+// per reading in the first window with the present gradient, 14.4–19.2 before it) and far
+// below the storm (93–250).
 TEST(Simulator, RetriesInClustersDoNotFeedOnEachOther) {
   for (const std::uint64_t seed : {17U, 18U}) {
     Simulator sim(clusters_readings_only(seed));
@@ -622,7 +625,7 @@ TEST(Simulator, RetriesInClustersDoNotFeedOnEachOther) {
     for (std::size_t w = 0; w < 2; ++w) {
       ASSERT_GT(r.readings[w].sent, 0U);
       EXPECT_GE(r.readings[w].delivered * 100, r.readings[w].sent * 97) << "seed " << seed << ", window " << w;
-      EXPECT_LT(r.readings[w].uplink_frames, r.readings[w].delivered * 20) << "uplink frames per delivered reading, seed " << seed;
+      EXPECT_LT(r.readings[w].uplink_frames, r.readings[w].delivered * 30) << "uplink frames per delivered reading, seed " << seed;
       const auto j = to_json(r)["operate"][w];
       EXPECT_EQ(j["uplink_frames"], r.readings[w].uplink_frames);
       EXPECT_EQ(j["uplinks_abandoned"], r.readings[w].uplinks_abandoned);
