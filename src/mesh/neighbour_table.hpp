@@ -57,8 +57,9 @@ class NeighbourTable {
   //   small hop count in its other frames. (Asking for a beacon in the last two rounds
   //   also left out genuine neighbours whose beacons collide, over the lossy links that
   //   may be all that is left around a hole.)
-  // When no neighbour qualifies, those heard in the last two rounds do (a node whose
-  // neighbours all missed a beacon round keeps a way to the gateway).
+  // When none that meets the other two was heard this round or the last, those heard in
+  // the last two rounds count (a node whose neighbours all went unheard for a round keeps
+  // a way to the gateway).
   [[nodiscard]] std::uint8_t best_hops(std::uint32_t round, node::NodeId self) const noexcept;
   // A neighbour as above with hops == my_hops - 1: the current one if it still is one, else
   // the best by (backbone, degree, lowest id).
