@@ -415,7 +415,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   n.beacon_round = std::max(n.beacon_round, b.round);
   // M10: recompute the gradient on every beacon of this round, not only the first: a later
   // one may offer a shorter way, or be the first since a failure from a neighbour that
-  // no longer runs through the hole (NeighbourTable::best_hops()).
+  // no longer runs through the hole (NeighbourTable::way_to_gateway()).
   if (config_.role != Role::gateway && b.round == round_) follow_gradient();
   if (!fresh) {
     drop(node::DropReason::duplicate);
@@ -429,9 +429,10 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
 }
 
 void MeshNode::follow_gradient() noexcept {
-  hops_ = neighbours_.best_hops(round_, id_);
   const node::NodeId old_parent = parent_;
-  parent_ = neighbours_.choose_parent(hops_, parent_, round_, id_);
+  const NeighbourTable::Way way = neighbours_.way_to_gateway(round_, id_, parent_);
+  hops_ = way.hops;
+  parent_ = way.parent;
   if (joined_ && parent_ != old_parent && parent_ != node::no_node) {
     // A new parent (the old one failed, M10): announce ourselves again so that the routes
     // to us follow, at most once a minute (a flapping link must not flood the gateway).

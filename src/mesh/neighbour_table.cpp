@@ -51,28 +51,26 @@ std::uint32_t NeighbourTable::gradient_rounds(std::uint32_t round, node::NodeId 
   return 2;
 }
 
-std::uint8_t NeighbourTable::best_hops(std::uint32_t round, node::NodeId self) const noexcept {
+NeighbourTable::Way NeighbourTable::way_to_gateway(std::uint32_t round, node::NodeId self,
+                                                   node::NodeId current) const noexcept {
   const std::uint32_t rounds = gradient_rounds(round, self);
-  std::uint8_t best = 0xFF;
-  for (const auto& n : entries_)
-    if (leads_to_gateway(n, round, self, rounds) && n.hops < 0xFE && n.hops + 1 < best)
-      best = static_cast<std::uint8_t>(n.hops + 1);
-  return best;
-}
-
-node::NodeId NeighbourTable::choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round,
-                                           node::NodeId self) const noexcept {
-  if (my_hops == 0 || my_hops == 0xFF) return node::no_node;
-  const std::uint32_t rounds = gradient_rounds(round, self);
-  const Neighbour* best = nullptr;
+  Way way;
+  const Neighbour* best = nullptr;  // the best ranked of those at way.hops - 1
+  bool current_qualifies = false;
   for (const auto& n : entries_) {
-    if (!leads_to_gateway(n, round, self, rounds) || n.hops + 1 != my_hops) continue;
-    if (n.id == current) return current;  // hysteresis: an eligible parent stays
+    if (!leads_to_gateway(n, round, self, rounds) || n.hops >= 0xFE || n.hops + 1 > way.hops) continue;
+    if (n.hops + 1 < way.hops) {
+      way.hops = static_cast<std::uint8_t>(n.hops + 1);
+      best = nullptr;
+      current_qualifies = false;
+    }
+    if (n.id == current) current_qualifies = true;  // hysteresis: an eligible parent stays
     if (best == nullptr || (n.backbone && !best->backbone) ||
         (n.backbone == best->backbone && (n.degree > best->degree || (n.degree == best->degree && n.id < best->id))))
       best = &n;
   }
-  return best == nullptr ? node::no_node : best->id;
+  if (best != nullptr) way.parent = current_qualifies ? current : best->id;
+  return way;
 }
 
 bool NeighbourTable::is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept {

@@ -60,11 +60,13 @@ class NeighbourTable {
   // When none that meets the other two was heard this round or the last, those heard in
   // the last two rounds count (a node whose neighbours all went unheard for a round keeps
   // a way to the gateway).
-  [[nodiscard]] std::uint8_t best_hops(std::uint32_t round, node::NodeId self) const noexcept;
-  // A neighbour as above with hops == my_hops - 1: the current one if it still is one, else
-  // the best by (backbone, degree, lowest id).
-  [[nodiscard]] node::NodeId choose_parent(std::uint8_t my_hops, node::NodeId current, std::uint32_t round,
-                                           node::NodeId self) const noexcept;
+  // The parent is one of them one hop closer: `current` while it still is one, else the
+  // best by (backbone, degree, lowest id); no_node when none.
+  struct Way {
+    std::uint8_t hops = 0xFF;
+    node::NodeId parent = node::no_node;
+  };
+  [[nodiscard]] Way way_to_gateway(std::uint32_t round, node::NodeId self, node::NodeId current) const noexcept;
   [[nodiscard]] bool is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept;
   // A live neighbour holding the complete blob (parent first, then fewest hops); or the
   // one with the most chunks above `have`; no_node when none.

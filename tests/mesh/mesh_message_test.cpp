@@ -449,9 +449,9 @@ TEST(NeighbourTable, GradientParentAndBackbone) {
   (void)neighbour(t, 10, 5, 2, 5, meshsec::node::no_node, 4);
   (void)neighbour(t, 11, 5, 2, 5, meshsec::node::no_node, 9);
   (void)neighbour(t, 12, 5, 4, 5, 99);
-  EXPECT_EQ(t.best_hops(5, self), 3);
-  EXPECT_EQ(t.choose_parent(3, meshsec::node::no_node, 5, self), 11);  // higher degree
-  EXPECT_EQ(t.choose_parent(3, 10, 5, self), 10);                      // keeps a live parent
+  EXPECT_EQ(t.way_to_gateway(5, self, meshsec::node::no_node).hops, 3);
+  EXPECT_EQ(t.way_to_gateway(5, self, meshsec::node::no_node).parent, 11);  // higher degree
+  EXPECT_EQ(t.way_to_gateway(5, self, 10).parent, 10);                      // keeps a live parent
   EXPECT_TRUE(t.is_parent_of_someone(99, 5));
   EXPECT_FALSE(t.is_parent_of_someone(98, 5));
   // Not heard for more than three rounds: gone, and the gradient moves.
@@ -459,7 +459,7 @@ TEST(NeighbourTable, GradientParentAndBackbone) {
   t.find(12)->beacon_round = 9;
   t.expire(9);
   EXPECT_EQ(t.find(10), nullptr);
-  EXPECT_EQ(t.best_hops(9, self), 5);
+  EXPECT_EQ(t.way_to_gateway(9, self, meshsec::node::no_node).hops, 5);
 }
 
 // M10 after failures: counts from failed or looping neighbours kept readings going into
@@ -479,16 +479,16 @@ TEST(NeighbourTable, TheGradientLeavesFailedLoopingAndSilentNeighboursOut) {
   // Round 8: the failed parent (still in the table until round 9) is out of the gradient,
   // and so are the loop and the silent claimant.
   ASSERT_NE(t.find(10), nullptr);
-  EXPECT_EQ(t.best_hops(8, self), 7);
-  EXPECT_EQ(t.choose_parent(7, 10, 8, self), 13);
+  EXPECT_EQ(t.way_to_gateway(8, self, 10).hops, 7);
+  EXPECT_EQ(t.way_to_gateway(8, self, 10).parent, 13);
   // Round 7: the parent was heard in the round before, so it still leads.
-  EXPECT_EQ(t.best_hops(7, self), 3);
-  EXPECT_EQ(t.choose_parent(3, 10, 7, self), 10);
+  EXPECT_EQ(t.way_to_gateway(7, self, 10).hops, 3);
+  EXPECT_EQ(t.way_to_gateway(7, self, 10).parent, 10);
   // When nobody was heard this round or the last, the last two rounds count.
   NeighbourTable quiet;
   (void)neighbour(quiet, 20, 6, 4, 6);
-  EXPECT_EQ(quiet.best_hops(8, self), 5);
-  EXPECT_EQ(quiet.choose_parent(5, meshsec::node::no_node, 8, self), 20);
+  EXPECT_EQ(quiet.way_to_gateway(8, self, meshsec::node::no_node).hops, 5);
+  EXPECT_EQ(quiet.way_to_gateway(8, self, meshsec::node::no_node).parent, 20);
 }
 
 }  // namespace
