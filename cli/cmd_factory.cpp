@@ -220,7 +220,7 @@ const bool registered = meshsec::cli::register_command(40, [](CLI::App& root) {
   p->add_option("--count", pers->count, "Number of nodes")->required();
   p->add_option("--out", pers->out, "Output directory")->required();
   p->add_option("--firmware", pers->firmware, "Encrypted, signed firmware blob")->required();
-  p->add_option("--first-node-id", pers->first_node_id, "First node id (default: continue)");
+  p->add_option("--first-node-id", pers->first_node_id, "First node id, 1..65520 (default: continue)");
   p->add_option("--network-id", pers->network_id, "Installation (network) id");
   p->add_option("--network-key-index", pers->network_key_index, "Network key index 0..255");
   p->add_option("--key-bits", pers->key_bits, "Derived key size: 128 or 256");

@@ -18,6 +18,7 @@
 #include "factory_customer.hpp"
 #include "firmware/boot_image_builder.hpp"
 #include "firmware_args.hpp"
+#include "keys/cover_tree.hpp"
 #include "keys/custody_derivation.hpp"
 #include "keys/key_id.hpp"
 #include "keys/node_key_set.hpp"
@@ -98,8 +99,11 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
     throw std::runtime_error("firmware blob refused (" + std::string(firmware::to_string(e)) +
                              "): no node was personalised");
 
+  // Every image carries the node's path in the cover tree, which only mesh node ids have.
   const std::uint32_t first = request.first_node_id != 0 ? request.first_node_id : record.next_node_id;
-  if (first == 0 || std::uint64_t{first} + request.count - 1 > UINT32_MAX) throw std::runtime_error("node id range");
+  if (first == 0 || std::uint64_t{first} + request.count - 1 > keys::max_mesh_node_id)
+    throw std::runtime_error("node ids must lie in 1.." + std::to_string(keys::max_mesh_node_id) +
+                             ": no node was personalised");
   const std::vector<std::uint8_t> keystore = build_node_keystore(store, customer);
 
   std::filesystem::create_directories(request.out_dir);

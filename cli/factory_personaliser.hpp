@@ -25,7 +25,7 @@ struct PersonaliseRequest {
   std::uint32_t count = 1;
   std::filesystem::path out_dir;
   std::filesystem::path firmware_blob;
-  std::uint32_t first_node_id = 0;  // 0: continue from the customer's record
+  std::uint32_t first_node_id = 0;  // 0: continue from the customer's record; ids: 1..max_mesh_node_id
   std::uint32_t network_id = 1;
   std::uint8_t network_key_index = 0;
   keys::KeySize key_size = keys::KeySize::bits256;
@@ -34,7 +34,7 @@ struct PersonaliseRequest {
 };
 
 // Returns the manifest that was written. Throws std::runtime_error (nothing written when the
-// firmware blob is refused).
+// firmware blob is refused or a node id would lie outside 1..keys::max_mesh_node_id).
 [[nodiscard]] nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::path& home,
                                                const PersonaliseRequest& request);
 

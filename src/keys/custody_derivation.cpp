@@ -79,6 +79,8 @@ hsm::Result<NodeKeySet> derive_node_key_set(hsm::KeyStore& store, const Customer
   out.has_blob_decryption_key = request.gateway;
   out.blob_key_version = request.gateway ? request.blob_key_version : 0;
   if (!is_valid(customer.key_size)) return hsm::HsmError::bad_argument;
+  // Every node holds its path in the cover tree; an id past the mesh's can hold none.
+  if (!is_mesh_node_id(request.node_id)) return hsm::HsmError::bad_argument;
 
   auto verification = store.public_key(masters.blob_signing.public_key);
   if (!verification) return verification.error();
@@ -90,6 +92,14 @@ hsm::Result<NodeKeySet> derive_node_key_set(hsm::KeyStore& store, const Customer
     if (dst.empty()) continue;  // blob key on a non-gateway
     auto value = derive_key_for_export(store, masters.master(purpose), node_key_input(customer, request, purpose));
     if (!value) return value.error();  // `out` wipes itself on destruction
+    if (value.value().size() != dst.size()) return hsm::HsmError::backend_failure;
+    std::copy(value.value().span().begin(), value.value().span().end(), dst.begin());
+  }
+  for (unsigned level = 0; level <= cover_depth; ++level) {
+    std::span<std::uint8_t> dst = out.cover_key(level);
+    auto value =
+        derive_key_for_export(store, masters.master(KeyPurpose::cover), cover_key_input(customer, request, level));
+    if (!value) return value.error();
     if (value.value().size() != dst.size()) return hsm::HsmError::backend_failure;
     std::copy(value.value().span().begin(), value.value().span().end(), dst.begin());
   }

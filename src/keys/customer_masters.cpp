@@ -6,6 +6,7 @@
 namespace meshsec::keys {
 namespace {
 
+// One custody object each. Not cover: its keys come from the net master (master_purpose()).
 constexpr KeyPurpose kMasterPurposes[] = {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net,
                                           KeyPurpose::blob};
 
@@ -113,6 +114,7 @@ hsm::Result<CustomerMasters> open_masters(hsm::KeyStore& store, Environment envi
       case KeyPurpose::e2: masters.e2 = h; break;
       case KeyPurpose::net: masters.net = h; break;
       case KeyPurpose::blob: masters.blob = h; break;
+      case KeyPurpose::cover: break;  // not in kMasterPurposes: no master of its own
     }
   }
 
@@ -134,18 +136,19 @@ hsm::Result<CustomerMasters> open_masters(hsm::KeyStore& store, Environment envi
 }  // namespace
 
 hsm::ObjectHandle CustomerMasters::master(KeyPurpose purpose) const noexcept {
-  switch (purpose) {
+  switch (master_purpose(purpose)) {
     case KeyPurpose::auth: return auth;
     case KeyPurpose::enc: return enc;
     case KeyPurpose::e2: return e2;
     case KeyPurpose::net: return net;
     case KeyPurpose::blob: return blob;
+    case KeyPurpose::cover: break;  // master_purpose() never gives cover
   }
   return hsm::invalid_handle;
 }
 
 std::string master_object_label(Environment environment, std::string_view customer_id, KeyPurpose purpose) {
-  return prefix(environment, customer_id) + "master/" + std::string(to_string(purpose));
+  return prefix(environment, customer_id) + "master/" + std::string(to_string(master_purpose(purpose)));
 }
 
 std::string blob_signing_object_label(Environment environment, std::string_view customer_id) {

@@ -1,6 +1,7 @@
 // M2: a customer's masters as custody handles (host side).
 //
-// Custody object labels (CKA_LABEL), one place:
+// Custody object labels (CKA_LABEL), one place (cover keys have no master of their own: they
+// are derived from the net master, keys/derivation_input.hpp master_purpose()):
 //   prod: meshsec/prod/<customer>/master/<purpose>   meshsec/prod/<customer>/blob-signing
 //   dev:  meshsec/dev/master/<purpose>               meshsec/dev/blob-signing
 // Development masters are shared by all development customers (W9), so their labels carry
@@ -30,10 +31,13 @@ struct CustomerMasters {
   hsm::ObjectHandle blob = hsm::invalid_handle;
   hsm::KeyPairHandles blob_signing;
 
-  // invalid_handle for an invalid purpose.
+  // The master that derives keys of `purpose` (cover: net); invalid_handle for an invalid
+  // purpose.
   [[nodiscard]] hsm::ObjectHandle master(KeyPurpose purpose) const noexcept;
 };
 
+// The label of the master that derives keys of `purpose`: cover keys name the net master's,
+// since no cover master exists.
 [[nodiscard]] std::string master_object_label(Environment environment, std::string_view customer_id,
                                               KeyPurpose purpose);
 [[nodiscard]] std::string blob_signing_object_label(Environment environment, std::string_view customer_id);

@@ -19,6 +19,7 @@ enum class KeyPurpose : std::uint8_t {
   e2 = 0x03,    // per-node E2 key, node ↔ gateway (L2)
   net = 0x04,   // network key of one installation (E1, M3); version = key index
   blob = 0x05,  // blob decryption key, gateways only (M8)
+  cover = 0x06,  // key of one subset of a network's cover tree (keys/cover_tree.hpp); from the net master
 };
 
 enum class KeySize : std::uint16_t { bits128 = 128, bits256 = 256 };
@@ -31,8 +32,8 @@ struct DerivationInput {
   std::string_view customer_id;       // 1..64 bytes of [A-Za-z0-9._-]
   Environment environment = Environment::prod;
   KeyPurpose purpose = KeyPurpose::auth;
-  std::uint32_t subject_id = 0;       // node id (auth, enc, e2); network id (net); 0 (blob)
-  std::uint32_t version = 0;          // key version; for net the key index, 0..255
+  std::uint32_t subject_id = 0;       // node id (auth, enc, e2); network id (net, cover); 0 (blob)
+  std::uint32_t version = 0;          // key version; net: key index 0..255; cover: subtree index
   KeySize key_size = KeySize::bits256;
 };
 
@@ -43,7 +44,14 @@ struct DerivationInput {
 }
 [[nodiscard]] constexpr bool is_valid(KeyPurpose p) noexcept {
   return p == KeyPurpose::auth || p == KeyPurpose::enc || p == KeyPurpose::e2 || p == KeyPurpose::net ||
-         p == KeyPurpose::blob;
+         p == KeyPurpose::blob || p == KeyPurpose::cover;
+}
+
+// The purpose whose master derives keys of `p`. Cover keys come from the network master:
+// whoever may issue a network's keys may issue its subsets' keys, and no second master per
+// network has to be generated, guarded and backed up.
+[[nodiscard]] constexpr KeyPurpose master_purpose(KeyPurpose p) noexcept {
+  return p == KeyPurpose::cover ? KeyPurpose::net : p;
 }
 [[nodiscard]] constexpr bool is_valid(KeySize s) noexcept { return s == KeySize::bits128 || s == KeySize::bits256; }
 
@@ -70,6 +78,7 @@ struct DerivationInput {
     case KeyPurpose::e2: return "e2";
     case KeyPurpose::net: return "net";
     case KeyPurpose::blob: return "blob";
+    case KeyPurpose::cover: return "cover";
   }
   return "invalid";
 }
@@ -81,7 +90,8 @@ struct DerivationInput {
   return true;
 }
 [[nodiscard]] constexpr bool parse_purpose(std::string_view text, KeyPurpose& out) noexcept {
-  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob}) {
+  for (KeyPurpose p :
+       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover}) {
     if (text == to_string(p)) {
       out = p;
       return true;

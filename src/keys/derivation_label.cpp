@@ -1,5 +1,6 @@
 #include "keys/derivation_label.hpp"
 
+#include "keys/cover_tree.hpp"
 #include "wire/bounded_writer.hpp"
 
 namespace meshsec::keys {
@@ -22,6 +23,8 @@ KeyError validate_derivation_input(const DerivationInput& input) noexcept {
   if (input.purpose == KeyPurpose::blob && input.subject_id != 0) return KeyError::bad_subject;
   // The network key index travels in one byte of every E1 frame.
   if (input.purpose == KeyPurpose::net && input.version > max_network_key_index) return KeyError::bad_version;
+  // A cover key names one subset of the cover tree; 0 and indices past the leaves name none.
+  if (input.purpose == KeyPurpose::cover && !is_valid_subtree(input.version)) return KeyError::bad_version;
   return KeyError::ok;
 }
 

@@ -17,7 +17,7 @@
 namespace meshsec::keys {
 
 inline constexpr std::uint8_t label_format_version = 0x01;
-inline constexpr std::size_t max_label_size = 15;    // 1 + 7 + 1 + 1 + 1 + 4
+inline constexpr std::size_t max_label_size = 16;    // 1 + 7 + 1 + 1 + 1 + 5 ("cover")
 inline constexpr std::size_t max_context_size = 76;  // 1 + 1 + 64 + 4 + 4 + 2
 
 class DerivationLabel {

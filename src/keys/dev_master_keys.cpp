@@ -30,12 +30,13 @@ constexpr std::array<std::uint8_t, 32> kDevBlobSigningSeed{
 }  // namespace
 
 std::span<const std::uint8_t> insecure_dev_master(KeyPurpose purpose) noexcept {
-  switch (purpose) {
+  switch (master_purpose(purpose)) {
     case KeyPurpose::auth: return kDevAuth;
     case KeyPurpose::enc: return kDevEnc;
     case KeyPurpose::e2: return kDevE2;
     case KeyPurpose::net: return kDevNet;
     case KeyPurpose::blob: return kDevBlob;
+    case KeyPurpose::cover: break;  // master_purpose() never gives cover
   }
   return {};
 }

@@ -10,9 +10,14 @@ crypto::SecretArray<max_key_bytes>* slot(NodeKeySet& set, KeyPurpose purpose) no
     case KeyPurpose::e2: return &set.e2_key;
     case KeyPurpose::net: return &set.network_key;
     case KeyPurpose::blob: return set.has_blob_decryption_key ? &set.blob_decryption_key : nullptr;
+    case KeyPurpose::cover: return nullptr;  // one per level: NodeKeySet::cover_key()
   }
   return nullptr;
 }
+
+// The purposes a node holds one key of (every purpose but cover).
+constexpr KeyPurpose kSinglePurposes[] = {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net,
+                                          KeyPurpose::blob};
 
 }  // namespace
 
@@ -26,12 +31,22 @@ std::span<const std::uint8_t> NodeKeySet::key(KeyPurpose purpose) const noexcept
   return const_cast<NodeKeySet&>(*this).key(purpose);
 }
 
+std::span<std::uint8_t> NodeKeySet::cover_key(unsigned level) noexcept {
+  if (level > cover_depth || !is_valid(key_size)) return {};
+  return cover_keys[level].span().first(key_bytes(key_size));
+}
+
+std::span<const std::uint8_t> NodeKeySet::cover_key(unsigned level) const noexcept {
+  return const_cast<NodeKeySet&>(*this).cover_key(level);
+}
+
 void NodeKeySet::wipe() noexcept {
   auth_key.wipe();
   enc_key.wipe();
   e2_key.wipe();
   network_key.wipe();
   blob_decryption_key.wipe();
+  for (auto& k : cover_keys) k.wipe();
   has_blob_decryption_key = false;
 }
 
@@ -57,7 +72,18 @@ DerivationInput node_key_input(const CustomerContext& customer, const NodeKeyReq
       input.subject_id = 0;
       input.version = request.blob_key_version;
       break;
+    case KeyPurpose::cover:
+      input.subject_id = request.network_id;
+      input.version = no_subtree;  // which subset depends on the level: cover_key_input()
+      break;
   }
+  return input;
+}
+
+DerivationInput cover_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
+                                unsigned level) noexcept {
+  DerivationInput input = node_key_input(customer, request, KeyPurpose::cover);
+  input.version = cover_ancestor(static_cast<std::uint16_t>(request.node_id), level);
   return input;
 }
 
@@ -76,13 +102,26 @@ KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerCon
     out.wipe();
     return KeyError::bad_key_size;
   }
+  // Every node holds its path in the cover tree; an id past the mesh's can hold none.
+  if (!is_mesh_node_id(request.node_id)) {
+    out.wipe();
+    return KeyError::bad_subject;
+  }
 
-  for (KeyPurpose purpose : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob}) {
+  for (KeyPurpose purpose : kSinglePurposes) {
     std::span<std::uint8_t> dst = out.key(purpose);
     if (dst.empty()) continue;  // blob key on a non-gateway
     const auto* master = masters.master(purpose);
     KeyError e = master == nullptr ? KeyError::bad_purpose
                                    : derive_key(master->span(), node_key_input(customer, request, purpose), dst);
+    if (e != KeyError::ok) {
+      out.wipe();
+      return e;
+    }
+  }
+  const auto& cover_master = *masters.master(KeyPurpose::cover);  // the net master, never null
+  for (unsigned level = 0; level <= cover_depth; ++level) {
+    const KeyError e = derive_key(cover_master.span(), cover_key_input(customer, request, level), out.cover_key(level));
     if (e != KeyError::ok) {
       out.wipe();
       return e;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "crypto/secret.hpp"
+#include "keys/cover_tree.hpp"
 #include "keys/derivation_input.hpp"
 #include "keys/key_error.hpp"
 #include "keys/master_key_material.hpp"
@@ -24,7 +25,7 @@ struct CustomerContext {
 
 // The node side.
 struct NodeKeyRequest {
-  std::uint32_t node_id = 0;
+  std::uint32_t node_id = 0;             // 0..max_mesh_node_id: its leaf in the cover tree
   std::uint32_t key_version = 1;         // of the auth, enc and E2 keys; raised to re-key a node
   std::uint32_t network_id = 0;          // the installation whose network key the node gets
   std::uint8_t network_key_index = 0;    // which network key (B1 refresh raises it)
@@ -48,19 +49,35 @@ struct NodeKeySet {
   crypto::SecretArray<max_key_bytes> e2_key;
   crypto::SecretArray<max_key_bytes> network_key;
   crypto::SecretArray<max_key_bytes> blob_decryption_key;  // gateways only
+  // The keys of the subsets on the node's path in its network's cover tree, index = level:
+  // cover_keys[0] is the whole network's, cover_keys[cover_depth] the node's own leaf's.
+  std::array<crypto::SecretArray<max_key_bytes>, cover_path_keys> cover_keys;
 
-  // The active bytes of the key for a purpose; empty for blob on a non-gateway.
+  // The active bytes of the key for a purpose; empty for blob on a non-gateway, and for
+  // cover (a node holds one cover key per level: cover_key()).
   [[nodiscard]] std::span<const std::uint8_t> key(KeyPurpose purpose) const noexcept;
   [[nodiscard]] std::span<std::uint8_t> key(KeyPurpose purpose) noexcept;
+  // The active bytes of the cover key at `level` (0 = the whole network); empty when level
+  // is above cover_depth or the key size is invalid.
+  [[nodiscard]] std::span<const std::uint8_t> cover_key(unsigned level) const noexcept;
+  [[nodiscard]] std::span<std::uint8_t> cover_key(unsigned level) noexcept;
   void wipe() noexcept;
 };
 
-// The DerivationInput of one key of a node's set (shared by both derivation paths).
+// The DerivationInput of one key of a node's set (shared by both derivation paths). For
+// cover the version is no_subtree, which no derivation accepts: use cover_key_input().
 [[nodiscard]] DerivationInput node_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
                                              KeyPurpose purpose) noexcept;
 
-// Derives a node's whole set from literal masters. On error `out` is wiped.
-// Errors: those of encode_derivation_label, crypto_failure.
+// The DerivationInput of the node's cover key at `level`: subject = network id, version =
+// the subtree at that level on the node's path (cover_ancestor). Meaningful only for a node
+// id that is_mesh_node_id(); both derivation paths refuse the others.
+[[nodiscard]] DerivationInput cover_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
+                                              unsigned level) noexcept;
+
+// Derives a node's whole set, its cover_path_keys cover keys included, from literal masters.
+// On error `out` is wiped. Errors: bad_subject (a node id above max_mesh_node_id), those of
+// encode_derivation_label, crypto_failure.
 [[nodiscard]] KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerContext& customer,
                                            const NodeKeyRequest& request, NodeKeySet& out) noexcept;
 

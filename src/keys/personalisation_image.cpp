@@ -85,6 +85,7 @@ ImageError encode_personalisation_image(const PersonalisationImage& image, std::
   w.bytes(image.keys.enc_key.span().first(k));
   w.bytes(image.keys.e2_key.span().first(k));
   w.bytes(image.keys.network_key.span().first(k));
+  for (const auto& cover_key : image.keys.cover_keys) w.bytes(cover_key.span().first(k));
   if (image.keys.has_blob_decryption_key) w.bytes(image.keys.blob_decryption_key.span().first(k));
   w.bytes(image.keys.blob_verification_key);
   w.bytes(image.device_auth_key.span());
@@ -137,6 +138,7 @@ ImageError parse_personalisation_image(std::span<const std::uint8_t> bytes, Pers
     r.copy_to(out.keys.enc_key.span().first(k));
     r.copy_to(out.keys.e2_key.span().first(k));
     r.copy_to(out.keys.network_key.span().first(k));
+    for (auto& cover_key : out.keys.cover_keys) r.copy_to(cover_key.span().first(k));
     if (gateway) r.copy_to(out.keys.blob_decryption_key.span().first(k));
     r.copy_to(out.keys.blob_verification_key);
     r.copy_to(out.device_auth_key.span());

@@ -35,6 +35,10 @@ void expect_sets_equal(const NodeKeySet& a, const NodeKeySet& b) {
   EXPECT_EQ(a.has_blob_decryption_key, b.has_blob_decryption_key);
   EXPECT_EQ(a.blob_verification_key, b.blob_verification_key);
   for (KeyPurpose p : kAll) EXPECT_EQ(to_vector(a.key(p)), to_vector(b.key(p))) << to_string(p);
+  for (unsigned level = 0; level <= cover_depth; ++level) {
+    EXPECT_EQ(a.cover_key(level).size(), key_bytes(a.key_size)) << "cover level " << level;
+    EXPECT_EQ(to_vector(a.cover_key(level)), to_vector(b.cover_key(level))) << "cover level " << level;
+  }
 }
 
 }  // namespace
@@ -115,6 +119,7 @@ TEST(CustomerMasters, RefusesMastersThatBreakCustodyRules) {
   }
 }
 
+// Cover keys included: every one of a node's 17 is derived inside and exported.
 TEST(CustodyDerivation, InsideEqualsLiteralBytesForBothSizesAndGateways) {
   hsm::MemoryKeyStore store(with_import());
   auto masters = provision_customer_masters(store, Environment::dev, "acme");
@@ -142,6 +147,15 @@ TEST(CustodyDerivation, InsideEqualsLiteralBytesForBothSizesAndGateways) {
   auto all = store.find_objects("meshsec/dev/master/auth");
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all.value().size(), 1u);
+  NodeKeyRequest request;
+  request.node_id = 0xbeef;
+  request.network_id = 3;
+  for (unsigned level : {0U, cover_depth}) {
+    KeyId id{};
+    ASSERT_EQ(compute_key_id(cover_key_input({"acme", Environment::dev, KeySize::bits256}, request, level), id),
+              KeyError::ok);
+    EXPECT_TRUE(store.find_objects(derived_object_label(id)).value().empty()) << "cover level " << level;
+  }
 }
 
 TEST(CustodyDerivation, KeyKeptInsideIsTheSameKeyAsTheExportedOne) {
@@ -215,4 +229,17 @@ TEST(CustodyDerivation, RefusesBadInputs) {
             hsm::HsmError::bad_mechanism);
   CustomerContext bad{"acme", Environment::prod, static_cast<KeySize>(100)};
   EXPECT_EQ(derive_node_key_set(store, masters.value(), bad, NodeKeyRequest{}).error(), hsm::HsmError::bad_argument);
+  // A cover key names a subtree; 0 names none.
+  in.purpose = KeyPurpose::cover;
+  in.subject_id = 1;
+  in.version = no_subtree;
+  EXPECT_EQ(derive_key_for_export(store, masters.value().master(KeyPurpose::cover), in).error(),
+            hsm::HsmError::bad_argument);
+  // An id above the mesh's has no place in the cover tree.
+  NodeKeyRequest beyond;
+  beyond.node_id = max_mesh_node_id + 1;
+  EXPECT_EQ(derive_node_key_set(store, masters.value(), CustomerContext{"acme", Environment::prod, KeySize::bits256},
+                                beyond)
+                .error(),
+            hsm::HsmError::bad_argument);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "keys/cover_tree.hpp"
 #include "keys/key_id.hpp"
 #include "wire/hex.hpp"
 
@@ -44,12 +45,23 @@ TEST(DerivationLabel, ExactBytes) {
   EXPECT_EQ(l.key_size(), KeySize::bits128);
 }
 
+TEST(DerivationLabel, CoverKeyExactBytes) {
+  DerivationInput in = base_input();
+  in.purpose = KeyPurpose::cover;
+  in.subject_id = 7;         // the network
+  in.version = 0x00011234;   // the leaf of node 0x1234
+  DerivationLabel l;
+  ASSERT_EQ(encode_derivation_label(in, l), KeyError::ok);
+  EXPECT_EQ(to_hex(l.label()), "07" "6d657368736563" "01" "06" "05" "636f766572");
+  EXPECT_EQ(to_hex(l.context()), "02" "04" "61636d65" "00000007" "00011234" "0080");
+}
+
 TEST(DerivationLabel, LongestInputFits) {
   DerivationInput in = base_input();
   const std::string id(max_customer_id_size, 'z');
   in.customer_id = id;
-  in.purpose = KeyPurpose::blob;
-  in.subject_id = 0;
+  in.purpose = KeyPurpose::cover;  // the longest purpose name
+  in.version = 1;
   DerivationLabel l;
   ASSERT_EQ(encode_derivation_label(in, l), KeyError::ok);
   EXPECT_EQ(l.label().size(), max_label_size);
@@ -75,7 +87,7 @@ TEST(DerivationLabel, RejectsInvalidInputAndLeavesOutputEmpty) {
       {"environment 3", [](DerivationInput& in) { in.environment = static_cast<Environment>(3); },
        KeyError::bad_environment},
       {"purpose 0", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(0); }, KeyError::bad_purpose},
-      {"purpose 6", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(6); }, KeyError::bad_purpose},
+      {"purpose 7", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(7); }, KeyError::bad_purpose},
       {"192 bits", [](DerivationInput& in) { in.key_size = static_cast<KeySize>(192); }, KeyError::bad_key_size},
       {"blob with subject",
        [](DerivationInput& in) {
@@ -87,6 +99,18 @@ TEST(DerivationLabel, RejectsInvalidInputAndLeavesOutputEmpty) {
        [](DerivationInput& in) {
          in.purpose = KeyPurpose::net;
          in.version = 256;
+       },
+       KeyError::bad_version},
+      {"cover key of no subtree",
+       [](DerivationInput& in) {
+         in.purpose = KeyPurpose::cover;
+         in.version = 0;
+       },
+       KeyError::bad_version},
+      {"cover key past the leaves",
+       [](DerivationInput& in) {
+         in.purpose = KeyPurpose::cover;
+         in.version = max_subtree + 1;
        },
        KeyError::bad_version},
   };
@@ -134,6 +158,7 @@ TEST(DerivationLabel, EveryFieldChangesTheEncodingAndTheKeyId) {
     in.purpose = KeyPurpose::blob;
     in.subject_id = 0;
   });
+  add([](DerivationInput& in) { in.purpose = KeyPurpose::cover; });  // same subject and version as net
   add([](DerivationInput& in) { in.subject_id = 0x01020305; });
   add([](DerivationInput& in) { in.subject_id = 0x04030201; });
   add([](DerivationInput& in) {
@@ -157,7 +182,8 @@ TEST(DerivationLabel, EveryFieldChangesTheEncodingAndTheKeyId) {
 }
 
 TEST(DerivationLabel, NamesParseBack) {
-  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob}) {
+  for (KeyPurpose p :
+       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover}) {
     KeyPurpose back{};
     ASSERT_TRUE(parse_purpose(to_string(p), back));
     EXPECT_EQ(back, p);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "crypto/random.hpp"
+#include "keys/cover_tree.hpp"
 #include "keys/dev_master_keys.hpp"
 #include "keys/node_key_set.hpp"
 #include "keys/personalisation_image.hpp"
@@ -189,12 +190,15 @@ TEST_F(FactoryCli, PersonaliseWritesImagesAndASecretFreeManifest) {
     ASSERT_EQ(derive_node_key_set(masters, ctx, req, expected), KeyError::ok);
     for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net})
       EXPECT_EQ(wire::to_hex(img.keys.key(p)), wire::to_hex(expected.key(p))) << to_string(p);
+    for (unsigned level = 0; level <= cover_depth; ++level)
+      EXPECT_EQ(wire::to_hex(img.keys.cover_key(level)), wire::to_hex(expected.cover_key(level))) << level;
     EXPECT_EQ(wire::to_hex(img.keys.blob_verification_key), manifest["blob_verification_key"].get<std::string>());
     EXPECT_GT(img.keystore_size, 0U);
     // No secret in the manifest, neither as hex nor as raw bytes.
     std::vector<std::span<const std::uint8_t>> secrets{img.secret_serial.span(), img.device_auth_key.span()};
     for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net})
       secrets.push_back(img.keys.key(p));
+    for (unsigned level = 0; level <= cover_depth; ++level) secrets.push_back(img.keys.cover_key(level));
     for (auto s : secrets) {
       const std::string hex = wire::to_hex(s);
       EXPECT_EQ(manifest_text.find(hex), std::string::npos);
@@ -212,6 +216,40 @@ TEST_F(FactoryCli, PersonaliseWritesImagesAndASecretFreeManifest) {
                     "' --firmware '" + blob.string() + "'",
                 &out),
             0);
+}
+
+// Every image carries the node's path in the cover tree, which only mesh node ids have: a
+// batch reaching past the highest one is refused before anything is written.
+TEST_F(FactoryCli, NodeIdsBeyondTheMeshAreRefused) {
+  run_json("factory init --customer zeta --env dev");
+  std::vector<std::uint8_t> image;
+  const auto blob = make_blob("zeta", image, "fw.blob");
+  const std::string last = std::to_string(max_mesh_node_id);
+  std::string out;
+  EXPECT_NE(run("factory personalise --customer zeta --count 2 --first-node-id " + last + " --out '" +
+                    (home_ / "past").string() + "' --firmware '" + blob.string() + "'",
+                &out),
+            0);
+  EXPECT_NE(out.find("node ids must lie in 1.." + last), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(home_ / "past"));
+  // The highest id itself is a node's.
+  const auto manifest = run_json("factory personalise --customer zeta --count 1 --first-node-id " + last +
+                                 " --out '" + (home_ / "edge").string() + "' --firmware '" + blob.string() + "'");
+  EXPECT_EQ(manifest["nodes"][0]["node_id"], max_mesh_node_id);
+  const auto img = load_image(home_ / "edge", max_mesh_node_id);
+  MasterKeyMaterial masters;
+  ASSERT_EQ(load_insecure_dev_masters(masters), KeyError::ok);
+  NodeKeyRequest req;
+  req.node_id = max_mesh_node_id;
+  req.network_id = 1;
+  NodeKeySet expected;
+  ASSERT_EQ(derive_node_key_set(masters, {"zeta", Environment::dev, KeySize::bits256}, req, expected), KeyError::ok);
+  EXPECT_EQ(wire::to_hex(img.keys.cover_key(cover_depth)), wire::to_hex(expected.cover_key(cover_depth)));
+  // The customer's counter now stands past the last id: continuing is refused too.
+  EXPECT_NE(run("factory personalise --customer zeta --count 1 --out '" + (home_ / "more").string() +
+                "' --firmware '" + blob.string() + "'"),
+            0);
+  EXPECT_FALSE(fs::exists(home_ / "more"));
 }
 
 // M6: keys are never injected into an image that failed verification.

@@ -72,13 +72,15 @@ TEST(KeyDerivation, IsSp800108CounterModeOverTheEncodedLabel) {
 
 TEST(KeyDerivation, IsDeterministic) {
   const auto master = test_master(9);
-  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob})
+  for (KeyPurpose p :
+       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover})
     EXPECT_EQ(derive(master, input(p, KeySize::bits256)), derive(master, input(p, KeySize::bits256)));
 }
 
 TEST(KeyDerivation, DevAndProdDifferUnderTheSameMaster) {
   const auto master = test_master(1);
-  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob})
+  for (KeyPurpose p :
+       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover})
     EXPECT_NE(derive(master, input(p, KeySize::bits256, Environment::dev)),
               derive(master, input(p, KeySize::bits256, Environment::prod)));
 }

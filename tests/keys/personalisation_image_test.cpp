@@ -2,8 +2,11 @@
 // output wiped.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <string>
 #include <vector>
 
+#include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 #include "keys/personalisation_image.hpp"
 
@@ -28,6 +31,7 @@ PersonalisationImage sample(bool gateway, KeySize size) {
   fill(image.keys.enc_key.span().first(k));
   fill(image.keys.e2_key.span().first(k));
   fill(image.keys.network_key.span().first(k));
+  for (auto& cover_key : image.keys.cover_keys) fill(cover_key.span().first(k));
   if (gateway) fill(image.keys.blob_decryption_key.span().first(k));
   fill(image.keys.blob_verification_key);
   fill(image.secret_serial.span());
@@ -56,7 +60,8 @@ TEST(PersonalisationImage, RoundTripsNodesAndGateways) {
       const PersonalisationImage image = sample(gateway, size);
       const auto bytes = encode(image);
       const std::size_t k = key_bytes(size);
-      EXPECT_EQ(bytes.size(), 9 + 1 + 13 + 17 + 9 + (gateway ? 5 : 4) * k + 32 + 32 + 2 + 150 + 32);
+      EXPECT_EQ(bytes.size(), 9 + 1 + 13 + 17 + 9 + (4 + 17 + (gateway ? 1 : 0)) * k + 32 + 32 + 2 + 150 + 32);
+      EXPECT_EQ(bytes[4], 2);  // format version
       PersonalisationImage back;
       ASSERT_EQ(parse_personalisation_image(bytes, back), ImageError::ok);
       EXPECT_EQ(back.customer_id(), "acme-lighting");
@@ -67,6 +72,8 @@ TEST(PersonalisationImage, RoundTripsNodesAndGateways) {
       EXPECT_EQ(back.keys.has_blob_decryption_key, gateway);
       EXPECT_TRUE(same(back.keys.auth_key.span(), image.keys.auth_key.span()));
       EXPECT_TRUE(same(back.keys.network_key.span(), image.keys.network_key.span()));
+      for (unsigned level = 0; level <= cover_depth; ++level)
+        EXPECT_TRUE(same(back.keys.cover_key(level), image.keys.cover_key(level))) << "cover level " << level;
       EXPECT_TRUE(same(back.keys.blob_decryption_key.span(), image.keys.blob_decryption_key.span()));
       EXPECT_TRUE(same(back.secret_serial.span(), image.secret_serial.span()));
       EXPECT_TRUE(same(back.device_auth_key.span(), image.device_auth_key.span()));
@@ -107,7 +114,7 @@ TEST(PersonalisationImage, SpecificFieldErrors) {
   bad[0] = 'X';
   EXPECT_EQ(parse_personalisation_image(bad, out), ImageError::bad_magic);
   bad = bytes;
-  bad[4] = 2;
+  bad[4] = 3;
   EXPECT_EQ(parse_personalisation_image(bad, out), ImageError::unsupported_version);
   bad = bytes;
   bad[5] = 0x80;  // unknown flag
@@ -118,6 +125,55 @@ TEST(PersonalisationImage, SpecificFieldErrors) {
   bad = bytes;
   bad.back() ^= 0x80;  // checksum
   EXPECT_EQ(parse_personalisation_image(bad, out), ImageError::bad_checksum);
+}
+
+// The cover keys follow the network key, level 0 first: byte by byte where docs/factory.md
+// puts them.
+TEST(PersonalisationImage, CoverKeysFollowTheNetworkKeyRootFirst) {
+  const PersonalisationImage image = sample(true, KeySize::bits128);
+  const auto bytes = encode(image);
+  const std::size_t n = image.customer_id_size, k = 16;
+  const std::size_t network_key = 36 + n + 3 * k;
+  EXPECT_TRUE(same(std::span(bytes).subspan(network_key, k), image.keys.key(KeyPurpose::net)));
+  for (unsigned level = 0; level <= cover_depth; ++level)
+    EXPECT_TRUE(same(std::span(bytes).subspan(network_key + (1 + level) * k, k), image.keys.cover_key(level)))
+        << "cover level " << level;
+  const std::size_t blob_key = network_key + (1 + cover_path_keys) * k;
+  EXPECT_TRUE(same(std::span(bytes).subspan(blob_key, k), image.keys.key(KeyPurpose::blob)));
+}
+
+// A version 1 image (no cover keys), well formed down to its checksum, is refused: a node
+// without its cover path could never follow a broadcast rekey.
+TEST(PersonalisationImage, VersionOneImagesAreRefused) {
+  for (KeySize size : {KeySize::bits128, KeySize::bits256}) {
+    const PersonalisationImage image = sample(false, size);
+    auto v1 = encode(image);
+    const std::size_t k = key_bytes(size);
+    const std::size_t cover_start = 36 + image.customer_id_size + 4 * k;
+    v1.erase(v1.begin() + static_cast<std::ptrdiff_t>(cover_start),
+             v1.begin() + static_cast<std::ptrdiff_t>(cover_start + cover_path_keys * k));
+    v1[4] = 1;
+    const std::size_t body = v1.size() - personalisation_checksum_size;
+    ASSERT_EQ(crypto::sha256({std::span<const std::uint8_t>(v1).first(body)},
+                             std::span<std::uint8_t>(v1).subspan(body)),
+              crypto::Status::ok);
+    PersonalisationImage out;
+    EXPECT_EQ(parse_personalisation_image(v1, out), ImageError::unsupported_version);
+    EXPECT_EQ(out.keys.node_id, 0U);
+    // The same bytes claiming version 2 are too short for the layout.
+    v1[4] = 2;
+    EXPECT_NE(parse_personalisation_image(v1, out), ImageError::ok);
+  }
+}
+
+TEST(PersonalisationImage, MaximumSizeHoldsTheLargestImage) {
+  PersonalisationImage image = sample(true, KeySize::bits256);
+  ASSERT_TRUE(image.set_customer_id(std::string(max_customer_id_size, 'c')));
+  std::vector<std::uint8_t> keystore(max_image_keystore_size, 0x5a);
+  ASSERT_TRUE(image.set_keystore(keystore));
+  const auto bytes = encode(image);
+  EXPECT_EQ(bytes.size(), max_personalisation_image_size);
+  EXPECT_EQ(max_personalisation_image_size, 134 + 64 + 1024 + 22 * 32);
 }
 
 TEST(PersonalisationImage, EncoderRefusesInconsistentImagesAndSmallBuffers) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hsm/memory_key_store.hpp"
+#include "keys/cover_tree.hpp"
 #include "keys/custody_derivation.hpp"
 #include "keys/customer_masters.hpp"
 #include "keys/dev_master_keys.hpp"
@@ -111,6 +112,23 @@ TEST(WorkedExample, DocumentValuesAreWhatTheCodeDerives) {
       expect(prefix + "key", hex(from_bytes.key(p)));
       expect(prefix + "key_id", hex(id));
       EXPECT_EQ(hex(from_custody.value().key(p)), hex(from_bytes.key(p))) << prefix;
+    }
+    // Cover keys: the document prints the whole network's (level 0) and the node's own
+    // leaf's (level 16); the two paths must agree on all 17.
+    for (unsigned level = 0; level <= cover_depth; ++level) {
+      const std::string prefix =
+          std::to_string(static_cast<unsigned>(size)) + ".cover." + std::to_string(level) + ".";
+      EXPECT_EQ(hex(from_custody.value().cover_key(level)), hex(from_bytes.cover_key(level))) << prefix;
+      if (level != 0 && level != cover_depth) continue;
+      const DerivationInput in = cover_key_input(customer, request, level);
+      DerivationLabel label;
+      ASSERT_EQ(encode_derivation_label(in, label), KeyError::ok);
+      KeyId id{};
+      ASSERT_EQ(compute_key_id(in, id), KeyError::ok);
+      expect(prefix + "label", hex(label.label()));
+      expect(prefix + "context", hex(label.context()));
+      expect(prefix + "key", hex(from_bytes.cover_key(level)));
+      expect(prefix + "key_id", hex(id));
     }
   }
   // Every line of the block was checked: nothing in the document goes unverified.
