@@ -8,6 +8,8 @@
 //               that holds the genuine header, so rebuilt chunks reach the Merkle check
 //   selector 3: a run of repair fragments (length u8 ‖ index u16 ‖ number u8 ‖ data),
 //               data and parity, for the same node
+//   selector 4: the two broadcast rekey floods (list of revoked nodes, sealed key), and a
+//               sealed key tried on a node whose list is whole: it never opens
 // No verification is bypassed: a forged item must be rejected, never stored.
 #include <algorithm>
 #include <array>
@@ -16,7 +18,9 @@
 #include <cstdlib>
 #include <span>
 
+#include "mesh/cover_rekey.hpp"
 #include "mesh/mesh_message.hpp"
+#include "mesh/rekey_message.hpp"
 #include "mesh/wave_engine.hpp"
 #include "wire/bounded_writer.hpp"
 #include "../tests/support/mesh_test_blob.hpp"
@@ -141,12 +145,40 @@ void repair_fragments(std::span<const std::uint8_t> bytes) {
   }
 }
 
+// The rekey floods: what parses encodes back to the same bytes; a forged sealed key for
+// the subset of a node that knows its cover (here with all-zero path keys, which no
+// sealed key under a real subset key opens) is refused.
+void rekey_floods(std::span<const std::uint8_t> bytes) {
+  mesh::CoverAnnouncement list;
+  if (mesh::parse_cover_announcement(bytes, 7, list)) {
+    std::array<std::uint8_t, mesh::cover_announcement_max_size> again{};
+    if (mesh::encode_cover_announcement(list, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
+      std::abort();
+  }
+  mesh::CoverKeyView sealed;
+  if (!mesh::parse_cover_key(bytes, sealed)) return;
+  if (sealed.sealed_key.size() != 16 && sealed.sealed_key.size() != 32) std::abort();
+  static const keys::NodeKeySet path_keys = [] {
+    keys::NodeKeySet set;
+    set.key_size = keys::KeySize::bits128;
+    return set;
+  }();
+  mesh::CoverRekey node;
+  if (!node.init(static_cast<node::NodeId>(sealed.subset & 0xFFFFU), path_keys)) std::abort();
+  mesh::CoverAnnouncement whole;
+  whole.epoch = sealed.epoch;
+  if (!node.take_part(whole)) std::abort();
+  std::array<std::uint8_t, 32> key{};
+  if (node.open(7, sealed, std::span<std::uint8_t>(key).first(sealed.sealed_key.size())) == mesh::CoverOutcome::opened)
+    std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const auto bytes = std::span<const std::uint8_t>(data + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0: parse_message(bytes); break;
     case 1: {
       mesh::WaveAnnouncement a;
@@ -176,6 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     }
     case 2: follow_wave(bytes); break;
+    case 4: rekey_floods(bytes); break;
     default: repair_fragments(bytes); break;
   }
   return 0;

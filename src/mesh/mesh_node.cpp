@@ -44,6 +44,7 @@ bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
       net::SetupError::ok)
     return false;
   if (!sealer_.init(keys.key(keys::KeyPurpose::e2))) return false;
+  if (config_.role != Role::gateway && !cover_.init(id_, keys)) return false;
   acked_epoch_ = keys.network_key_index;
   firmware::Ed25519PublicKey vk{};
   for (std::size_t i = 0; i < vk.size(); ++i) vk[i] = keys.blob_verification_key[i];
@@ -148,10 +149,7 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   const std::uint32_t epoch_after = net_.keys().newest_epoch();
   if (epoch_after != epoch_before && epoch_after > acked_epoch_ && config_.role != Role::gateway) {
     acked_epoch_ = epoch_after;
-    std::array<std::uint8_t, 4> ack{};
-    wire::BoundedWriter w(ack);
-    w.u32be(epoch_after);
-    queue_record_uplink(node::RecordKind::key_ack, ack);
+    acknowledge_key(epoch_after, 0);
   }
   schedule();
   return out;
@@ -330,6 +328,64 @@ bool MeshNode::back_office_signed(const WaveAnnouncement& a) const noexcept {
 
 bool MeshNode::back_office_signed(const LinkSurvey& s) const noexcept {
   return verifies<link_survey_signed_size>(disseminator_.verification_key(), s, link_survey_signed_message);
+}
+
+bool MeshNode::back_office_signed(const CoverAnnouncement& a) const noexcept {
+  return verifies<cover_announcement_signed_size>(disseminator_.verification_key(), a, cover_announcement_signed_message);
+}
+
+std::uint32_t MeshNode::held_epoch() const noexcept {
+  return net_.keys().empty() ? 0 : net_.keys().newest_epoch();
+}
+
+bool MeshNode::take_cover_announcement(std::span<const std::uint8_t> payload) noexcept {
+  CoverAnnouncement a;
+  if (!parse_cover_announcement(payload, net_.net_id(), a)) {
+    drop(node::DropReason::malformed);
+    return false;
+  }
+  if (config_.role == Role::gateway) return true;
+  // A list for an epoch older than this node's newest key is spent (a replay): not carried
+  // on. One for the epoch it holds already is carried, unchecked, for the neighbours still
+  // missing it: the network key lets anyone flood that much anyway. Another copy of a part
+  // held is carried without a second check; its content is the verified one, whatever the
+  // signature bytes say.
+  if (const auto held = held_epoch(); a.epoch <= held) return a.epoch == held;
+  if (cover_.holds_part(a)) return true;
+  if (!back_office_signed(a)) {
+    drop(node::DropReason::bad_signature);
+    return false;
+  }
+  (void)cover_.take_part(a);
+  return true;
+}
+
+bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
+  CoverKeyView v;
+  if (!parse_cover_key(payload, v)) {
+    drop(node::DropReason::malformed);
+    return false;
+  }
+  if (config_.role == Role::gateway) return true;
+  if (const auto held = held_epoch(); v.epoch <= held) return v.epoch == held;  // as the list's
+  crypto::SecretArray<32> key;
+  const auto key_bytes = key.span().first(v.sealed_key.size());
+  switch (cover_.open(net_.net_id(), v, key_bytes)) {
+    case CoverOutcome::not_ours: return true;  // another subset's: carried on for the nodes in it
+    case CoverOutcome::failed_check: drop(node::DropReason::bad_cover_key); return false;
+    case CoverOutcome::opened: break;
+  }
+  // Staged beside the current key; the switch flood, sealed under it, moves to it. Only
+  // the nodes the list asks acknowledge it, and every node got it at about the same
+  // moment: the acknowledgements spread out (receive() sees the epoch taken care of and
+  // sends none of its own).
+  if (net_.stage_key(v.epoch, key_bytes) == net::KeyChange::installed && v.epoch > acked_epoch_) {
+    acked_epoch_ = v.epoch;
+    const std::uint64_t spread = config_.key_ack_spread_us;
+    if (cover_.asks_ack(v.epoch))
+      acknowledge_key(v.epoch, config_.key_ack_after_us + (spread == 0 ? 0 : platform_.random_u32() % spread));
+  }
+  return true;
 }
 
 bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
@@ -602,6 +658,10 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
       }
       take_link_survey(survey);
     }
+  } else if (kind == DownlinkKind::cover_announcement) {
+    if (!take_cover_announcement(payload)) return;
+  } else if (kind == DownlinkKind::cover_key) {
+    if (!take_cover_key(payload)) return;
   } else if (kind != DownlinkKind::key_phase) {
     // Key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);
@@ -673,12 +733,7 @@ void MeshNode::deliver(std::span<const std::uint8_t> payload, bool routed) noexc
   // acknowledged already comes again because our acknowledgement was lost: say so again
   // (the network layer refuses it as stale).
   if (routed) (void)net_.accept_key_delivery(blob);
-  if (net_.keys().holds_epoch(delivery.epoch) && acked_epoch_ >= delivery.epoch) {
-    std::array<std::uint8_t, 4> ack{};
-    wire::BoundedWriter w(ack);
-    w.u32be(delivery.epoch);
-    queue_record_uplink(node::RecordKind::key_ack, ack);
-  }
+  if (net_.keys().holds_epoch(delivery.epoch) && acked_epoch_ >= delivery.epoch) acknowledge_key(delivery.epoch, 0);
 }
 
 RoutedAddresses MeshNode::routed_addresses_of(const FloodSlot& slot) noexcept {
@@ -1024,7 +1079,15 @@ void MeshNode::send_link_report() noexcept {
   }
 }
 
-void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept {
+void MeshNode::acknowledge_key(std::uint32_t epoch, std::uint64_t delay_us) noexcept {
+  std::array<std::uint8_t, 4> ack{};
+  wire::BoundedWriter w(ack);
+  w.u32be(epoch);
+  queue_record_uplink(node::RecordKind::key_ack, ack, delay_us);
+}
+
+void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext,
+                                   std::uint64_t delay_us) noexcept {
   FloodSlot* slot = free_slot();
   AppBody app;
   if (slot == nullptr || plaintext.size() + node::record_overhead + 1 > app.payload.size()) {
@@ -1046,7 +1109,7 @@ void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::u
   if (len <= mesh_header_size) return;
   (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
   fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size),
-            platform_.local_us() + backoff_us(0, config_.backoff_slots));
+            platform_.local_us() + delay_us + backoff_us(0, config_.backoff_slots));
   schedule();
 }
 

@@ -29,7 +29,9 @@
 #include "mesh/duplicate_cache.hpp"
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
+#include "mesh/cover_rekey.hpp"
 #include "mesh/neighbour_table.hpp"
+#include "mesh/rekey_message.hpp"
 #include "mesh/route_table.hpp"
 #include "mesh/wave_engine.hpp"
 #include "net/network_layer.hpp"
@@ -47,6 +49,8 @@ enum class DownlinkKind : std::uint8_t {
   key_phase = 3,     // kind ‖ epoch u32 ‖ phase u8: likewise, as a key phase token
   wave_announcement = wave_announcement_kind,  // mesh_message.hpp: when and how the wave runs
   link_survey = link_survey_kind,              // mesh_message.hpp: every node reports its links
+  cover_announcement = cover_announcement_kind,  // rekey_message.hpp: the signed list of revoked nodes
+  cover_key = cover_key_kind,                    // rekey_message.hpp: the next network key for one subset
 };
 
 // Where the gateway hands uplink payloads (the back office checks the per-node record).
@@ -155,6 +159,7 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool joined() const noexcept { return joined_; }
   [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
   [[nodiscard]] const Disseminator& dissemination() const noexcept { return disseminator_; }
+  [[nodiscard]] const CoverRekey& cover_rekey() const noexcept { return cover_; }
   [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
   [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
@@ -221,13 +226,21 @@ class MeshNode final : private net::TokenHandler {
   // The back office's signature over a flood it originates (blob signing key).
   [[nodiscard]] bool back_office_signed(const WaveAnnouncement& a) const noexcept;
   [[nodiscard]] bool back_office_signed(const LinkSurvey& s) const noexcept;
+  [[nodiscard]] bool back_office_signed(const CoverAnnouncement& a) const noexcept;
+  // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
+  [[nodiscard]] bool take_cover_announcement(std::span<const std::uint8_t> payload) noexcept;
+  [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload) noexcept;
+  [[nodiscard]] std::uint32_t held_epoch() const noexcept;  // of the newest network key; 0: none
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
   // Apply one opened record's plaintext; false when its layout is not one this node knows.
   [[nodiscard]] bool apply_commission(std::span<const std::uint8_t> plain) noexcept;
   [[nodiscard]] bool apply_wave_part(std::span<const std::uint8_t> plain) noexcept;
-  void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext) noexcept;
+  void acknowledge_key(std::uint32_t epoch, std::uint64_t delay_us) noexcept;  // a key_ack record
+  // `delay_us`: sent no sooner than this (the slot waits meanwhile).
+  void queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext,
+                           std::uint64_t delay_us = 0) noexcept;
   void take_link_survey(const LinkSurvey& survey) noexcept;
   // Global time of this node's next probe slot (never: none).
   [[nodiscard]] std::uint64_t next_probe_us() const noexcept;
@@ -315,6 +328,7 @@ class MeshNode final : private net::TokenHandler {
   WaveEngine wave_;
   Disseminator disseminator_;
   node::RecordSealer sealer_;
+  CoverRekey cover_;
   node::DropCounters drops_;
   CommissionParams params_{};
   std::array<std::uint64_t, message_type_count> sent_{};

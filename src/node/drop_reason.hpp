@@ -21,6 +21,7 @@ enum class DropReason : std::uint8_t {
   out_of_order,      // a chunk before its blob header, or data before time sync
   no_route,          // a routed message for a node this relay has no route to
   bad_signature,     // a flood the back office signs (wave announcement, link survey) that fails its check
+  bad_cover_key,     // a broadcast rekey's sealed key for this node's subset that fails its tag
   count_
 };
 
@@ -40,6 +41,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::out_of_order: return "out_of_order";
     case DropReason::no_route: return "no_route";
     case DropReason::bad_signature: return "bad_flood_signature";
+    case DropReason::bad_cover_key: return "bad_cover_key";
     case DropReason::count_: break;
   }
   return "unknown";
@@ -49,7 +51,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
 [[nodiscard]] constexpr bool is_security_drop(DropReason r) noexcept {
   return r == DropReason::malformed || r == DropReason::not_whitelisted || r == DropReason::bad_chunk ||
          r == DropReason::bad_blob_header || r == DropReason::bad_record || r == DropReason::record_replay ||
-         r == DropReason::bad_signature;
+         r == DropReason::bad_signature || r == DropReason::bad_cover_key;
 }
 
 class DropCounters {

@@ -1,0 +1,133 @@
+#include "mesh/rekey_message.hpp"
+
+#include "wire/bounded_reader.hpp"
+#include "wire/bounded_writer.hpp"
+
+namespace meshsec::mesh {
+namespace {
+
+[[nodiscard]] bool is_node(node::NodeId id) noexcept {
+  return id != 0 && id != node::no_node && id != node::broadcast_id;
+}
+
+[[nodiscard]] bool fields_valid(const CoverAnnouncement& a) noexcept {
+  if (a.epoch == 0 || a.parts == 0 || a.parts > cover_max_parts || a.part >= a.parts || a.ack_one_in == 0 ||
+      a.count > cover_ids_per_part)
+    return false;
+  for (std::size_t i = 0; i < a.count; ++i) {
+    if (!is_node(a.revoked[i])) return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (a.revoked[j] == a.revoked[i]) return false;
+  }
+  return true;
+}
+
+void write_list_fields(wire::BoundedWriter& w, const CoverAnnouncement& a) noexcept {
+  w.u32be(a.epoch);
+  w.u8(a.part);
+  w.u8(a.parts);
+  w.u8(a.ack_one_in);
+  w.u8(a.count);
+}
+
+[[nodiscard]] std::array<std::uint8_t, 13> cover_key_nonce(std::uint16_t net_id, std::uint32_t epoch,
+                                                           keys::SubtreeIndex subset) noexcept {
+  std::array<std::uint8_t, 13> n{};
+  wire::BoundedWriter w(n);
+  w.u8(0x03);  // nonce kind: a sealed cover key (0x01 network frames, 0x02 key deliveries)
+  w.u16be(net_id);
+  w.u32be(epoch);
+  w.u32be(subset);
+  w.u8('C');
+  w.u8('V');
+  return n;
+}
+
+}  // namespace
+
+std::size_t encode_cover_announcement(const CoverAnnouncement& a, std::span<std::uint8_t> out) noexcept {
+  if (!fields_valid(a)) return 0;
+  wire::BoundedWriter w(out);
+  w.u8(cover_announcement_kind);
+  write_list_fields(w, a);
+  for (const auto id : a.ids()) w.u16be(id);
+  w.bytes(a.signature);
+  return w.ok() ? w.size() : 0;
+}
+
+std::size_t cover_announcement_signed_message(const CoverAnnouncement& a, std::span<std::uint8_t> out) noexcept {
+  if (!fields_valid(a)) return 0;
+  wire::BoundedWriter w(out);
+  w.bytes(cover_announcement_domain);
+  w.u16be(a.net_id);
+  write_list_fields(w, a);
+  for (std::size_t i = 0; i < cover_ids_per_part; ++i) w.u16be(i < a.count ? a.revoked[i] : 0);
+  return w.ok() ? w.size() : 0;
+}
+
+bool parse_cover_announcement(std::span<const std::uint8_t> body, std::uint16_t net_id, CoverAnnouncement& a) noexcept {
+  wire::BoundedReader r(body);
+  const std::uint8_t kind = r.u8();
+  CoverAnnouncement p;
+  p.net_id = net_id;
+  p.epoch = r.u32be();
+  p.part = r.u8();
+  p.parts = r.u8();
+  p.ack_one_in = r.u8();
+  p.count = r.u8();
+  if (!r.ok() || kind != cover_announcement_kind || p.count > cover_ids_per_part) return false;
+  for (std::size_t i = 0; i < p.count; ++i) p.revoked[i] = r.u16be();
+  r.copy_to(p.signature);
+  if (r.finish() != wire::WireError::ok || !fields_valid(p)) return false;
+  a = p;
+  return true;
+}
+
+crypto::Status init_cover_key(crypto::AesAead& subset_key, std::span<const std::uint8_t> key) noexcept {
+  if (key.size() != 16 && key.size() != 32) return crypto::Status::bad_key_length;
+  return subset_key.init(crypto::AeadMode::ccm, key, cover_key_tag_size);
+}
+
+std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, std::uint32_t epoch,
+                           keys::SubtreeIndex subset, std::span<const std::uint8_t> new_key,
+                           std::span<std::uint8_t> out) noexcept {
+  if ((new_key.size() != 16 && new_key.size() != 32) || epoch == 0 || !keys::is_valid_subtree(subset) ||
+      subset_key.tag_length() != cover_key_tag_size)
+    return 0;
+  wire::BoundedWriter w(out);
+  w.u8(cover_key_kind);
+  w.u32be(epoch);
+  w.u32be(subset);
+  auto sealed = w.reserve(new_key.size());
+  auto tag = w.reserve(cover_key_tag_size);
+  if (!w.ok()) return 0;
+  const auto nonce = cover_key_nonce(net_id, epoch, subset);
+  if (subset_key.seal(nonce, out.first(cover_key_head_size), new_key, sealed, tag) != crypto::Status::ok) return 0;
+  return w.size();
+}
+
+bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexcept {
+  wire::BoundedReader r(body);
+  const std::uint8_t kind = r.u8();
+  CoverKeyView p;
+  p.epoch = r.u32be();
+  p.subset = r.u32be();
+  p.aad = body.first(std::min(body.size(), cover_key_head_size));
+  const std::size_t key_size = r.remaining() >= cover_key_tag_size ? r.remaining() - cover_key_tag_size : 0;
+  if (key_size != 16 && key_size != 32) return false;
+  p.sealed_key = r.bytes(key_size);
+  p.tag = r.bytes(cover_key_tag_size);
+  if (r.finish() != wire::WireError::ok || kind != cover_key_kind || p.epoch == 0 || !keys::is_valid_subtree(p.subset))
+    return false;
+  v = p;
+  return true;
+}
+
+crypto::Status open_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, const CoverKeyView& v,
+                              std::span<std::uint8_t> key_out) noexcept {
+  if (key_out.size() != v.sealed_key.size()) return crypto::Status::bad_length;
+  const auto nonce = cover_key_nonce(net_id, v.epoch, v.subset);
+  return subset_key.open(nonce, v.aad, v.sealed_key, v.tag, key_out);
+}
+
+}  // namespace meshsec::mesh

@@ -1,0 +1,98 @@
+// The two downlink floods of a broadcast rekey (docs/wire-format.md §11, docs/keys.md
+// §Cover keys): the back office's signed list of revoked nodes, and the next network key
+// sealed once for each subset of the cover of everyone else (keys/cover_tree.hpp).
+//
+//   announcement = kind 6 ‖ epoch u32 ‖ part u8 ‖ parts u8 ‖ ack one in u8 ‖ count u8
+//                  ‖ revoked u16 × count ‖ Ed25519 signature (64)    at most 81 bytes
+//   signed bytes = "meshsec cover 1\0" ‖ net id u16 ‖ epoch u32 ‖ part ‖ parts ‖ ack one in
+//                  ‖ count ‖ revoked u16 × 4 (unused ones 0)         34 bytes
+//   sealed key   = kind 7 ‖ epoch u32 ‖ subset u32 ‖ AES-CCM(key) (16 or 32) ‖ tag (16)
+//   nonce        = 0x03 ‖ net id u16 ‖ epoch u32 ‖ subset u32 ‖ "CV" (13 bytes)
+//   AAD          = kind ‖ epoch ‖ subset (the sealed key's first 9 bytes)
+//
+// The revoked list spans up to 8 parts of 4 ids (32 nodes): every rekey names every node
+// revoked so far, since a revoked node keeps the subset keys it was made with. "Ack one in"
+// n ≥ 1 says which nodes acknowledge the key (those whose id ≡ epoch mod n): one gateway
+// carries a few dozen uplinks a second, so in a large network the back office asks a
+// sample it can hear in time, a different one each epoch. The network
+// id is signed but not sent: a list signed for one installation means nothing in another.
+// The epoch and the subset are in the nonce and the AAD, so a sealed key cannot be moved to
+// another epoch or subset (where an older key, known to a node revoked since, would
+// otherwise pass for a new one).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "crypto/aead.hpp"
+#include "keys/cover_tree.hpp"
+#include "node/node_id.hpp"
+
+namespace meshsec::mesh {
+
+inline constexpr std::uint8_t cover_announcement_kind = 6;  // DownlinkKind::cover_announcement
+inline constexpr std::uint8_t cover_key_kind = 7;           // DownlinkKind::cover_key
+inline constexpr std::size_t cover_ids_per_part = 4;
+inline constexpr std::size_t cover_max_parts = 8;
+inline constexpr std::size_t cover_max_revoked = cover_ids_per_part * cover_max_parts;  // 32
+inline constexpr std::size_t cover_announcement_max_size = 9 + 2 * cover_ids_per_part + 64;
+inline constexpr std::array<std::uint8_t, 16> cover_announcement_domain = {
+    'm', 'e', 's', 'h', 's', 'e', 'c', ' ', 'c', 'o', 'v', 'e', 'r', ' ', '1', 0};
+inline constexpr std::size_t cover_announcement_signed_size =
+    cover_announcement_domain.size() + 2 + 4 + 4 + 2 * cover_ids_per_part;
+inline constexpr std::size_t cover_key_tag_size = 16;
+inline constexpr std::size_t cover_key_head_size = 9;  // kind ‖ epoch ‖ subset: the AAD
+inline constexpr std::size_t cover_key_max_size = cover_key_head_size + 32 + cover_key_tag_size;
+
+struct CoverAnnouncement {
+  std::uint16_t net_id = 0;  // signed, not on the air: the receiver's own
+  std::uint32_t epoch = 0;
+  std::uint8_t part = 0;
+  std::uint8_t parts = 1;
+  std::uint8_t ack_one_in = 1;  // ≥ 1: nodes whose id ≡ epoch (mod it) acknowledge
+  std::uint8_t count = 0;
+  std::array<node::NodeId, cover_ids_per_part> revoked{};
+  std::array<std::uint8_t, 64> signature{};
+  [[nodiscard]] std::span<const node::NodeId> ids() const noexcept {
+    return std::span<const node::NodeId>(revoked).first(count);
+  }
+  [[nodiscard]] constexpr bool asks_ack_of(node::NodeId id) const noexcept {
+    return ack_one_in != 0 && id % ack_one_in == epoch % ack_one_in;
+  }
+  bool operator==(const CoverAnnouncement&) const = default;
+};
+
+// A view into a received sealed key (spans into the parsed body).
+struct CoverKeyView {
+  std::uint32_t epoch = 0;
+  keys::SubtreeIndex subset = keys::no_subtree;
+  std::span<const std::uint8_t> aad;
+  std::span<const std::uint8_t> sealed_key;
+  std::span<const std::uint8_t> tag;
+};
+
+// Kind byte included; 0 when `out` is too small or a field is out of range.
+[[nodiscard]] std::size_t encode_cover_announcement(const CoverAnnouncement& a, std::span<std::uint8_t> out) noexcept;
+// The bytes the back office signs and a node verifies (cover_announcement_signed_size).
+[[nodiscard]] std::size_t cover_announcement_signed_message(const CoverAnnouncement& a,
+                                                            std::span<std::uint8_t> out) noexcept;
+// False on any length or value error: epoch 0, no parts or more than 8, part ≥ parts,
+// ack one in 0, more than 4 ids, an id that is no node (0, no_node, broadcast) or named twice.
+// `net_id` is the receiver's own (signed, not sent).
+[[nodiscard]] bool parse_cover_announcement(std::span<const std::uint8_t> body, std::uint16_t net_id,
+                                            CoverAnnouncement& a) noexcept;
+
+// Seals `new_key` (16 or 32 bytes) for one subset under that subset's key, scheduled as
+// AES-CCM with a 16-byte tag (init_cover_key). Returns the body length, 0 on error.
+[[nodiscard]] crypto::Status init_cover_key(crypto::AesAead& subset_key, std::span<const std::uint8_t> key) noexcept;
+[[nodiscard]] std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, std::uint32_t epoch,
+                                         keys::SubtreeIndex subset, std::span<const std::uint8_t> new_key,
+                                         std::span<std::uint8_t> out) noexcept;
+// False on a length error, epoch 0, or a subset outside the tree.
+[[nodiscard]] bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexcept;
+// Opens a parsed sealed key into `key_out` (exactly sealed_key.size() bytes; wiped on failure).
+[[nodiscard]] crypto::Status open_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, const CoverKeyView& v,
+                                            std::span<std::uint8_t> key_out) noexcept;
+
+}  // namespace meshsec::mesh
