@@ -226,6 +226,45 @@ std::vector<std::vector<std::uint8_t>> BackOffice::key_delivery_bodies(const std
   return bodies;
 }
 
+BackOffice::CoverRekeyFloods BackOffice::cover_rekey(std::uint32_t epoch, std::span<const std::uint8_t> key,
+                                                     std::uint8_t ack_one_in) const {
+  const std::vector<node::NodeId> revoked(revoked_.begin(), revoked_.end());
+  if (revoked.size() > mesh::cover_max_revoked) throw std::runtime_error("back office: too many revoked nodes for one list");
+  CoverRekeyFloods out;
+  const std::size_t parts = std::max<std::size_t>(1, (revoked.size() + mesh::cover_ids_per_part - 1) / mesh::cover_ids_per_part);
+  for (std::size_t p = 0; p < parts; ++p) {
+    mesh::CoverAnnouncement a;
+    a.net_id = net_id_;
+    a.epoch = epoch;
+    a.part = static_cast<std::uint8_t>(p);
+    a.parts = static_cast<std::uint8_t>(parts);
+    a.ack_one_in = ack_one_in;
+    for (std::size_t i = p * mesh::cover_ids_per_part; i < revoked.size() && a.count < mesh::cover_ids_per_part; ++i)
+      a.revoked[a.count++] = revoked[i];
+    out.parts.push_back(a);
+  }
+  // The cover, restricted to subsets that hold a node of this network: the one subset each
+  // member lies in (keys/cover_tree.hpp), as each member works it out for itself.
+  std::set<keys::SubtreeIndex> cover;
+  for (std::uint32_t id = 2; id < sealers_.size(); ++id) {
+    const auto subset = keys::covering_subtree(static_cast<node::NodeId>(id), revoked);
+    if (subset != keys::no_subtree) cover.insert(subset);
+  }
+  for (const auto subset : cover) {
+    crypto::SecretArray<16> subset_key;
+    keys_.cover_key(subset, subset_key);
+    crypto::AesAead aead;
+    std::vector<std::uint8_t> body(mesh::cover_key_max_size);
+    const std::size_t len = mesh::init_cover_key(aead, subset_key.span()) == crypto::Status::ok
+                                ? mesh::seal_cover_key(aead, net_id_, epoch, subset, key, body)
+                                : 0;
+    if (len == 0) throw std::runtime_error("back office: cover key seal failed");
+    body.resize(len);
+    out.sealed_keys.push_back(std::move(body));
+  }
+  return out;
+}
+
 std::vector<std::uint8_t> BackOffice::key_phase_body(std::uint32_t epoch, std::uint8_t phase) {
   std::vector<std::uint8_t> body(6);
   body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::key_phase);

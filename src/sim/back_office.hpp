@@ -41,6 +41,17 @@ class BackOffice final : public mesh::UplinkSink {
                                                                           std::uint32_t epoch,
                                                                           std::span<const std::uint8_t> key);
   [[nodiscard]] static std::vector<std::uint8_t> key_phase_body(std::uint32_t epoch, std::uint8_t phase);
+  // A broadcast rekey (docs/keys.md §Cover keys): every node revoked so far, in the parts
+  // of the list (signature left for the signer), and `key` sealed once for each subset of
+  // the cover of nodes 2..node_count that are not revoked. The list asks one node in
+  // `ack_one_in` to acknowledge. Throws when more nodes are revoked than one list names,
+  // or on a derivation or sealing failure.
+  struct CoverRekeyFloods {
+    std::vector<mesh::CoverAnnouncement> parts;
+    std::vector<std::vector<std::uint8_t>> sealed_keys;  // downlink bodies, kind byte included
+  };
+  [[nodiscard]] CoverRekeyFloods cover_rekey(std::uint32_t epoch, std::span<const std::uint8_t> key,
+                                             std::uint8_t ack_one_in = 1) const;
   // The firmware wave's parts (index = node id) from the planner: a node whose part
   // changed gets a fresh record counter; wave_part_bodies() seals each node's part, the
   // same bytes on every re-send, a few per frame.

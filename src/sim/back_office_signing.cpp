@@ -30,4 +30,9 @@ void Simulator::sign_as_back_office(mesh::LinkSurvey& survey) const {
   sign_flood<mesh::link_survey_signed_size>(*keys_, survey, mesh::link_survey_signed_message, "link survey");
 }
 
+void Simulator::sign_as_back_office(mesh::CoverAnnouncement& list) const {
+  sign_flood<mesh::cover_announcement_signed_size>(*keys_, list, mesh::cover_announcement_signed_message,
+                                                    "list of revoked nodes");
+}
+
 }  // namespace meshsec::sim

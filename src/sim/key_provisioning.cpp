@@ -4,6 +4,7 @@
 #include <string>
 
 #include "keys/dev_master_keys.hpp"
+#include "keys/key_derivation.hpp"
 
 namespace meshsec::sim {
 namespace {
@@ -53,6 +54,19 @@ void KeyProvisioning::network_key(std::uint8_t epoch, crypto::SecretArray<16>& o
   const auto key = set.key(keys::KeyPurpose::net);
   if (key.size() != 16) throw std::runtime_error("network key: unexpected size");
   out.assign(std::span<const std::uint8_t, 16>(key.data(), 16));
+}
+
+void KeyProvisioning::cover_key(keys::SubtreeIndex subset, crypto::SecretArray<16>& out) const {
+  const auto c = customer(keys::KeySize::bits128);
+  keys::DerivationInput input;
+  input.customer_id = c.customer_id;
+  input.environment = c.environment;
+  input.key_size = c.key_size;
+  input.purpose = keys::KeyPurpose::cover;
+  input.subject_id = sim_network_id;
+  input.version = subset;
+  const keys::KeyError e = keys::derive_key(masters_->net.span(), input, out.span());
+  if (e != keys::KeyError::ok) throw std::runtime_error("cover key derivation failed: " + std::string(keys::to_string(e)));
 }
 
 std::span<const std::uint8_t, 32> KeyProvisioning::blob_signing_seed() const noexcept {

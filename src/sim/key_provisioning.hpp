@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "crypto/secret.hpp"
+#include "keys/cover_tree.hpp"
 #include "keys/master_key_material.hpp"
 #include "keys/node_key_set.hpp"
 
@@ -25,6 +26,9 @@ class KeyProvisioning {
   void node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway, keys::NodeKeySet& out) const;
   // The network key of an epoch (what the back office distributes on refresh).
   void network_key(std::uint8_t epoch, crypto::SecretArray<16>& out) const;
+  // The key of one subset of the network's cover tree (keys/cover_tree.hpp), as custody
+  // derives it for a broadcast rekey. Throws std::runtime_error on a derivation failure.
+  void cover_key(keys::SubtreeIndex subset, crypto::SecretArray<16>& out) const;
   // The customer's 32-byte blob encryption key (vendor HSM and gateways).
   [[nodiscard]] const crypto::SecretArray<32>& blob_key() const noexcept { return blob_key_; }
   [[nodiscard]] std::span<const std::uint8_t, 32> blob_signing_seed() const noexcept;

@@ -113,6 +113,12 @@ nlohmann::json to_json(const RunReport& r) {
   j["revocation"] = {{"ran", r.revocation_ran},
                      {"acked", r.revocation_acked},
                      {"targets", r.revocation_targets},
+                     {"broadcast", {{"sealed_keys", r.revocation_sealed_keys},
+                                    {"ack_one_in", r.revocation_ack_one_in},
+                                    {"acked", r.revocation_broadcast_acked},
+                                    {"live_nodes", r.revocation_audience},
+                                    {"holding_key", r.revocation_holding},
+                                    {"seconds", r.revocation_broadcast_seconds}}},
                      {"note", r.revocation_note}};
   j["drops"] = json::object();
   for (const auto& [k, v] : r.drops) j["drops"][k] = v;
@@ -204,7 +210,16 @@ std::string summary_table(const RunReport& r) {
     std::string label = "attack " + name;
     row(label.c_str(), std::to_string(a.succeeded) + " succeeded of " + std::to_string(a.attempts));
   }
-  if (r.revocation_ran) row("revocation key refresh acked", std::to_string(r.revocation_acked) + " / " + std::to_string(r.revocation_targets));
+  if (r.revocation_ran) {
+    row("revocation broadcast", std::to_string(r.revocation_sealed_keys) + " sealed keys; " +
+                                    std::to_string(r.revocation_holding) + " / " + std::to_string(r.revocation_audience) +
+                                    " live nodes hold the new key");
+    row("revocation acknowledged", std::to_string(r.revocation_broadcast_acked) + " / " +
+                                       std::to_string(r.revocation_targets) + " asked (one in " +
+                                       std::to_string(r.revocation_ack_one_in) + ") in " +
+                                       num(r.revocation_broadcast_seconds, 1) + " s; " + std::to_string(r.revocation_acked) +
+                                       " after per-node deliveries");
+  }
   std::uint64_t legit = 0;
   for (const auto& [k, v] : r.legit_defence_drops) legit += v;
   row("legit frames lost to defences", std::to_string(legit));

@@ -115,6 +115,13 @@ struct RunReport {
   bool revocation_ran = false;
   std::string revocation_note;
   std::uint32_t revocation_acked = 0, revocation_targets = 0;
+  // The broadcast rekey: sealed keys in it (one per subset of the cover); the list asks one
+  // node in ack_one_in to acknowledge (targets, acked: of those); acknowledgements from the
+  // broadcast before any per-node delivery; live nodes (audience) and those holding the key
+  // after it (which the simulator, not the back office, can tell).
+  std::uint32_t revocation_sealed_keys = 0, revocation_broadcast_acked = 0, revocation_ack_one_in = 1;
+  std::uint32_t revocation_audience = 0, revocation_holding = 0;
+  double revocation_broadcast_seconds = 0;
   std::map<std::string, std::uint64_t> drops;          // every reception that did not pass, by reason
   std::map<std::string, std::uint64_t> legit_defence_drops;  // legitimate frames the defences removed
   // Engine.

@@ -85,12 +85,8 @@ RunReport Simulator::run() {
   timed("rollout");
   if (scenario_.phases.attacks) {
     phase_attacks(false);
-    if (node_count() <= per_node_limit) {
-      phase_revocation();
-      phase_attacks(true);
-    } else {
-      report_.revocation_note = "left out above " + std::to_string(per_node_limit) + " nodes (per-node messages through one gateway)";
-    }
+    phase_revocation();
+    phase_attacks(true);
   }
   timed("attacks");
   set_parallel(false);

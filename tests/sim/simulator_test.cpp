@@ -157,6 +157,107 @@ TEST(Simulator, KeyRefreshReachesEveryNodeOfTheDefaultMesh) {
   }
 }
 
+// Revocation as one broadcast (docs/wire-format.md §7.4): every node but the revoked one
+// gets the next key from a few dozen frames, and what the revoked node can send with its
+// extracted keys — a list of its own, a key sealed under the subsets above it, claimed for
+// another node's subset, or the genuine sealed key moved to another epoch — changes no
+// node's key.
+TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
+  Simulator sim(small(150, 4));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  auto& office = sim.back_office();
+  const node::NodeId stolen = ids[ids.size() / 2];
+  office.revoke(stolen);
+  crypto::SecretArray<16> key;
+  sim.keys().network_key(2, key);
+  ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
+  auto flood = [&](std::span<const std::uint8_t> body) {
+    while (!gateway.send_downlink(body)) sim.run_for(5'000);
+    sim.run_for(60'000);
+  };
+  auto drops = [&](node::DropReason reason) {
+    std::uint64_t n = 0;
+    for (const auto id : ids) n += sim.node(id - 1U).mesh->drops().get(reason);
+    return n;
+  };
+  auto holding_epoch_2 = [&] {
+    std::uint32_t n = 0;
+    for (const auto id : ids) n += sim.node(id - 1U).mesh->network().keys().holds_epoch(2) ? 1U : 0U;
+    return n;
+  };
+  auto floods = office.cover_rekey(2, key.span());
+  ASSERT_EQ(floods.parts.size(), 1U);
+  EXPECT_LE(floods.sealed_keys.size(), 8U) << "150 nodes, one revoked: at most log2(150) + 1 subsets";
+
+  // The stolen node's own list, naming a node it wants cut off, signed with nothing valid.
+  mesh::CoverAnnouncement forged_list = floods.parts[0];
+  forged_list.revoked[forged_list.count++] = ids[0];
+  std::array<std::uint8_t, mesh::cover_announcement_max_size> list_body{};
+  const auto bad_signatures = drops(node::DropReason::bad_signature);
+  flood(std::span<const std::uint8_t>(list_body).first(mesh::encode_cover_announcement(forged_list, list_body)));
+  sim.run_for(3'000'000);
+  EXPECT_GT(drops(node::DropReason::bad_signature), bad_signatures);
+
+  // The genuine list, then the stolen node's sealed keys before the genuine ones: under
+  // each of its 17 path keys, for its own subsets and for the first node's.
+  sim.sign_as_back_office(floods.parts[0]);
+  const std::size_t list_size = mesh::encode_cover_announcement(floods.parts[0], list_body);
+  flood(std::span<const std::uint8_t>(list_body).first(list_size));
+  sim.run_for(3'000'000);
+  keys::NodeKeySet extracted;
+  sim.keys().node_keys(stolen, 1, false, extracted);
+  const std::array<std::uint8_t, 16> attacker_key = {0xA7};
+  const auto victims_subset = keys::covering_subtree(ids[0], std::array<node::NodeId, 1>{stolen});
+  const auto bad_keys = drops(node::DropReason::bad_cover_key);
+  for (unsigned level = 0; level <= keys::cover_depth; ++level) {
+    crypto::AesAead aead;
+    ASSERT_EQ(mesh::init_cover_key(aead, extracted.cover_key(level)), crypto::Status::ok);
+    for (const auto subset : {keys::cover_ancestor(stolen, level), victims_subset}) {
+      std::vector<std::uint8_t> body(mesh::cover_key_max_size);
+      body.resize(mesh::seal_cover_key(aead, gateway.network().net_id(), 2, subset, attacker_key, body));
+      flood(body);
+    }
+  }
+  // Epoch 2's genuine sealed key for the first node's subset, moved to epoch 3.
+  const auto genuine = std::find_if(floods.sealed_keys.begin(), floods.sealed_keys.end(), [&](const auto& b) {
+    mesh::CoverKeyView v;
+    return mesh::parse_cover_key(b, v) && v.subset == victims_subset;
+  });
+  ASSERT_NE(genuine, floods.sealed_keys.end());
+  auto moved = *genuine;
+  moved[4] = 3;
+  flood(moved);
+  sim.run_for(3'000'000);
+  EXPECT_EQ(holding_epoch_2(), 0U) << "no node took a key the back office did not seal";
+  EXPECT_GT(drops(node::DropReason::bad_cover_key), bad_keys);
+  EXPECT_EQ(sim.node(ids[0] - 1U).mesh->network().keys().newest_epoch(), 1U);
+
+  // The genuine sealed keys: every node but the stolen one holds the new key (further
+  // passes, as the simulator's revocation makes them, for the few a lossy link kept it
+  // from), and acknowledges it within the spread.
+  for (int pass = 0; pass < 3; ++pass) {
+    if (pass > 0) flood(std::span<const std::uint8_t>(list_body).first(list_size));
+    for (const auto& body : floods.sealed_keys) flood(body);
+    sim.run_for(3'000'000);
+  }
+  sim.run_for(45'000'000);  // the acknowledgements' wait and spread (mesh_config.hpp)
+  EXPECT_EQ(holding_epoch_2(), ids.size() - 1);
+  EXPECT_FALSE(sim.node(stolen - 1U).mesh->network().keys().holds_epoch(2));
+  std::size_t acked = 0;
+  for (const auto id : ids) acked += office.key_acked_epoch(id) >= 2 ? 1U : 0U;
+  EXPECT_GE(acked * 10, (ids.size() - 1) * 9);
+  // Moving the network onto the key works for every holder: the switch flood is sealed
+  // under it, and only a holder can open it.
+  ASSERT_EQ(gateway.gateway_switch_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 2));
+  sim.run_for(5'000'000);
+  std::size_t switched = 0;
+  for (const auto id : ids) switched += sim.node(id - 1U).mesh->network().keys().send_epoch() == 2 ? 1U : 0U;
+  EXPECT_GE(switched * 10, (ids.size() - 1) * 9);
+  EXPECT_NE(sim.node(stolen - 1U).mesh->network().keys().send_epoch(), 2U);
+}
+
 TEST(Simulator, GatewayAcknowledgesTheLastHop) {
   // The gateway carries nothing on, so the nodes next to it cannot overhear their uplinks
   // being carried: the gateway acknowledges what it took, and they retry until it does.
