@@ -48,8 +48,8 @@ struct MeshConfig {
   // A key from a broadcast rekey reaches every node within a second or two: each
   // acknowledges it after key_ack_after_us (the broadcast's repeats have passed by then)
   // and a random wait up to key_ack_spread_us, for the same reason.
-  std::uint64_t key_ack_after_us = 10'000'000;
-  std::uint64_t key_ack_spread_us = 30'000'000;
+  std::uint64_t key_ack_after_us = 5'000'000;
+  std::uint64_t key_ack_spread_us = 20'000'000;
   // Dissemination.
   std::uint64_t sync_retry_us = 1'500'000;   // unsynchronised: ask for global time this often
   std::uint64_t push_interval_us = 35'000;   // gateway pace between fragment frames

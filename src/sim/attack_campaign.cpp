@@ -375,7 +375,7 @@ void Simulator::phase_revocation() {
     throw std::runtime_error("gateway could not stage the new network key");
   // The list asks a sample of the nodes to acknowledge the key: as many as one gateway
   // hears within the acknowledgements' spread (some 20 uplinks a second), so every node in
-  // a mesh of a few hundred, one in 17 at 10,000.
+  // a mesh of a few hundred, one in 25 at 10,000.
   const mesh::MeshConfig node_defaults;
   std::uint32_t audience = 0;
   for (std::uint32_t i = 1; i < node_count(); ++i) audience += nodes_[i]->alive ? 1U : 0U;
