@@ -84,7 +84,8 @@ struct CoverKeyView {
                                             CoverAnnouncement& a) noexcept;
 
 // Seals `new_key` (16 or 32 bytes) for one subset under that subset's key, scheduled as
-// AES-CCM with a 16-byte tag (init_cover_key). Returns the body length, 0 on error.
+// AES-CCM with a 16-byte tag (init_cover_key). Returns the body length, 0 on error. The
+// nonce is (net id, epoch, subset): seal one key per subset and epoch, never two.
 [[nodiscard]] crypto::Status init_cover_key(crypto::AesAead& subset_key, std::span<const std::uint8_t> key) noexcept;
 [[nodiscard]] std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, std::uint32_t epoch,
                                          keys::SubtreeIndex subset, std::span<const std::uint8_t> new_key,

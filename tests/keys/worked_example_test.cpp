@@ -93,6 +93,17 @@ TEST(WorkedExample, DocumentValuesAreWhatTheCodeDerives) {
   auto masters = provision_customer_masters(store, env, customer_id);
   ASSERT_TRUE(masters.ok());
 
+  // One derivation's four printed lines: its Label, Context, key and key id.
+  auto expect_derivation = [&](const std::string& prefix, const DerivationInput& in, std::span<const std::uint8_t> key) {
+    DerivationLabel label;
+    ASSERT_EQ(encode_derivation_label(in, label), KeyError::ok);
+    KeyId id{};
+    ASSERT_EQ(compute_key_id(in, id), KeyError::ok);
+    expect(prefix + "label", hex(label.label()));
+    expect(prefix + "context", hex(label.context()));
+    expect(prefix + "key", hex(key));
+    expect(prefix + "key_id", hex(id));
+  };
   for (KeySize size : {KeySize::bits256, KeySize::bits128}) {
     const CustomerContext customer{customer_id, env, size};
     NodeKeySet from_bytes;
@@ -102,15 +113,7 @@ TEST(WorkedExample, DocumentValuesAreWhatTheCodeDerives) {
     EXPECT_EQ(from_custody.value().blob_verification_key, literal.blob_verification_key);
     for (KeyPurpose p : kAll) {
       const std::string prefix = std::to_string(static_cast<unsigned>(size)) + "." + std::string(to_string(p)) + ".";
-      const DerivationInput in = node_key_input(customer, request, p);
-      DerivationLabel label;
-      ASSERT_EQ(encode_derivation_label(in, label), KeyError::ok);
-      KeyId id{};
-      ASSERT_EQ(compute_key_id(in, id), KeyError::ok);
-      expect(prefix + "label", hex(label.label()));
-      expect(prefix + "context", hex(label.context()));
-      expect(prefix + "key", hex(from_bytes.key(p)));
-      expect(prefix + "key_id", hex(id));
+      expect_derivation(prefix, node_key_input(customer, request, p), from_bytes.key(p));
       EXPECT_EQ(hex(from_custody.value().key(p)), hex(from_bytes.key(p))) << prefix;
     }
     // Cover keys: the document prints the whole network's (level 0) and the node's own
@@ -119,16 +122,8 @@ TEST(WorkedExample, DocumentValuesAreWhatTheCodeDerives) {
       const std::string prefix =
           std::to_string(static_cast<unsigned>(size)) + ".cover." + std::to_string(level) + ".";
       EXPECT_EQ(hex(from_custody.value().cover_key(level)), hex(from_bytes.cover_key(level))) << prefix;
-      if (level != 0 && level != cover_depth) continue;
-      const DerivationInput in = cover_key_input(customer, request, level);
-      DerivationLabel label;
-      ASSERT_EQ(encode_derivation_label(in, label), KeyError::ok);
-      KeyId id{};
-      ASSERT_EQ(compute_key_id(in, id), KeyError::ok);
-      expect(prefix + "label", hex(label.label()));
-      expect(prefix + "context", hex(label.context()));
-      expect(prefix + "key", hex(from_bytes.cover_key(level)));
-      expect(prefix + "key_id", hex(id));
+      if (level == 0 || level == cover_depth)
+        expect_derivation(prefix, cover_key_input(customer, request, level), from_bytes.cover_key(level));
     }
   }
   // Every line of the block was checked: nothing in the document goes unverified.
