@@ -8,8 +8,9 @@
 //               that holds the genuine header, so rebuilt chunks reach the Merkle check
 //   selector 3: a run of repair fragments (length u8 ‖ index u16 ‖ number u8 ‖ data),
 //               data and parity, for the same node
-//   selector 4: the two broadcast rekey floods (list of revoked nodes, sealed key), and a
-//               sealed key tried on a node whose list is whole: it never opens
+//   selector 4: the broadcast rekey floods (list of revoked nodes, commitment, sealed key),
+//               and a sealed key tried on a node whose list and commitment are in: it
+//               never opens
 // No verification is bypassed: a forged item must be rejected, never stored.
 #include <algorithm>
 #include <array>
@@ -155,6 +156,12 @@ void rekey_floods(std::span<const std::uint8_t> bytes) {
     if (mesh::encode_cover_announcement(list, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
       std::abort();
   }
+  mesh::CoverKeyCommitment commitment;
+  if (mesh::parse_cover_commitment(bytes, 7, commitment)) {
+    std::array<std::uint8_t, mesh::cover_commitment_flood_size> again{};
+    if (mesh::encode_cover_commitment(commitment, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
+      std::abort();
+  }
   mesh::CoverKeyView sealed;
   if (!mesh::parse_cover_key(bytes, sealed)) return;
   if (sealed.sealed_key.size() != 16 && sealed.sealed_key.size() != 32) std::abort();
@@ -168,6 +175,10 @@ void rekey_floods(std::span<const std::uint8_t> bytes) {
   mesh::CoverAnnouncement whole;
   whole.epoch = sealed.epoch;
   if (!node.take_part(whole)) std::abort();
+  mesh::CoverKeyCommitment committed;  // to a key no forger knows
+  committed.epoch = sealed.epoch;
+  committed.commitment.fill(0xC3);
+  if (!node.take_commitment(committed)) std::abort();
   std::array<std::uint8_t, 32> key{};
   if (node.open(7, sealed, std::span<std::uint8_t>(key).first(sealed.sealed_key.size())) == mesh::CoverOutcome::opened)
     std::abort();

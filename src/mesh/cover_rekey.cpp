@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crypto/secure_memory.hpp"
+
 namespace meshsec::mesh {
 
 bool CoverRekey::init(node::NodeId id, const keys::NodeKeySet& keys) noexcept {
@@ -26,17 +28,39 @@ bool CoverRekey::holds_part(const CoverAnnouncement& a) const noexcept {
   return std::equal(a.ids().begin(), a.ids().end(), revoked_.begin() + a.part * cover_ids_per_part);
 }
 
+void CoverRekey::begin(std::uint32_t epoch) noexcept {
+  epoch_ = epoch;
+  parts_ = 0;
+  ack_one_in_ = 0;
+  asks_ack_ = false;
+  parts_held_ = 0;
+  counts_ = {};
+  revoked_ = {};
+  subset_ = keys::no_subtree;
+  has_commitment_ = false;
+  commitment_ = {};
+}
+
+bool CoverRekey::take_commitment(const CoverKeyCommitment& c) noexcept {
+  if (c.epoch < epoch_) return false;
+  if (c.epoch > epoch_) begin(c.epoch);
+  if (has_commitment_) return false;
+  commitment_ = c.commitment;
+  has_commitment_ = true;
+  return true;
+}
+
+bool CoverRekey::holds_commitment(const CoverKeyCommitment& c) const noexcept {
+  return c.epoch == epoch_ && has_commitment_ && c.commitment == commitment_;
+}
+
 bool CoverRekey::take_part(const CoverAnnouncement& a) noexcept {
   if (a.epoch < epoch_ || a.part >= a.parts || a.parts > cover_max_parts) return false;
-  if (a.epoch > epoch_) {
-    epoch_ = a.epoch;
+  if (a.epoch > epoch_) begin(a.epoch);
+  if (parts_ == 0) {  // the epoch's first part
     parts_ = a.parts;
     ack_one_in_ = a.ack_one_in;
     asks_ack_ = a.asks_ack_of(id_);
-    parts_held_ = 0;
-    counts_ = {};
-    revoked_ = {};
-    subset_ = keys::no_subtree;
   }
   if (a.parts != parts_ || a.ack_one_in != ack_one_in_ || (parts_held_ & (1U << a.part)) != 0) return false;
   std::copy(a.ids().begin(), a.ids().end(), revoked_.begin() + a.part * cover_ids_per_part);
@@ -59,24 +83,27 @@ keys::SubtreeIndex CoverRekey::subset_for(std::uint32_t epoch) const noexcept {
 
 CoverOutcome CoverRekey::open(std::uint16_t net_id, const CoverKeyView& v, std::span<std::uint8_t> key_out) noexcept {
   const keys::SubtreeIndex mine = subset_for(v.epoch);
-  if (mine == keys::no_subtree || v.subset != mine || key_bytes_ == 0) return CoverOutcome::not_ours;
+  if (mine == keys::no_subtree || v.subset != mine || !has_commitment_ || key_bytes_ == 0)
+    return CoverOutcome::not_ours;
   crypto::AesAead aead;
   const auto key = path_[keys::cover_level(mine)].span().first(key_bytes_);
-  if (init_cover_key(aead, key) != crypto::Status::ok || key_out.size() != v.sealed_key.size())
+  if (init_cover_key(aead, key) != crypto::Status::ok || key_out.size() != v.sealed_key.size() ||
+      open_cover_key(aead, net_id, v, key_out) != crypto::Status::ok)
     return CoverOutcome::failed_check;
-  return open_cover_key(aead, net_id, v, key_out) == crypto::Status::ok ? CoverOutcome::opened
-                                                                       : CoverOutcome::failed_check;
+  // Sealed under this subset's key, by the back office or by a node of the subset: only the
+  // back office's key matches its commitment.
+  CoverCommitment c{};
+  if (!commit_cover_key(net_id, v.epoch, key_out, c) || !crypto::equal_constant_time(c, commitment_)) {
+    crypto::secure_wipe(key_out.data(), key_out.size());
+    return CoverOutcome::failed_check;
+  }
+  return CoverOutcome::opened;
 }
 
 void CoverRekey::wipe() noexcept {
   for (auto& k : path_) k.wipe();
   key_bytes_ = 0;
-  epoch_ = 0;
-  parts_ = 0;
-  parts_held_ = 0;
-  ack_one_in_ = 0;
-  asks_ack_ = false;
-  subset_ = keys::no_subtree;
+  begin(0);
 }
 
 }  // namespace meshsec::mesh

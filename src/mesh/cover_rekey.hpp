@@ -35,6 +35,11 @@ class CoverRekey {
   // it needs no second signature check.
   [[nodiscard]] bool holds_part(const CoverAnnouncement& a) const noexcept;
 
+  // The back office's verified commitment to the epoch's key (its signature already
+  // checked). Like a part: a newer epoch starts over, an older one is ignored. True when new.
+  bool take_commitment(const CoverKeyCommitment& c) noexcept;
+  [[nodiscard]] bool holds_commitment(const CoverKeyCommitment& c) const noexcept;
+
   // Whether the list of `epoch` asks this node to acknowledge the key (rekey_message.hpp).
   [[nodiscard]] bool asks_ack(std::uint32_t epoch) const noexcept { return epoch == epoch_ && asks_ack_; }
 
@@ -42,12 +47,16 @@ class CoverRekey {
   // of that epoch's list is in, and for a revoked node.
   [[nodiscard]] keys::SubtreeIndex subset_for(std::uint32_t epoch) const noexcept;
 
-  // Opens a sealed key meant for this node's subset into key_out (the key's size).
+  // Opens a sealed key meant for this node's subset into key_out (the key's size); a key
+  // the commitment does not match fails the check (key_out wiped). Until both the list and
+  // the commitment are in, every sealed key is not_ours.
   [[nodiscard]] CoverOutcome open(std::uint16_t net_id, const CoverKeyView& v, std::span<std::uint8_t> key_out) noexcept;
 
   void wipe() noexcept;
 
  private:
+  void begin(std::uint32_t epoch) noexcept;  // forget the epoch gathered, gather this one
+
   node::NodeId id_ = 0;
   std::size_t key_bytes_ = 0;
   std::array<crypto::SecretArray<keys::max_key_bytes>, keys::cover_path_keys> path_{};
@@ -59,6 +68,8 @@ class CoverRekey {
   std::array<std::uint8_t, cover_max_parts> counts_{};
   std::array<node::NodeId, cover_max_revoked> revoked_{};
   keys::SubtreeIndex subset_ = keys::no_subtree;  // once the list is whole
+  bool has_commitment_ = false;
+  CoverCommitment commitment_{};
 };
 
 }  // namespace meshsec::mesh

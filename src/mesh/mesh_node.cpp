@@ -360,6 +360,27 @@ bool MeshNode::take_cover_announcement(std::span<const std::uint8_t> payload) no
   return true;
 }
 
+bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
+  return verifies<cover_commitment_signed_size>(disseminator_.verification_key(), c, cover_commitment_signed_message);
+}
+
+bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noexcept {
+  CoverKeyCommitment c;
+  if (!parse_cover_commitment(payload, net_.net_id(), c)) {
+    drop(node::DropReason::malformed);
+    return false;
+  }
+  if (config_.role == Role::gateway) return true;
+  if (const auto held = held_epoch(); c.epoch <= held) return c.epoch == held;  // as the list's
+  if (cover_.holds_commitment(c)) return true;
+  if (!back_office_signed(c)) {
+    drop(node::DropReason::bad_signature);
+    return false;
+  }
+  (void)cover_.take_commitment(c);
+  return true;
+}
+
 bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
   CoverKeyView v;
   if (!parse_cover_key(payload, v)) {
@@ -662,6 +683,8 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     if (!take_cover_announcement(payload)) return;
   } else if (kind == DownlinkKind::cover_key) {
     if (!take_cover_key(payload)) return;
+  } else if (kind == DownlinkKind::cover_commitment) {
+    if (!take_cover_commitment(payload)) return;
   } else if (kind != DownlinkKind::key_phase) {
     // Key phase: the network layer already applied the token beside it.
     drop(node::DropReason::not_whitelisted);

@@ -51,6 +51,7 @@ enum class DownlinkKind : std::uint8_t {
   link_survey = link_survey_kind,              // mesh_message.hpp: every node reports its links
   cover_announcement = cover_announcement_kind,  // rekey_message.hpp: the signed list of revoked nodes
   cover_key = cover_key_kind,                    // rekey_message.hpp: the next network key for one subset
+  cover_commitment = cover_commitment_kind,      // rekey_message.hpp: the back office's commitment to it
 };
 
 // Where the gateway hands uplink payloads (the back office checks the per-node record).
@@ -227,9 +228,11 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool back_office_signed(const WaveAnnouncement& a) const noexcept;
   [[nodiscard]] bool back_office_signed(const LinkSurvey& s) const noexcept;
   [[nodiscard]] bool back_office_signed(const CoverAnnouncement& a) const noexcept;
+  [[nodiscard]] bool back_office_signed(const CoverKeyCommitment& c) const noexcept;
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
   [[nodiscard]] bool take_cover_announcement(std::span<const std::uint8_t> payload) noexcept;
   [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload) noexcept;
+  [[nodiscard]] bool take_cover_commitment(std::span<const std::uint8_t> payload) noexcept;
   [[nodiscard]] std::uint32_t held_epoch() const noexcept;  // of the newest network key; 0: none
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;

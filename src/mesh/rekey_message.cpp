@@ -1,5 +1,8 @@
 #include "mesh/rekey_message.hpp"
 
+#include <algorithm>
+
+#include "crypto/mac.hpp"
 #include "wire/bounded_reader.hpp"
 #include "wire/bounded_writer.hpp"
 
@@ -80,6 +83,53 @@ bool parse_cover_announcement(std::span<const std::uint8_t> body, std::uint16_t 
   r.copy_to(p.signature);
   if (r.finish() != wire::WireError::ok || !fields_valid(p)) return false;
   a = p;
+  return true;
+}
+
+bool commit_cover_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key,
+                      CoverCommitment& out) noexcept {
+  static constexpr std::array<std::uint8_t, 19> label = {'m', 'e', 's', 'h', 's', 'e', 'c', ' ', 'c', 'o',
+                                                         'v', 'e', 'r', ' ', 'k', 'e', 'y', ' ', '1'};
+  std::array<std::uint8_t, 6> where{};
+  wire::BoundedWriter w(where);
+  w.u16be(net_id);
+  w.u32be(epoch);
+  std::array<std::uint8_t, crypto::sha256_size> digest{};
+  if (crypto::sha256({label, where, key}, digest) != crypto::Status::ok) return false;
+  std::copy_n(digest.begin(), out.size(), out.begin());
+  return true;
+}
+
+std::size_t encode_cover_commitment(const CoverKeyCommitment& c, std::span<std::uint8_t> out) noexcept {
+  if (c.epoch == 0) return 0;
+  wire::BoundedWriter w(out);
+  w.u8(cover_commitment_kind);
+  w.u32be(c.epoch);
+  w.bytes(c.commitment);
+  w.bytes(c.signature);
+  return w.ok() ? w.size() : 0;
+}
+
+std::size_t cover_commitment_signed_message(const CoverKeyCommitment& c, std::span<std::uint8_t> out) noexcept {
+  if (c.epoch == 0) return 0;
+  wire::BoundedWriter w(out);
+  w.bytes(cover_commitment_domain);
+  w.u16be(c.net_id);
+  w.u32be(c.epoch);
+  w.bytes(c.commitment);
+  return w.ok() ? w.size() : 0;
+}
+
+bool parse_cover_commitment(std::span<const std::uint8_t> body, std::uint16_t net_id, CoverKeyCommitment& c) noexcept {
+  wire::BoundedReader r(body);
+  const std::uint8_t kind = r.u8();
+  CoverKeyCommitment p;
+  p.net_id = net_id;
+  p.epoch = r.u32be();
+  r.copy_to(p.commitment);
+  r.copy_to(p.signature);
+  if (r.finish() != wire::WireError::ok || kind != cover_commitment_kind || p.epoch == 0) return false;
+  c = p;
   return true;
 }
 

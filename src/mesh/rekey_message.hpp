@@ -6,6 +6,9 @@
 //                  ‖ revoked u16 × count ‖ Ed25519 signature (64)    at most 81 bytes
 //   signed bytes = "meshsec cover 1\0" ‖ net id u16 ‖ epoch u32 ‖ part ‖ parts ‖ ack one in
 //                  ‖ count ‖ revoked u16 × 4 (unused ones 0)         34 bytes
+//   commitment   = kind 8 ‖ epoch u32 ‖ commitment (12) ‖ Ed25519 signature (64)   81 bytes
+//   committed    = SHA-256("meshsec cover key 1" ‖ net id u16 ‖ epoch u32 ‖ key)[0..12)
+//   signed bytes = "meshsec commit 1\0" ‖ net id u16 ‖ epoch u32 ‖ commitment     34 bytes
 //   sealed key   = kind 7 ‖ epoch u32 ‖ subset u32 ‖ AES-CCM(key) (16 or 32) ‖ tag (16)
 //   nonce        = 0x03 ‖ net id u16 ‖ epoch u32 ‖ subset u32 ‖ "CV" (13 bytes)
 //   AAD          = kind ‖ epoch ‖ subset (the sealed key's first 9 bytes)
@@ -16,7 +19,11 @@
 // carries a few dozen uplinks a second, so in a large network the back office asks a
 // sample it can hear in time, a different one each epoch. The network
 // id is signed but not sent: a list signed for one installation means nothing in another.
-// The epoch and the subset are in the nonce and the AAD, so a sealed key cannot be moved to
+// The back office signs a commitment to the key itself: a node that is not revoked holds
+// the keys of the subsets it lies in, and could otherwise seal a key of its own for them
+// ahead of the genuine one. 96 bits: finding another key with the same commitment takes
+// 2^96 hashes, within the minutes a rekey lasts. The epoch and the subset are in the nonce
+// and the AAD, so a sealed key cannot be moved to
 // another epoch or subset (where an older key, known to a node revoked since, would
 // otherwise pass for a new one).
 #pragma once
@@ -33,6 +40,7 @@ namespace meshsec::mesh {
 
 inline constexpr std::uint8_t cover_announcement_kind = 6;  // DownlinkKind::cover_announcement
 inline constexpr std::uint8_t cover_key_kind = 7;           // DownlinkKind::cover_key
+inline constexpr std::uint8_t cover_commitment_kind = 8;    // DownlinkKind::cover_commitment
 inline constexpr std::size_t cover_ids_per_part = 4;
 inline constexpr std::size_t cover_max_parts = 8;
 inline constexpr std::size_t cover_max_revoked = cover_ids_per_part * cover_max_parts;  // 32
@@ -62,6 +70,33 @@ struct CoverAnnouncement {
   }
   bool operator==(const CoverAnnouncement&) const = default;
 };
+
+inline constexpr std::size_t cover_commitment_size = 12;
+inline constexpr std::size_t cover_commitment_flood_size = 1 + 4 + cover_commitment_size + 64;
+inline constexpr std::array<std::uint8_t, 17> cover_commitment_domain = {
+    'm', 'e', 's', 'h', 's', 'e', 'c', ' ', 'c', 'o', 'm', 'm', 'i', 't', ' ', '1', 0};
+inline constexpr std::size_t cover_commitment_signed_size = cover_commitment_domain.size() + 2 + 4 + cover_commitment_size;
+using CoverCommitment = std::array<std::uint8_t, cover_commitment_size>;
+
+struct CoverKeyCommitment {
+  std::uint16_t net_id = 0;  // signed, not on the air: the receiver's own
+  std::uint32_t epoch = 0;
+  CoverCommitment commitment{};
+  std::array<std::uint8_t, 64> signature{};
+  bool operator==(const CoverKeyCommitment&) const = default;
+};
+
+// The commitment to `key` for `epoch` in network `net_id`. False on a backend failure.
+[[nodiscard]] bool commit_cover_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key,
+                                    CoverCommitment& out) noexcept;
+// Kind byte included; 0 when `out` is too small or the epoch is 0.
+[[nodiscard]] std::size_t encode_cover_commitment(const CoverKeyCommitment& c, std::span<std::uint8_t> out) noexcept;
+// The bytes the back office signs and a node verifies (cover_commitment_signed_size).
+[[nodiscard]] std::size_t cover_commitment_signed_message(const CoverKeyCommitment& c,
+                                                          std::span<std::uint8_t> out) noexcept;
+// False on a length error or epoch 0. `net_id` is the receiver's own.
+[[nodiscard]] bool parse_cover_commitment(std::span<const std::uint8_t> body, std::uint16_t net_id,
+                                          CoverKeyCommitment& c) noexcept;
 
 // A view into a received sealed key (spans into the parsed body).
 struct CoverKeyView {

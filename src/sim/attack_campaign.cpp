@@ -396,7 +396,8 @@ void Simulator::phase_revocation() {
   report_.revocation_ack_one_in = ack_one_in;
   const std::uint64_t interval = 10 * airtime_us(128);
   // One broadcast for every node (docs/keys.md §Cover keys): the signed list of revoked
-  // nodes, then the new key sealed for each subset of the cover of the rest. It goes out
+  // nodes and commitment to the new key, then the key sealed for each subset of the cover
+  // of the rest. It goes out
   // three times, a few seconds apart: a node that missed the list on one pass, or its
   // subset's key, has the next. The acknowledgements come in over the nodes' spread.
   auto floods = back_office_->cover_rekey(epoch, key.span(), ack_one_in);
@@ -408,6 +409,11 @@ void Simulator::phase_revocation() {
     if (body.empty()) throw std::runtime_error("cannot encode the list of revoked nodes");
     bodies.push_back(std::move(body));
   }
+  sign_as_back_office(floods.commitment);
+  std::vector<std::uint8_t> commitment(mesh::cover_commitment_flood_size);
+  if (mesh::encode_cover_commitment(floods.commitment, commitment) != commitment.size())
+    throw std::runtime_error("cannot encode the commitment to the next network key");
+  bodies.push_back(std::move(commitment));
   for (auto& sealed : floods.sealed_keys) bodies.push_back(std::move(sealed));
   report_.revocation_sealed_keys = static_cast<std::uint32_t>(floods.sealed_keys.size());
   const std::uint64_t broadcast_start = now_;

@@ -243,6 +243,10 @@ BackOffice::CoverRekeyFloods BackOffice::cover_rekey(std::uint32_t epoch, std::s
       a.revoked[a.count++] = revoked[i];
     out.parts.push_back(a);
   }
+  out.commitment.net_id = net_id_;
+  out.commitment.epoch = epoch;
+  if (!mesh::commit_cover_key(net_id_, epoch, key, out.commitment.commitment))
+    throw std::runtime_error("back office: cover key commitment failed");
   // The cover, restricted to subsets that hold a node of this network: the one subset each
   // member lies in (keys/cover_tree.hpp), as each member works it out for itself.
   std::set<keys::SubtreeIndex> cover;

@@ -43,11 +43,13 @@ class BackOffice final : public mesh::UplinkSink {
   [[nodiscard]] static std::vector<std::uint8_t> key_phase_body(std::uint32_t epoch, std::uint8_t phase);
   // A broadcast rekey (docs/keys.md §Cover keys): every node revoked so far, in the parts
   // of the list (signature left for the signer), and `key` sealed once for each subset of
-  // the cover of nodes 2..node_count that are not revoked. The list asks one node in
+  // the cover of nodes 2..node_count that are not revoked, with the commitment to it. The
+  // list asks one node in
   // `ack_one_in` to acknowledge. Throws when more nodes are revoked than one list names,
   // or on a derivation or sealing failure.
   struct CoverRekeyFloods {
     std::vector<mesh::CoverAnnouncement> parts;
+    mesh::CoverKeyCommitment commitment;  // signature left for the signer
     std::vector<std::vector<std::uint8_t>> sealed_keys;  // downlink bodies, kind byte included
   };
   [[nodiscard]] CoverRekeyFloods cover_rekey(std::uint32_t epoch, std::span<const std::uint8_t> key,

@@ -35,4 +35,9 @@ void Simulator::sign_as_back_office(mesh::CoverAnnouncement& list) const {
                                                     "list of revoked nodes");
 }
 
+void Simulator::sign_as_back_office(mesh::CoverKeyCommitment& commitment) const {
+  sign_flood<mesh::cover_commitment_signed_size>(*keys_, commitment, mesh::cover_commitment_signed_message,
+                                                  "commitment to the next network key");
+}
+
 }  // namespace meshsec::sim

@@ -90,6 +90,7 @@ class Simulator {
   void sign_as_back_office(mesh::WaveAnnouncement& announcement) const;
   void sign_as_back_office(mesh::LinkSurvey& survey) const;
   void sign_as_back_office(mesh::CoverAnnouncement& list) const;
+  void sign_as_back_office(mesh::CoverKeyCommitment& commitment) const;
   [[nodiscard]] const FirmwareRelease& release() const { return release_; }
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;

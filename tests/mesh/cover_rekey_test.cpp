@@ -68,7 +68,18 @@ std::vector<std::uint8_t> sealed_for(keys::SubtreeIndex subset, std::uint32_t ep
   return body;
 }
 
-// A node whose list for `epoch` names `revoked` (signature checks are the mesh node's).
+const std::array<std::uint8_t, 16> next_key = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+CoverKeyCommitment commitment_to(std::span<const std::uint8_t> key, std::uint32_t epoch) {
+  CoverKeyCommitment c;
+  c.net_id = net_id;
+  c.epoch = epoch;
+  EXPECT_TRUE(commit_cover_key(net_id, epoch, key, c.commitment));
+  return c;
+}
+
+// A node whose list for `epoch` names `revoked`, holding the commitment to next_key
+// (signature checks are the mesh node's).
 CoverRekey node_knowing(node::NodeId id, std::uint32_t epoch, std::vector<node::NodeId> revoked) {
   CoverRekey node;
   EXPECT_TRUE(node.init(id, node_set(id)));
@@ -77,6 +88,7 @@ CoverRekey node_knowing(node::NodeId id, std::uint32_t epoch, std::vector<node::
   list.count = static_cast<std::uint8_t>(revoked.size());
   std::copy(revoked.begin(), revoked.end(), list.revoked.begin());
   EXPECT_TRUE(node.take_part(list));
+  EXPECT_TRUE(node.take_commitment(commitment_to(next_key, epoch)));
   return node;
 }
 
@@ -85,8 +97,6 @@ CoverOutcome try_open(CoverRekey& node, std::span<const std::uint8_t> body, std:
   EXPECT_TRUE(parse_cover_key(body, v));
   return node.open(net_id, v, key);
 }
-
-const std::array<std::uint8_t, 16> next_key = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 TEST(CoverRekey, ListRoundTripsAndItsBoundsHold) {
   CoverAnnouncement a;
@@ -215,6 +225,63 @@ TEST(CoverRekey, TheRevokedNodesExtractedKeysSealNothingAnyoneOpens) {
       EXPECT_EQ(try_open(node, forged, key), CoverOutcome::failed_check) << id << " level " << level;
     }
   }
+}
+
+TEST(CoverRekey, CommitmentRoundTripsAndBindsKeyEpochAndNetwork) {
+  auto c = commitment_to(next_key, 2);
+  c.signature.fill(0x5A);
+  std::array<std::uint8_t, cover_commitment_flood_size> out{};
+  ASSERT_EQ(encode_cover_commitment(c, out), out.size());
+  CoverKeyCommitment back;
+  ASSERT_TRUE(parse_cover_commitment(out, net_id, back));
+  EXPECT_EQ(back, c);
+  EXPECT_FALSE(parse_cover_commitment(std::span<const std::uint8_t>(out).first(out.size() - 1), net_id, back));
+  auto zero_epoch = out;
+  zero_epoch[4] = 0;
+  zero_epoch[3] = 0;
+  EXPECT_FALSE(parse_cover_commitment(zero_epoch, net_id, back));
+  CoverCommitment other{};
+  ASSERT_TRUE(commit_cover_key(net_id, 3, next_key, other));
+  EXPECT_NE(other, c.commitment);
+  ASSERT_TRUE(commit_cover_key(net_id + 1, 2, next_key, other));
+  EXPECT_NE(other, c.commitment);
+  auto key = next_key;
+  key[15] ^= 1U;
+  ASSERT_TRUE(commit_cover_key(net_id, 2, key, other));
+  EXPECT_NE(other, c.commitment);
+}
+
+TEST(CoverRekey, ANodeNotRevokedCannotRaceTheBroadcastInItsOwnSubsets) {
+  // Node 46 is not revoked: it lies in subsets of the cover and holds their keys. The key
+  // it seals for the subset it shares with node 45 (ids 44–47) opens, but is not the key
+  // the back office committed to; nothing opens before the commitment is in.
+  const std::vector<node::NodeId> revoked = {40};
+  auto node = node_knowing(45, 2, revoked);
+  const auto shared = node.subset_for(2);
+  const auto insider = node_set(46);
+  ASSERT_TRUE(keys::cover_contains(shared, 46));
+  crypto::AesAead aead;
+  ASSERT_EQ(init_cover_key(aead, insider.cover_key(keys::cover_level(shared))), crypto::Status::ok);
+  const std::array<std::uint8_t, 16> insiders_key = {0x43};
+  std::vector<std::uint8_t> raced(cover_key_max_size);
+  raced.resize(seal_cover_key(aead, net_id, 2, shared, insiders_key, raced));
+  std::array<std::uint8_t, 16> key{};
+  EXPECT_EQ(try_open(node, raced, key), CoverOutcome::failed_check);
+  EXPECT_EQ(key, (std::array<std::uint8_t, 16>{})) << "a key that fails the commitment is wiped";
+  EXPECT_EQ(try_open(node, sealed_for(shared, 2, next_key), key), CoverOutcome::opened);
+  EXPECT_EQ(key, next_key);
+
+  CoverRekey uncommitted;
+  ASSERT_TRUE(uncommitted.init(45, node_set(45)));
+  CoverAnnouncement list;
+  list.epoch = 2;
+  list.count = 1;
+  list.revoked[0] = 40;
+  ASSERT_TRUE(uncommitted.take_part(list));
+  EXPECT_EQ(try_open(uncommitted, sealed_for(shared, 2, next_key), key), CoverOutcome::not_ours);
+  EXPECT_TRUE(uncommitted.take_commitment(commitment_to(next_key, 2)));
+  EXPECT_FALSE(uncommitted.take_commitment(commitment_to(next_key, 2)));
+  EXPECT_EQ(try_open(uncommitted, sealed_for(shared, 2, next_key), key), CoverOutcome::opened);
 }
 
 TEST(CoverRekey, ASealedKeyCannotMoveToAnotherEpochOrSubset) {

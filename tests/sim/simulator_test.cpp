@@ -161,7 +161,7 @@ TEST(Simulator, KeyRefreshReachesEveryNodeOfTheDefaultMesh) {
 // gets the next key from a few dozen frames, and what the revoked node can send with its
 // extracted keys — a list of its own, a key sealed under the subsets above it, claimed for
 // another node's subset, or the genuine sealed key moved to another epoch — changes no
-// node's key.
+// node's key; nor does a key a node that is not revoked seals for its own subset.
 TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   Simulator sim(small(150, 4));
   const auto ids = boot_and_settle(sim);
@@ -199,12 +199,27 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   sim.run_for(3'000'000);
   EXPECT_GT(drops(node::DropReason::bad_signature), bad_signatures);
 
-  // The genuine list, then the stolen node's sealed keys before the genuine ones: under
-  // each of its 17 path keys, for its own subsets and for the first node's.
+  // The genuine list and commitment, then the stolen node's sealed keys before the
+  // genuine ones: under each of its 17 path keys, for its own subsets and for the first
+  // node's; and a key of its own from a node that is not revoked, for its own subset.
   sim.sign_as_back_office(floods.parts[0]);
   const std::size_t list_size = mesh::encode_cover_announcement(floods.parts[0], list_body);
   flood(std::span<const std::uint8_t>(list_body).first(list_size));
+  sim.sign_as_back_office(floods.commitment);
+  std::array<std::uint8_t, mesh::cover_commitment_flood_size> commitment_body{};
+  ASSERT_EQ(mesh::encode_cover_commitment(floods.commitment, commitment_body), commitment_body.size());
+  flood(commitment_body);
   sim.run_for(3'000'000);
+  {
+    keys::NodeKeySet insider;
+    sim.keys().node_keys(ids[1], 1, false, insider);
+    const auto own = keys::covering_subtree(ids[1], std::array<node::NodeId, 1>{stolen});
+    crypto::AesAead aead;
+    ASSERT_EQ(mesh::init_cover_key(aead, insider.cover_key(keys::cover_level(own))), crypto::Status::ok);
+    std::vector<std::uint8_t> body(mesh::cover_key_max_size);
+    body.resize(mesh::seal_cover_key(aead, gateway.network().net_id(), 2, own, std::array<std::uint8_t, 16>{0x1D}, body));
+    flood(body);
+  }
   keys::NodeKeySet extracted;
   sim.keys().node_keys(stolen, 1, false, extracted);
   const std::array<std::uint8_t, 16> attacker_key = {0xA7};
@@ -237,7 +252,10 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   // passes, as the simulator's revocation makes them, for the few a lossy link kept it
   // from), and acknowledges it within the spread.
   for (int pass = 0; pass < 3; ++pass) {
-    if (pass > 0) flood(std::span<const std::uint8_t>(list_body).first(list_size));
+    if (pass > 0) {
+      flood(std::span<const std::uint8_t>(list_body).first(list_size));
+      flood(commitment_body);
+    }
     for (const auto& body : floods.sealed_keys) flood(body);
     sim.run_for(3'000'000);
   }
