@@ -174,11 +174,11 @@ void rekey_floods(std::span<const std::uint8_t> bytes) {
   if (!node.init(static_cast<node::NodeId>(sealed.subset & 0xFFFFU), path_keys)) std::abort();
   mesh::CoverAnnouncement whole;
   whole.epoch = sealed.epoch;
-  if (!node.take_part(whole)) std::abort();
+  if (!node.take(whole)) std::abort();
   mesh::CoverKeyCommitment committed;  // to a key no forger knows
   committed.epoch = sealed.epoch;
   committed.commitment.fill(0xC3);
-  if (!node.take_commitment(committed)) std::abort();
+  if (!node.take(committed)) std::abort();
   std::array<std::uint8_t, 32> key{};
   if (node.open(7, sealed, std::span<std::uint8_t>(key).first(sealed.sealed_key.size())) == mesh::CoverOutcome::opened)
     std::abort();

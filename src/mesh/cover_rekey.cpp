@@ -21,7 +21,7 @@ bool CoverRekey::init(node::NodeId id, const keys::NodeKeySet& keys) noexcept {
   return true;
 }
 
-bool CoverRekey::holds_part(const CoverAnnouncement& a) const noexcept {
+bool CoverRekey::holds(const CoverAnnouncement& a) const noexcept {
   if (a.epoch != epoch_ || a.parts != parts_ || a.ack_one_in != ack_one_in_ || (parts_held_ & (1U << a.part)) == 0 ||
       counts_[a.part] != a.count)
     return false;
@@ -41,7 +41,7 @@ void CoverRekey::begin(std::uint32_t epoch) noexcept {
   commitment_ = {};
 }
 
-bool CoverRekey::take_commitment(const CoverKeyCommitment& c) noexcept {
+bool CoverRekey::take(const CoverKeyCommitment& c) noexcept {
   if (c.epoch < epoch_) return false;
   if (c.epoch > epoch_) begin(c.epoch);
   if (has_commitment_) return false;
@@ -50,11 +50,11 @@ bool CoverRekey::take_commitment(const CoverKeyCommitment& c) noexcept {
   return true;
 }
 
-bool CoverRekey::holds_commitment(const CoverKeyCommitment& c) const noexcept {
+bool CoverRekey::holds(const CoverKeyCommitment& c) const noexcept {
   return c.epoch == epoch_ && has_commitment_ && c.commitment == commitment_;
 }
 
-bool CoverRekey::take_part(const CoverAnnouncement& a) noexcept {
+bool CoverRekey::take(const CoverAnnouncement& a) noexcept {
   if (a.epoch < epoch_ || a.part >= a.parts || a.parts > cover_max_parts) return false;
   if (a.epoch > epoch_) begin(a.epoch);
   if (parts_ == 0) {  // the epoch's first part

@@ -30,15 +30,15 @@ class CoverRekey {
   // One part of a verified list (its signature already checked). A part for a newer epoch
   // than the one gathered starts over; parts of older epochs, or at odds with the parts
   // already held for the same epoch, are ignored. True when the part was new.
-  bool take_part(const CoverAnnouncement& a) noexcept;
+  bool take(const CoverAnnouncement& a) noexcept;
   // True when this very part (same epoch, parts and ids) is already held: another copy of
   // it needs no second signature check.
-  [[nodiscard]] bool holds_part(const CoverAnnouncement& a) const noexcept;
+  [[nodiscard]] bool holds(const CoverAnnouncement& a) const noexcept;
 
   // The back office's verified commitment to the epoch's key (its signature already
   // checked). Like a part: a newer epoch starts over, an older one is ignored. True when new.
-  bool take_commitment(const CoverKeyCommitment& c) noexcept;
-  [[nodiscard]] bool holds_commitment(const CoverKeyCommitment& c) const noexcept;
+  bool take(const CoverKeyCommitment& c) noexcept;
+  [[nodiscard]] bool holds(const CoverKeyCommitment& c) const noexcept;
 
   // Whether the list of `epoch` asks this node to acknowledge the key (rekey_message.hpp).
   [[nodiscard]] bool asks_ack(std::uint32_t epoch) const noexcept { return epoch == epoch_ && asks_ack_; }

@@ -338,30 +338,35 @@ std::uint32_t MeshNode::held_epoch() const noexcept {
   return net_.keys().empty() ? 0 : net_.keys().newest_epoch();
 }
 
+bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
+  return verifies<cover_commitment_signed_size>(disseminator_.verification_key(), c, cover_commitment_signed_message);
+}
+
+template <typename SignedFlood>
+bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood) noexcept {
+  if (config_.role == Role::gateway) return true;
+  // A flood for an epoch older than this node's newest key is spent (a replay): not carried
+  // on. One for the epoch it holds already is carried, unchecked, for the neighbours still
+  // missing it: the network key lets anyone flood that much anyway. Another copy of what
+  // this node holds is carried without a second check; its content is the verified one,
+  // whatever the signature bytes say.
+  if (const auto held = held_epoch(); flood.epoch <= held) return flood.epoch == held;
+  if (cover_.holds(flood)) return true;
+  if (!back_office_signed(flood)) {
+    drop(node::DropReason::bad_signature);
+    return false;
+  }
+  (void)cover_.take(flood);
+  return true;
+}
+
 bool MeshNode::take_cover_announcement(std::span<const std::uint8_t> payload) noexcept {
   CoverAnnouncement a;
   if (!parse_cover_announcement(payload, net_.net_id(), a)) {
     drop(node::DropReason::malformed);
     return false;
   }
-  if (config_.role == Role::gateway) return true;
-  // A list for an epoch older than this node's newest key is spent (a replay): not carried
-  // on. One for the epoch it holds already is carried, unchecked, for the neighbours still
-  // missing it: the network key lets anyone flood that much anyway. Another copy of a part
-  // held is carried without a second check; its content is the verified one, whatever the
-  // signature bytes say.
-  if (const auto held = held_epoch(); a.epoch <= held) return a.epoch == held;
-  if (cover_.holds_part(a)) return true;
-  if (!back_office_signed(a)) {
-    drop(node::DropReason::bad_signature);
-    return false;
-  }
-  (void)cover_.take_part(a);
-  return true;
-}
-
-bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
-  return verifies<cover_commitment_signed_size>(disseminator_.verification_key(), c, cover_commitment_signed_message);
+  return take_signed_rekey_flood(a);
 }
 
 bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noexcept {
@@ -370,15 +375,7 @@ bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noex
     drop(node::DropReason::malformed);
     return false;
   }
-  if (config_.role == Role::gateway) return true;
-  if (const auto held = held_epoch(); c.epoch <= held) return c.epoch == held;  // as the list's
-  if (cover_.holds_commitment(c)) return true;
-  if (!back_office_signed(c)) {
-    drop(node::DropReason::bad_signature);
-    return false;
-  }
-  (void)cover_.take_commitment(c);
-  return true;
+  return take_signed_rekey_flood(c);
 }
 
 bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
@@ -388,7 +385,7 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
     return false;
   }
   if (config_.role == Role::gateway) return true;
-  if (const auto held = held_epoch(); v.epoch <= held) return v.epoch == held;  // as the list's
+  if (const auto held = held_epoch(); v.epoch <= held) return v.epoch == held;  // as take_signed_rekey_flood
   crypto::SecretArray<32> key;
   const auto key_bytes = key.span().first(v.sealed_key.size());
   switch (cover_.open(net_.net_id(), v, key_bytes)) {

@@ -87,8 +87,8 @@ CoverRekey node_knowing(node::NodeId id, std::uint32_t epoch, std::vector<node::
   list.epoch = epoch;
   list.count = static_cast<std::uint8_t>(revoked.size());
   std::copy(revoked.begin(), revoked.end(), list.revoked.begin());
-  EXPECT_TRUE(node.take_part(list));
-  EXPECT_TRUE(node.take_commitment(commitment_to(next_key, epoch)));
+  EXPECT_TRUE(node.take(list));
+  EXPECT_TRUE(node.take(commitment_to(next_key, epoch)));
   return node;
 }
 
@@ -277,10 +277,10 @@ TEST(CoverRekey, ANodeNotRevokedCannotRaceTheBroadcastInItsOwnSubsets) {
   list.epoch = 2;
   list.count = 1;
   list.revoked[0] = 40;
-  ASSERT_TRUE(uncommitted.take_part(list));
+  ASSERT_TRUE(uncommitted.take(list));
   EXPECT_EQ(try_open(uncommitted, sealed_for(shared, 2, next_key), key), CoverOutcome::not_ours);
-  EXPECT_TRUE(uncommitted.take_commitment(commitment_to(next_key, 2)));
-  EXPECT_FALSE(uncommitted.take_commitment(commitment_to(next_key, 2)));
+  EXPECT_TRUE(uncommitted.take(commitment_to(next_key, 2)));
+  EXPECT_FALSE(uncommitted.take(commitment_to(next_key, 2)));
   EXPECT_EQ(try_open(uncommitted, sealed_for(shared, 2, next_key), key), CoverOutcome::opened);
 }
 
@@ -312,24 +312,24 @@ TEST(CoverRekey, TheListIsWholeOnlyWithEveryPartAndANewerEpochStartsOver) {
   second.part = 1;
   second.count = 1;
   second.revoked = {42, 0, 0, 0};
-  EXPECT_TRUE(node.take_part(first));
+  EXPECT_TRUE(node.take(first));
   EXPECT_EQ(node.subset_for(4), keys::no_subtree);
-  EXPECT_TRUE(node.holds_part(first));
-  EXPECT_FALSE(node.holds_part(second));
-  EXPECT_FALSE(node.take_part(first));  // held already
-  EXPECT_TRUE(node.take_part(second));
+  EXPECT_TRUE(node.holds(first));
+  EXPECT_FALSE(node.holds(second));
+  EXPECT_FALSE(node.take(first));  // held already
+  EXPECT_TRUE(node.take(second));
   const auto mine = node.subset_for(4);
   EXPECT_EQ(mine, keys::covering_subtree(41, std::array<node::NodeId, 5>{40, 90, 91, 92, 42}));
   EXPECT_EQ(mine, keys::cover_ancestor(41, keys::cover_depth));  // its siblings' neighbours are out
   // An older epoch's part changes nothing; a newer one starts over.
   CoverAnnouncement older = first;
   older.epoch = 3;
-  EXPECT_FALSE(node.take_part(older));
+  EXPECT_FALSE(node.take(older));
   EXPECT_EQ(node.subset_for(4), mine);
   CoverAnnouncement newer;
   newer.epoch = 5;
   newer.count = 0;
-  EXPECT_TRUE(node.take_part(newer));
+  EXPECT_TRUE(node.take(newer));
   EXPECT_EQ(node.subset_for(4), keys::no_subtree);
   EXPECT_EQ(node.subset_for(5), keys::SubtreeIndex{1});  // nobody revoked: the whole network
 }
