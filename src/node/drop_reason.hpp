@@ -20,8 +20,9 @@ enum class DropReason : std::uint8_t {
   queue_full,        // no room to forward
   out_of_order,      // a chunk before its blob header, or data before time sync
   no_route,          // a routed message for a node this relay has no route to
-  bad_signature,     // a flood the back office signs (wave announcement, link survey) that fails its check
-  bad_cover_key,     // a broadcast rekey's sealed key for this node's subset that fails its tag
+  bad_signature,     // a flood the back office signs (wave announcement, link survey, rekey list or
+                     // commitment) that fails its check
+  bad_cover_key,     // a broadcast rekey's sealed key for this node's subset: fails its tag or the commitment
   count_
 };
 
