@@ -334,10 +334,6 @@ bool MeshNode::back_office_signed(const CoverAnnouncement& a) const noexcept {
   return verifies<cover_announcement_signed_size>(disseminator_.verification_key(), a, cover_announcement_signed_message);
 }
 
-std::uint32_t MeshNode::held_epoch() const noexcept {
-  return net_.keys().empty() ? 0 : net_.keys().newest_epoch();
-}
-
 bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
   return verifies<cover_commitment_signed_size>(disseminator_.verification_key(), c, cover_commitment_signed_message);
 }
@@ -350,7 +346,7 @@ bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood) noexcept {
   // missing it: the network key lets anyone flood that much anyway. Another copy of what
   // this node holds is carried without a second check; its content is the verified one,
   // whatever the signature bytes say.
-  if (const auto held = held_epoch(); flood.epoch <= held) return flood.epoch == held;
+  if (const auto held = net_.keys().newest_epoch(); flood.epoch <= held) return flood.epoch == held;
   if (cover_.holds(flood)) return true;
   if (!back_office_signed(flood)) {
     drop(node::DropReason::bad_signature);
@@ -385,7 +381,7 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
     return false;
   }
   if (config_.role == Role::gateway) return true;
-  if (const auto held = held_epoch(); v.epoch <= held) return v.epoch == held;  // as take_signed_rekey_flood
+  if (const auto held = net_.keys().newest_epoch(); v.epoch <= held) return v.epoch == held;  // as take_signed_rekey_flood
   crypto::SecretArray<32> key;
   const auto key_bytes = key.span().first(v.sealed_key.size());
   switch (cover_.open(net_.net_id(), v, key_bytes)) {

@@ -235,7 +235,6 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool take_cover_commitment(std::span<const std::uint8_t> payload) noexcept;
   template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment, parsed
   [[nodiscard]] bool take_signed_rekey_flood(const SignedFlood& flood) noexcept;
-  [[nodiscard]] std::uint32_t held_epoch() const noexcept;  // of the newest network key; 0: none
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;

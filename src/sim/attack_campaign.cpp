@@ -383,39 +383,26 @@ void Simulator::phase_revocation() {
                                                    static_cast<double>(node_defaults.key_ack_spread_us) / 1e6);
   const auto ack_one_in =
       static_cast<std::uint8_t>(std::clamp<std::uint32_t>((audience + hearable - 1) / std::max(hearable, 1U), 1, 255));
+  // One broadcast for every node (docs/keys.md §Cover keys): the signed list of revoked
+  // nodes and commitment to the new key, then the key sealed for each subset of the cover
+  // of the rest. It goes out three times, a few seconds apart: a node that missed the list
+  // on one pass, or its subset's key, has the next. The acknowledgements come in over the
+  // nodes' spread.
+  auto floods = back_office_->cover_rekey(epoch, key.span(), ack_one_in);
+  const mesh::CoverAnnouncement& list = floods.parts.front();  // says who acknowledges
   auto pending = [&] {
     std::vector<node::NodeId> out;
     for (std::uint32_t i = 1; i < node_count(); ++i) {
       const auto id = static_cast<node::NodeId>(i + 1);
-      if (nodes_[i]->alive && id % ack_one_in == epoch % ack_one_in && back_office_->key_acked_epoch(id) < epoch)
-        out.push_back(id);
+      if (nodes_[i]->alive && list.asks_ack_of(id) && back_office_->key_acked_epoch(id) < epoch) out.push_back(id);
     }
     return out;
   };
   report_.revocation_targets = static_cast<std::uint32_t>(pending().size());
   report_.revocation_ack_one_in = ack_one_in;
-  const std::uint64_t interval = 10 * airtime_us(128);
-  // One broadcast for every node (docs/keys.md §Cover keys): the signed list of revoked
-  // nodes and commitment to the new key, then the key sealed for each subset of the cover
-  // of the rest. It goes out
-  // three times, a few seconds apart: a node that missed the list on one pass, or its
-  // subset's key, has the next. The acknowledgements come in over the nodes' spread.
-  auto floods = back_office_->cover_rekey(epoch, key.span(), ack_one_in);
-  std::vector<std::vector<std::uint8_t>> bodies;
-  for (auto& part : floods.parts) {
-    sign_as_back_office(part);
-    std::vector<std::uint8_t> body(mesh::cover_announcement_max_size);
-    body.resize(mesh::encode_cover_announcement(part, body));
-    if (body.empty()) throw std::runtime_error("cannot encode the list of revoked nodes");
-    bodies.push_back(std::move(body));
-  }
-  sign_as_back_office(floods.commitment);
-  std::vector<std::uint8_t> commitment(mesh::cover_commitment_flood_size);
-  if (mesh::encode_cover_commitment(floods.commitment, commitment) != commitment.size())
-    throw std::runtime_error("cannot encode the commitment to the next network key");
-  bodies.push_back(std::move(commitment));
-  for (auto& sealed : floods.sealed_keys) bodies.push_back(std::move(sealed));
   report_.revocation_sealed_keys = static_cast<std::uint32_t>(floods.sealed_keys.size());
+  const auto bodies = signed_rekey_bodies(floods);
+  const std::uint64_t interval = 10 * airtime_us(128);
   const std::uint64_t broadcast_start = now_;
   for (int pass = 0; pass < 3; ++pass) {
     for (const auto& body : bodies) {

@@ -29,10 +29,10 @@ BackOffice::BackOffice(const KeyProvisioning& keys, std::uint32_t node_count, st
   key_acked_.assign(size, 1);
   readings_.assign(size, 0);
   for (std::uint32_t id = 1; id <= node_count; ++id) {
-    keys::NodeKeySet set;
-    keys.node_keys(id, 1, id == 1, set);
+    crypto::SecretArray<16> e2;
+    keys.node_key(id, keys::KeyPurpose::e2, e2);
     auto sealer = std::make_unique<node::RecordSealer>();
-    if (!sealer->init(set.key(keys::KeyPurpose::e2))) throw std::runtime_error("back office: record key");
+    if (!sealer->init(e2.span())) throw std::runtime_error("back office: record key");
     sealers_[id] = std::move(sealer);
   }
 }
@@ -209,10 +209,10 @@ std::vector<std::vector<std::uint8_t>> BackOffice::key_delivery_bodies(const std
                                                                         std::span<const std::uint8_t> key) {
   std::vector<std::vector<std::uint8_t>> bodies;
   for (node::NodeId id : targets) {
-    keys::NodeKeySet set;
-    keys_.node_keys(id, 1, id == 1, set);
+    crypto::SecretArray<16> enc;
+    keys_.node_key(id, keys::KeyPurpose::enc, enc);
     crypto::AesAead kek;
-    if (net::init_key_encryption_key(kek, set.key(keys::KeyPurpose::enc)) != crypto::Status::ok)
+    if (net::init_key_encryption_key(kek, enc.span()) != crypto::Status::ok)
       throw std::runtime_error("back office: key-encryption key");
     std::vector<std::uint8_t> body(1 + wire::KeyDeliveryLayout::size_256);
     body[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::key_delivery);

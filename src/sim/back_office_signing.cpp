@@ -3,6 +3,7 @@
 // domain of its own for each kind of flood.
 #include <array>
 #include <stdexcept>
+#include <vector>
 
 #include "firmware/blob_signer.hpp"
 #include "sim/simulator.hpp"
@@ -38,6 +39,24 @@ void Simulator::sign_as_back_office(mesh::CoverAnnouncement& list) const {
 void Simulator::sign_as_back_office(mesh::CoverKeyCommitment& commitment) const {
   sign_flood<mesh::cover_commitment_signed_size>(*keys_, commitment, mesh::cover_commitment_signed_message,
                                                   "commitment to the next network key");
+}
+
+std::vector<std::vector<std::uint8_t>> Simulator::signed_rekey_bodies(BackOffice::CoverRekeyFloods& floods) const {
+  std::vector<std::vector<std::uint8_t>> bodies;
+  for (auto& part : floods.parts) {
+    sign_as_back_office(part);
+    std::vector<std::uint8_t> body(mesh::cover_announcement_max_size);
+    body.resize(mesh::encode_cover_announcement(part, body));
+    if (body.empty()) throw std::runtime_error("cannot encode the list of revoked nodes");
+    bodies.push_back(std::move(body));
+  }
+  sign_as_back_office(floods.commitment);
+  std::vector<std::uint8_t> commitment(mesh::cover_commitment_flood_size);
+  if (mesh::encode_cover_commitment(floods.commitment, commitment) != commitment.size())
+    throw std::runtime_error("cannot encode the commitment to the next network key");
+  bodies.push_back(std::move(commitment));
+  bodies.insert(bodies.end(), floods.sealed_keys.begin(), floods.sealed_keys.end());
+  return bodies;
 }
 
 }  // namespace meshsec::sim

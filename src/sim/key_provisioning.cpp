@@ -5,6 +5,7 @@
 
 #include "keys/dev_master_keys.hpp"
 #include "keys/key_derivation.hpp"
+#include "keys/node_key_set.hpp"
 
 namespace meshsec::sim {
 namespace {
@@ -37,36 +38,46 @@ KeyProvisioning::KeyProvisioning() : masters_(std::make_unique<keys::MasterKeyMa
   blob_key_.assign(std::span<const std::uint8_t, 32>(blob.data(), 32));
 }
 
-void KeyProvisioning::node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway,
-                                keys::NodeKeySet& out) const {
+namespace {
+
+keys::NodeKeyRequest request_for(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway) {
   keys::NodeKeyRequest request;
   request.node_id = node_id;
   request.network_id = sim_network_id;
   request.network_key_index = network_epoch;
   request.gateway = gateway;
-  const keys::KeyError e = keys::derive_node_key_set(*masters_, customer(keys::KeySize::bits128), request, out);
+  return request;
+}
+
+}  // namespace
+
+void KeyProvisioning::node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway,
+                                keys::NodeKeySet& out) const {
+  const keys::KeyError e =
+      keys::derive_node_key_set(*masters_, customer(keys::KeySize::bits128), request_for(node_id, network_epoch, gateway), out);
   if (e != keys::KeyError::ok) throw std::runtime_error("node key derivation failed: " + std::string(keys::to_string(e)));
 }
 
+void KeyProvisioning::derive(const keys::DerivationInput& input, crypto::SecretArray<16>& out) const {
+  const auto* master = masters_->master(input.purpose);
+  const keys::KeyError e = master == nullptr ? keys::KeyError::bad_purpose : keys::derive_key(master->span(), input, out.span());
+  if (e != keys::KeyError::ok)
+    throw std::runtime_error(std::string(keys::to_string(input.purpose)) + " key derivation failed: " +
+                             std::string(keys::to_string(e)));
+}
+
+void KeyProvisioning::node_key(std::uint32_t node_id, keys::KeyPurpose purpose, crypto::SecretArray<16>& out) const {
+  derive(keys::node_key_input(customer(keys::KeySize::bits128), request_for(node_id, 1, false), purpose), out);
+}
+
 void KeyProvisioning::network_key(std::uint8_t epoch, crypto::SecretArray<16>& out) const {
-  keys::NodeKeySet set;
-  node_keys(1, epoch, false, set);
-  const auto key = set.key(keys::KeyPurpose::net);
-  if (key.size() != 16) throw std::runtime_error("network key: unexpected size");
-  out.assign(std::span<const std::uint8_t, 16>(key.data(), 16));
+  derive(keys::node_key_input(customer(keys::KeySize::bits128), request_for(1, epoch, false), keys::KeyPurpose::net), out);
 }
 
 void KeyProvisioning::cover_key(keys::SubtreeIndex subset, crypto::SecretArray<16>& out) const {
-  const auto c = customer(keys::KeySize::bits128);
-  keys::DerivationInput input;
-  input.customer_id = c.customer_id;
-  input.environment = c.environment;
-  input.key_size = c.key_size;
-  input.purpose = keys::KeyPurpose::cover;
-  input.subject_id = sim_network_id;
-  input.version = subset;
-  const keys::KeyError e = keys::derive_key(masters_->net.span(), input, out.span());
-  if (e != keys::KeyError::ok) throw std::runtime_error("cover key derivation failed: " + std::string(keys::to_string(e)));
+  auto input = keys::node_key_input(customer(keys::KeySize::bits128), request_for(1, 1, false), keys::KeyPurpose::cover);
+  input.version = subset;  // the subset, whichever node's path it lies on
+  derive(input, out);
 }
 
 std::span<const std::uint8_t, 32> KeyProvisioning::blob_signing_seed() const noexcept {

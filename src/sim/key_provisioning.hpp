@@ -24,6 +24,9 @@ class KeyProvisioning {
   // The key set personalised into node `node_id` (network key of `network_epoch`).
   // Throws std::runtime_error on a derivation failure.
   void node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway, keys::NodeKeySet& out) const;
+  // One key of node `node_id`'s set (auth, enc or e2), as custody derives it on demand
+  // for the back office. Throws std::runtime_error on a derivation failure.
+  void node_key(std::uint32_t node_id, keys::KeyPurpose purpose, crypto::SecretArray<16>& out) const;
   // The network key of an epoch (what the back office distributes on refresh).
   void network_key(std::uint8_t epoch, crypto::SecretArray<16>& out) const;
   // The key of one subset of the network's cover tree (keys/cover_tree.hpp), as custody
@@ -37,6 +40,8 @@ class KeyProvisioning {
   }
 
  private:
+  void derive(const keys::DerivationInput& input, crypto::SecretArray<16>& out) const;
+
   std::unique_ptr<keys::MasterKeyMaterial> masters_;
   crypto::SecretArray<32> blob_key_;
 };

@@ -91,6 +91,9 @@ class Simulator {
   void sign_as_back_office(mesh::LinkSurvey& survey) const;
   void sign_as_back_office(mesh::CoverAnnouncement& list) const;
   void sign_as_back_office(mesh::CoverKeyCommitment& commitment) const;
+  // A broadcast rekey's downlink bodies in the order they go out: the list's parts and the
+  // commitment, signed, then the sealed keys.
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> signed_rekey_bodies(BackOffice::CoverRekeyFloods& floods) const;
   [[nodiscard]] const FirmwareRelease& release() const { return release_; }
   [[nodiscard]] const RunReport& report() const noexcept { return report_; }
   [[nodiscard]] std::uint32_t activated_count() const;
