@@ -9,8 +9,8 @@
 //   selector 3: a run of repair fragments (length u8 ‖ index u16 ‖ number u8 ‖ data),
 //               data and parity, for the same node
 //   selector 4: the broadcast rekey floods (list of revoked nodes, commitment, sealed key),
-//               and a sealed key tried on a node whose list and commitment are in: it
-//               never opens
+//               kept and handed on byte for byte, and a sealed key tried on a node whose
+//               list and commitment are in: it never opens
 // No verification is bypassed: a forged item must be rejected, never stored.
 #include <algorithm>
 #include <array>
@@ -20,6 +20,7 @@
 #include <span>
 
 #include "mesh/cover_rekey.hpp"
+#include "mesh/rekey_bundle.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/rekey_message.hpp"
 #include "mesh/wave_engine.hpp"
@@ -151,19 +152,36 @@ void repair_fragments(std::span<const std::uint8_t> bytes) {
 // sealed key under a real subset key opens) is refused.
 void rekey_floods(std::span<const std::uint8_t> bytes) {
   mesh::CoverAnnouncement list;
-  if (mesh::parse_cover_announcement(bytes, 7, list)) {
+  const bool is_list = mesh::parse_cover_announcement(bytes, 7, list);
+  if (is_list) {
     std::array<std::uint8_t, mesh::cover_announcement_max_size> again{};
     if (mesh::encode_cover_announcement(list, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
       std::abort();
   }
   mesh::CoverKeyCommitment commitment;
-  if (mesh::parse_cover_commitment(bytes, 7, commitment)) {
+  const bool is_commitment = mesh::parse_cover_commitment(bytes, 7, commitment);
+  if (is_commitment) {
     std::array<std::uint8_t, mesh::cover_commitment_flood_size> again{};
     if (mesh::encode_cover_commitment(commitment, again) != bytes.size() || !std::equal(bytes.begin(), bytes.end(), again.begin()))
       std::abort();
   }
+  // What parses is kept as it came, and handed on byte for byte (wire-format.md §7.5).
+  mesh::RekeyBundle bundle;
+  auto kept_as_is = [&](std::span<const std::uint8_t> kept) {
+    if (!std::equal(kept.begin(), kept.end(), bytes.begin(), bytes.end())) std::abort();
+  };
+  if (is_list) {
+    bundle.keep_part(list.epoch, list.part, list.parts, bytes);
+    kept_as_is(bundle.part(list.part));
+  }
+  if (is_commitment) {
+    bundle.keep_commitment(commitment.epoch, bytes);
+    kept_as_is(bundle.commitment());
+  }
   mesh::CoverKeyView sealed;
   if (!mesh::parse_cover_key(bytes, sealed)) return;
+  bundle.keep_sealed_key(sealed.epoch, sealed.subset, bytes);
+  kept_as_is(bundle.sealed_key(sealed.subset));
   if (sealed.sealed_key.size() != 16 && sealed.sealed_key.size() != 32) std::abort();
   static const keys::NodeKeySet path_keys = [] {
     keys::NodeKeySet set;

@@ -66,19 +66,27 @@ bool CoverRekey::take(const CoverAnnouncement& a) noexcept {
   std::copy(a.ids().begin(), a.ids().end(), revoked_.begin() + a.part * cover_ids_per_part);
   counts_[a.part] = a.count;
   parts_held_ = static_cast<std::uint8_t>(parts_held_ | (1U << a.part));
-  if (parts_held_ == (1U << parts_) - 1U) {
-    // The list is whole: pack it and find the one subset of the cover this node lies in.
-    std::array<node::NodeId, cover_max_revoked> all{};
-    std::size_t n = 0;
-    for (std::size_t p = 0; p < parts_; ++p)
-      for (std::size_t i = 0; i < counts_[p]; ++i) all[n++] = revoked_[p * cover_ids_per_part + i];
-    subset_ = keys::covering_subtree(id_, std::span<const node::NodeId>(all).first(n));
-  }
+  // The list is whole: find the one subset of the cover this node lies in.
+  if (whole()) subset_ = covering(id_);
   return true;
+}
+
+bool CoverRekey::whole() const noexcept { return parts_ != 0 && parts_held_ == (1U << parts_) - 1U; }
+
+keys::SubtreeIndex CoverRekey::covering(node::NodeId id) const noexcept {
+  std::array<node::NodeId, cover_max_revoked> all{};
+  std::size_t n = 0;
+  for (std::size_t p = 0; p < parts_; ++p)
+    for (std::size_t i = 0; i < counts_[p]; ++i) all[n++] = revoked_[p * cover_ids_per_part + i];
+  return keys::covering_subtree(id, std::span<const node::NodeId>(all).first(n));
 }
 
 keys::SubtreeIndex CoverRekey::subset_for(std::uint32_t epoch) const noexcept {
   return epoch == epoch_ ? subset_ : keys::no_subtree;
+}
+
+keys::SubtreeIndex CoverRekey::subset_of(node::NodeId id, std::uint32_t epoch) const noexcept {
+  return epoch == epoch_ && whole() ? covering(id) : keys::no_subtree;
 }
 
 CoverOutcome CoverRekey::open(std::uint16_t net_id, const CoverKeyView& v, std::span<std::uint8_t> key_out) noexcept {

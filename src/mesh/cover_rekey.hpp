@@ -46,6 +46,9 @@ class CoverRekey {
   // The subset whose sealed key this node opens for `epoch`: no_subtree until every part
   // of that epoch's list is in, and for a revoked node.
   [[nodiscard]] keys::SubtreeIndex subset_for(std::uint32_t epoch) const noexcept;
+  // The subset another node lies in, for `epoch`: what a neighbour that missed the
+  // broadcast needs handed on (no_subtree until the list is whole, and for a revoked node).
+  [[nodiscard]] keys::SubtreeIndex subset_of(node::NodeId id, std::uint32_t epoch) const noexcept;
 
   // Opens a sealed key meant for this node's subset into key_out (the key's size); a key
   // the commitment does not match fails the check (key_out wiped). Until both the list and
@@ -56,6 +59,8 @@ class CoverRekey {
 
  private:
   void begin(std::uint32_t epoch) noexcept;  // forget the epoch gathered, gather this one
+  [[nodiscard]] bool whole() const noexcept;  // every part of the list gathered is in
+  [[nodiscard]] keys::SubtreeIndex covering(node::NodeId id) const noexcept;
 
   node::NodeId id_ = 0;
   std::size_t key_bytes_ = 0;

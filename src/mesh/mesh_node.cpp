@@ -1,8 +1,9 @@
 #include "mesh/mesh_node.hpp"
 
 #include <algorithm>
-#include <tuple>
 #include <limits>
+#include <tuple>
+#include <type_traits>
 
 #include "crypto/ed25519.hpp"
 #include "crypto/secure_memory.hpp"
@@ -139,12 +140,17 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   const std::uint64_t busy = frame_airtime_us(config_, frame.size()) + std::uint64_t{config_.backoff_slots} * config_.backoff_slot_us;
   for (auto& s : slots())
     if (s.used && s.sent) s.due_us = std::min(s.latest_due_us, s.due_us + busy);
-  if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced() &&
-      pending_raw_len_ == 0) {
+  if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced()) {
     // Answer a neighbour's request for global time (net rate-limits to one per slot).
     std::size_t len = 0;
-    if (net_.answer_sync_request(r, pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
+    if (pending_raw_len_ == 0 && net_.answer_sync_request(r, pending_raw_, len) == net::SendError::ok)
+      pending_raw_len_ = len;
+    // Its request names the key it holds: one the network retired cannot open that answer.
+    offer_rekey_catch_up(r.header.src, r.sync_request.key_epoch);
   }
+  if (r.accepted() && !r.rekey_catch_up.empty()) take_rekey_catch_up(r.rekey_catch_up);
+  if (r.reason == net::DropReason::unknown_key_index && r.header.type == wire::NetFrameType::data)
+    note_unknown_key_index(r.header);
   // A key delivered over the air (B1): acknowledge it to the back office.
   const std::uint32_t epoch_after = net_.keys().newest_epoch();
   if (epoch_after != epoch_before && epoch_after > acked_epoch_ && config_.role != Role::gateway) {
@@ -339,7 +345,7 @@ bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
 }
 
 template <typename SignedFlood>
-bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood) noexcept {
+bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood, std::span<const std::uint8_t> payload) noexcept {
   if (config_.role == Role::gateway) return true;
   // A flood for an epoch older than this node's newest key is spent (a replay): not carried
   // on. One for the epoch it holds already is carried, unchecked, for the neighbours still
@@ -353,6 +359,11 @@ bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood) noexcept {
     return false;
   }
   (void)cover_.take(flood);
+  // Kept as it came, for a neighbour that misses the broadcast (§7.5).
+  if constexpr (std::is_same_v<SignedFlood, CoverAnnouncement>)
+    catch_up_.bundle().keep_part(flood.epoch, flood.part, flood.parts, payload);
+  else
+    catch_up_.bundle().keep_commitment(flood.epoch, payload);
   return true;
 }
 
@@ -362,7 +373,7 @@ bool MeshNode::take_cover_announcement(std::span<const std::uint8_t> payload) no
     drop(node::DropReason::malformed);
     return false;
   }
-  return take_signed_rekey_flood(a);
+  return take_signed_rekey_flood(a, payload);
 }
 
 bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noexcept {
@@ -371,23 +382,39 @@ bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noex
     drop(node::DropReason::malformed);
     return false;
   }
-  return take_signed_rekey_flood(c);
+  return take_signed_rekey_flood(c, payload);
 }
 
-bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
+bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed_on) noexcept {
   CoverKeyView v;
   if (!parse_cover_key(payload, v)) {
     drop(node::DropReason::malformed);
     return false;
   }
   if (config_.role == Role::gateway) return true;
-  if (const auto held = net_.keys().newest_epoch(); v.epoch <= held) return v.epoch == held;  // as take_signed_rekey_flood
+  const auto held = net_.keys().newest_epoch();
+  // Another subset's key cannot be checked here: it is kept as it came, first copy only,
+  // for a neighbour in that subset that misses the broadcast; that neighbour checks it.
+  const bool ours = v.subset == cover_.subset_for(v.epoch);
+  if (!handed_on && !ours && v.epoch >= held) catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload);
+  // A key handed on for the epoch this node has only staged confirms it (the network it
+  // came from has moved on, and this node missed the switch or the retirement).
+  const bool confirms = handed_on && v.epoch == held && net_.keys().phase() != net::KeyPhase::normal;
+  if (v.epoch <= held && !confirms) return v.epoch == held;  // as take_signed_rekey_flood
   crypto::SecretArray<32> key;
   const auto key_bytes = key.span().first(v.sealed_key.size());
   switch (cover_.open(net_.net_id(), v, key_bytes)) {
     case CoverOutcome::not_ours: return true;  // another subset's: carried on for the nodes in it
     case CoverOutcome::failed_check: drop(node::DropReason::bad_cover_key); return false;
     case CoverOutcome::opened: break;
+  }
+  catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload);  // checked: our own subset's
+  if (handed_on) {
+    // receive() sees the epoch move and acknowledges it to the back office.
+    if (net_.install_caught_up_key(v.epoch, key_bytes) == net::KeyChange::installed) ++keys_caught_up_;
+    newer_key_heard_ = false;
+    key_retry_us_ = config_.sync_retry_us;
+    return true;
   }
   // Staged beside the current key; the switch flood, sealed under it, moves to it. Only
   // the nodes the list asks acknowledge it, and every node got it at about the same
@@ -400,6 +427,42 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload) noexcept {
       acknowledge_key(v.epoch, config_.key_ack_after_us + (spread == 0 ? 0 : platform_.random_u32() % spread));
   }
   return true;
+}
+
+void MeshNode::take_rekey_catch_up(std::span<const std::uint8_t> body) noexcept {
+  if (config_.role == Role::gateway) return;
+  // Every body starts kind ‖ epoch u32 (rekey_message.hpp): another node is answering.
+  if (body.size() >= 5) catch_up_.heard(static_cast<std::uint32_t>(body[1]) << 24 | std::uint32_t{body[2]} << 16 |
+                                        std::uint32_t{body[3]} << 8 | body[4]);
+  switch (body[0]) {
+    case cover_announcement_kind: (void)take_cover_announcement(body); return;
+    case cover_commitment_kind: (void)take_cover_commitment(body); return;
+    case cover_key_kind: (void)take_cover_key(body, true); return;
+    default: drop(node::DropReason::malformed); return;
+  }
+}
+
+void MeshNode::offer_rekey_catch_up(node::NodeId src, std::uint32_t their_epoch) noexcept {
+  if (config_.role == Role::gateway) return;
+  const auto& keys = net_.keys();
+  const std::uint32_t epoch = keys.newest_epoch();
+  // Only once this node has retired the older key: before then the network may still be
+  // on it, and a neighbour without the next key misses nothing yet.
+  if (their_epoch >= epoch || keys.phase() != net::KeyPhase::normal) return;
+  const std::uint64_t wait = platform_.random_u32() % RekeyCatchUp::answer_window_us;
+  if (catch_up_.request(epoch, cover_.subset_of(src, epoch), platform_.local_us(), wait)) schedule();
+}
+
+void MeshNode::note_unknown_key_index(const wire::NetHeader& h) noexcept {
+  const std::uint32_t epoch = net_.keys().newest_epoch();
+  if (epoch == 0 || config_.role == Role::gateway) return;
+  if (h.key_index == wire::key_index_of_epoch(epoch + 1)) {
+    // The network moved on without this node: tick() asks until a neighbour hands the key on.
+    if (!newer_key_heard_) key_retry_us_ = config_.sync_retry_us;
+    newer_key_heard_ = true;
+  } else if (h.key_index == wire::key_index_of_epoch(epoch - 1)) {
+    offer_rekey_catch_up(h.src, epoch - 1);  // a neighbour still sends under the retired key
+  }
 }
 
 bool MeshNode::follow_wave(const WaveAnnouncement& announcement) noexcept {
@@ -1199,11 +1262,15 @@ void MeshNode::on_wake() noexcept {
   // to open them): ask the neighbours for global time (net sync request, in the clear; a
   // response only ever moves the network layer's time forward).
   const bool beacons_missing = !fine_synced_ || now > last_beacon_at_ + 3 * config_.beacon_period_us;
-  if (config_.role != Role::gateway && (!net_.synced() || beacons_missing) && now >= next_sync_request_at_ &&
-      pending_raw_len_ == 0) {
+  if (config_.role != Role::gateway && (!net_.synced() || beacons_missing || newer_key_heard_) &&
+      now >= next_sync_request_at_ && pending_raw_len_ == 0) {
     std::size_t len = 0;
     if (net_.make_sync_request(pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
-    next_sync_request_at_ = now + config_.sync_retry_us + backoff_us(0, 1000);
+    // Asking only for the key the network moved to, a node backs off: a revoked node,
+    // which no neighbour answers, must not spend its battery asking every second and a half.
+    const bool key_only = net_.synced() && newer_key_heard_;
+    next_sync_request_at_ = now + (key_only ? key_retry_us_ : config_.sync_retry_us) + backoff_us(0, 1000);
+    if (key_only) key_retry_us_ = std::min(2 * key_retry_us_, max_key_retry_us);
   }
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   maybe_join(now);
@@ -1349,6 +1416,13 @@ void MeshNode::try_send() noexcept {
     pending_raw_len_ = 0;
     return;
   }
+  if (const auto body = catch_up_.next(now); !body.empty()) {
+    std::size_t len = 0;
+    if (net_.make_rekey_catch_up_frame(body, tx_frame_, len) == net::SendError::ok &&
+        platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len)))
+      ++sync_frames_;
+    return;
+  }
   if (!net_.synced()) return;
   std::array<std::uint8_t, max_message_size + 2> tokens{};
   MessageType type = MessageType::beacon;
@@ -1373,7 +1447,8 @@ void MeshNode::schedule() noexcept {
   if (config_.role == Role::gateway) at(next_beacon_at_);
   if (acks_.count > 0) at(acks_due_us_);
   if (pending_raw_len_ > 0) at(0);
-  if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_)) at(next_sync_request_at_);
+  if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_ || newer_key_heard_)) at(next_sync_request_at_);
+  at(catch_up_.due_us());
   if (beacon_pending_) at(beacon_due_us_);
   // A join waits for time, a parent and a free slot; each arrives with a frame or a slot's
   // own deadline, which schedule() again. Counting the join's time before then would wake

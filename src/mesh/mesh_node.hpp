@@ -31,6 +31,7 @@
 #include "mesh/mesh_message.hpp"
 #include "mesh/cover_rekey.hpp"
 #include "mesh/neighbour_table.hpp"
+#include "mesh/rekey_catch_up.hpp"
 #include "mesh/rekey_message.hpp"
 #include "mesh/route_table.hpp"
 #include "mesh/wave_engine.hpp"
@@ -161,9 +162,14 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
   [[nodiscard]] const Disseminator& dissemination() const noexcept { return disseminator_; }
   [[nodiscard]] const CoverRekey& cover_rekey() const noexcept { return cover_; }
+  // Broadcast rekeys handed on to neighbours that missed them, and keys this node took
+  // from such a hand-on (wire-format.md §7.5).
+  [[nodiscard]] std::uint32_t rekey_answers() const noexcept { return catch_up_.answers(); }
+  [[nodiscard]] std::uint32_t keys_caught_up() const noexcept { return keys_caught_up_; }
   [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
   [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
+  // One-hop clear frames: sync requests and answers, and rekeys handed on (§7.5).
   [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
   // Wave announcements said once more, one hop, before this relay's part of the wave.
   [[nodiscard]] std::uint32_t announcement_echoes() const noexcept { return announcement_echoes_; }
@@ -231,10 +237,17 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool back_office_signed(const CoverKeyCommitment& c) const noexcept;
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
   [[nodiscard]] bool take_cover_announcement(std::span<const std::uint8_t> payload) noexcept;
-  [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload) noexcept;
+  // `handed_on`: from a neighbour's catch-up rather than the flood; an opened key is then
+  // installed as the only one (the network it came from has retired the older key).
+  [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload, bool handed_on = false) noexcept;
   [[nodiscard]] bool take_cover_commitment(std::span<const std::uint8_t> payload) noexcept;
-  template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment, parsed
-  [[nodiscard]] bool take_signed_rekey_flood(const SignedFlood& flood) noexcept;
+  template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment, parsed from `payload`
+  [[nodiscard]] bool take_signed_rekey_flood(const SignedFlood& flood, std::span<const std::uint8_t> payload) noexcept;
+  // §7.5: a body a neighbour handed on; a neighbour (`src`) that holds only an older key
+  // than `their_epoch`'s successor; a frame under a key index this node lacks.
+  void take_rekey_catch_up(std::span<const std::uint8_t> body) noexcept;
+  void offer_rekey_catch_up(node::NodeId src, std::uint32_t their_epoch) noexcept;
+  void note_unknown_key_index(const wire::NetHeader& h) noexcept;
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
@@ -333,6 +346,13 @@ class MeshNode final : private net::TokenHandler {
   Disseminator disseminator_;
   node::RecordSealer sealer_;
   CoverRekey cover_;
+  RekeyCatchUp catch_up_;
+  std::uint32_t keys_caught_up_ = 0;
+  // Frames under the next key's index were heard: ask for time (naming the epoch held)
+  // without waiting for the beacons to go missing, so that a neighbour hands the key on.
+  bool newer_key_heard_ = false;
+  static constexpr std::uint64_t max_key_retry_us = 60'000'000;
+  std::uint64_t key_retry_us_ = 0;  // doubles with every request for the key, up to the max
   node::DropCounters drops_;
   CommissionParams params_{};
   std::array<std::uint64_t, message_type_count> sent_{};

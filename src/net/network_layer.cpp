@@ -259,6 +259,11 @@ SendError NetworkLayer::make_key_delivery_frame(std::uint16_t target, std::span<
   return SendError::ok;
 }
 
+SendError NetworkLayer::make_rekey_catch_up_frame(std::span<const std::uint8_t> body, std::span<std::uint8_t> out,
+                                                  std::size_t& radio_length) noexcept {
+  return make_key_delivery_frame(wire::NetLayout::broadcast, body, out, radio_length);
+}
+
 bool NetworkLayer::forward(std::span<const std::uint8_t> radio_frame, std::span<std::uint8_t> out,
                            std::size_t& radio_length) noexcept {
   radio_length = 0;
@@ -318,6 +323,11 @@ DropReason NetworkLayer::filter_and_open(std::span<const std::uint8_t> radio,
     case wire::NetFrameType::sync_response:
       return open_sync_response(frame, plaintext, r);
     case wire::NetFrameType::key_delivery:
+      if (h.dst == wire::NetLayout::broadcast) {
+        // §7.5: a broadcast rekey body handed on; the mesh layer checks it.
+        r.rekey_catch_up = in.rest();
+        return r.rekey_catch_up.empty() ? DropReason::malformed : DropReason::none;
+      }
       if (h.dst != config_.address) return DropReason::key_delivery_not_for_us;
       return apply_key_delivery(in.rest());
   }
@@ -455,6 +465,18 @@ void NetworkLayer::process_tokens(std::span<const std::uint8_t> payload, RxResul
 
 KeyChange NetworkLayer::stage_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept {
   const KeyChange c = keys_.stage(epoch, key);
+  if (c == KeyChange::installed) {
+    ++counters_.keys_installed;
+    (void)persist(reserved_until_, has_reservation_);
+  }
+  return c;
+}
+
+KeyChange NetworkLayer::install_caught_up_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept {
+  const bool confirms_staged = keys_.phase() != KeyPhase::normal && epoch == keys_.newest_epoch();
+  if (!keys_.empty() && epoch < keys_.newest_epoch()) return KeyChange::stale;
+  if (!keys_.empty() && epoch == keys_.newest_epoch() && !confirms_staged) return KeyChange::unchanged;
+  const KeyChange c = keys_.set_only(epoch, key);
   if (c == KeyChange::installed) {
     ++counters_.keys_installed;
     (void)persist(reserved_until_, has_reservation_);

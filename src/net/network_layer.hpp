@@ -53,6 +53,10 @@ struct RxResult {
   std::size_t tokens_processed = 0;
   DropReason token_stop = DropReason::none;  // bad_tokens, token_not_whitelisted, token_time_overrun
   wire::SyncRequestBody sync_request{};
+  // A key delivery frame to the broadcast address: one body of a broadcast rekey handed on
+  // by a neighbour (wire-format.md §7.5), a view into the radio frame. Checked by the mesh
+  // layer as the flood's bodies are (signatures, tag, commitment).
+  std::span<const std::uint8_t> rekey_catch_up{};
 
   [[nodiscard]] bool accepted() const noexcept { return reason == DropReason::none; }
 };
@@ -100,6 +104,14 @@ class NetworkLayer {
   [[nodiscard]] SendError make_key_delivery_frame(std::uint16_t target, std::span<const std::uint8_t> blob,
                                                   std::span<std::uint8_t> out,
                                                   std::size_t& radio_length) noexcept;
+  // A one-hop key delivery frame to the broadcast address carrying one body of a broadcast
+  // rekey (its kind byte onwards) for the neighbours that missed it (§7.5).
+  [[nodiscard]] SendError make_rekey_catch_up_frame(std::span<const std::uint8_t> body, std::span<std::uint8_t> out,
+                                                    std::size_t& radio_length) noexcept;
+  // Installs a network key a neighbour handed on (§7.5) as the only one: the network it
+  // comes from has retired the older key. Epochs only move forward; the staged key of the
+  // same epoch may be confirmed this way. Errors: stale, crypto_failure.
+  [[nodiscard]] KeyChange install_caught_up_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept;
   // Relays a frame whose RxResult had may_relay: same bytes, TTL - 1, new CRC; no
   // re-encryption (the TTL is outside the MIC). False when it must not be relayed.
   [[nodiscard]] bool forward(std::span<const std::uint8_t> radio_frame, std::span<std::uint8_t> out,

@@ -363,9 +363,60 @@ void Simulator::attack_round(bool after_revocation) {
   }
 }
 
+std::vector<std::uint32_t> Simulator::put_to_sleep_for_revocation() {
+  // Leaves (no neighbour names them parent), as battery-powered sensors usually are: the
+  // routes around them stand, and the broadcast's acknowledgements still come back.
+  std::vector<std::uint32_t> live;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    if (nodes_[i]->alive && !nodes_[i]->mesh->backbone()) live.push_back(i);
+  const auto count = static_cast<std::size_t>(
+      std::llround(scenario_.phases.rekey_asleep_fraction * static_cast<double>(live.size())));
+  std::vector<std::uint32_t> asleep;
+  SimRng pick = rng_.fork(0x51EE9);  // a stream of its own: the run's other draws stay as they were
+  for (std::size_t k = 0; k < count && k < live.size(); ++k) {
+    std::swap(live[k], live[k + pick.below(live.size() - k)]);
+    asleep.push_back(live[k]);
+    fail_node(live[k]);
+  }
+  return asleep;
+}
+
+void Simulator::catch_up_after_revocation(const std::vector<std::uint32_t>& asleep, std::uint32_t epoch) {
+  // They wake holding the retired key only: every frame around them is under the new one.
+  // Their neighbours hand the broadcast on (wire-format.md §7.5); nothing else is sent.
+  report_.revocation_asleep = static_cast<std::uint32_t>(asleep.size());
+  if (asleep.empty()) return;
+  for (const auto s : asleep) wake_node(s);
+  const auto hops = hops_over_alive();
+  const auto start = now_;
+  std::uint64_t last = start;
+  auto holding = [&] {
+    std::uint32_t n = 0;
+    for (const auto s : asleep) n += nodes_[s]->mesh->network().keys().holds_epoch(epoch) ? 1U : 0U;
+    return n;
+  };
+  std::uint32_t reachable = 0;
+  for (const auto s : asleep) reachable += hops[s] != std::numeric_limits<std::uint32_t>::max() ? 1U : 0U;
+  std::uint32_t held = 0;
+  run_until(
+      [&] {
+        const auto h = holding();
+        if (h > held) last = now_;
+        held = h;
+        return h >= reachable;
+      },
+      30'000'000, 100'000);
+  report_.revocation_caught_up = held;
+  report_.revocation_catch_up_seconds = static_cast<double>(last - start) / 1e6;
+  std::uint32_t answers = 0;
+  for (const auto& n : nodes_) answers += n->mesh->rekey_answers();
+  report_.revocation_handed_on = answers;
+}
+
 void Simulator::phase_revocation() {
   report_.revocation_ran = true;
   const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
+  const auto asleep = put_to_sleep_for_revocation();
   back_office_->revoke(stolen_id);
   constexpr std::uint32_t epoch = revoked_epoch;
   crypto::SecretArray<16> key;
@@ -443,6 +494,7 @@ void Simulator::phase_revocation() {
     while (!gateway.send_downlink(BackOffice::key_phase_body(epoch, 3))) run_for(interval);
     run_for(2'500'000);
   }
+  catch_up_after_revocation(asleep, epoch);
   report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
   // The back office knows only of the acknowledgements it asked for; the simulator can
   // also tell which live nodes lack the key, and whether failed nodes cut them off.

@@ -119,6 +119,10 @@ nlohmann::json to_json(const RunReport& r) {
                                     {"live_nodes", r.revocation_audience},
                                     {"holding_key", r.revocation_holding},
                                     {"seconds", r.revocation_broadcast_seconds}}},
+                     {"catch_up", {{"asleep", r.revocation_asleep},
+                                   {"caught_up", r.revocation_caught_up},
+                                   {"handed_on", r.revocation_handed_on},
+                                   {"seconds", r.revocation_catch_up_seconds}}},
                      {"note", r.revocation_note}};
   j["drops"] = json::object();
   for (const auto& [k, v] : r.drops) j["drops"][k] = v;
@@ -219,6 +223,11 @@ std::string summary_table(const RunReport& r) {
                                        std::to_string(r.revocation_ack_one_in) + ") in " +
                                        num(r.revocation_broadcast_seconds, 1) + " s; " + std::to_string(r.revocation_acked) +
                                        " after per-node deliveries");
+    if (r.revocation_asleep > 0)
+      row("revocation catch-up", std::to_string(r.revocation_caught_up) + " / " + std::to_string(r.revocation_asleep) +
+                                     " nodes asleep through it took the key from neighbours in " +
+                                     num(r.revocation_catch_up_seconds, 1) + " s (" +
+                                     std::to_string(r.revocation_handed_on) + " hand-ons)");
   }
   std::uint64_t legit = 0;
   for (const auto& [k, v] : r.legit_defence_drops) legit += v;

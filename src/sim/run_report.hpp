@@ -122,6 +122,10 @@ struct RunReport {
   std::uint32_t revocation_sealed_keys = 0, revocation_broadcast_acked = 0, revocation_ack_one_in = 1;
   std::uint32_t revocation_audience = 0, revocation_holding = 0;
   double revocation_broadcast_seconds = 0;
+  // Nodes asleep through the broadcast, those of them that took the key from a neighbour
+  // after waking (wire-format.md §7.5), how long the last one took, and the hand-ons sent.
+  std::uint32_t revocation_asleep = 0, revocation_caught_up = 0, revocation_handed_on = 0;
+  double revocation_catch_up_seconds = 0;
   std::map<std::string, std::uint64_t> drops;          // every reception that did not pass, by reason
   std::map<std::string, std::uint64_t> legit_defence_drops;  // legitimate frames the defences removed
   // Engine.

@@ -61,6 +61,7 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   read(t, "phases", "readings_per_node", s.phases.readings_per_node);
   read(t, "phases", "operate_s", s.phases.operate_s);
   read(t, "phases", "fail_fraction", s.phases.fail_fraction);
+  read(t, "phases", "rekey_asleep_fraction", s.phases.rekey_asleep_fraction);
   read(t, "phases", "rollout", s.phases.rollout);
   read(t, "phases", "rollout_timeout_s", s.phases.rollout_timeout_s);
   read(t, "phases", "attacks", s.phases.attacks);
@@ -127,6 +128,8 @@ void validate(const Scenario& s) {
   require(static_cast<std::uint64_t>(s.firmware.blob_kib) * 1024 / s.firmware.chunk_size <= 4096,
           "firmware: at most 4096 chunks (raise chunk_size)");
   require(s.phases.fail_fraction >= 0 && s.phases.fail_fraction <= 0.5, "phases.fail_fraction: 0..0.5");
+  require(s.phases.rekey_asleep_fraction >= 0 && s.phases.rekey_asleep_fraction <= 0.2,
+          "phases.rekey_asleep_fraction: 0..0.2");
   require(s.attacks.jammer_duty >= 0 && s.attacks.jammer_duty <= 1, "attacks.jammer_duty: 0..1");
   require(s.mesh.beacon_period_s >= 1, "mesh.beacon_period_s: at least 1");
   require(s.mesh.join_spread_s >= 0 && s.mesh.join_spread_s <= 3600, "mesh.join_spread_s: 0 (by mesh size) to 3600");

@@ -24,6 +24,9 @@ struct PhaseSpec {
   std::uint32_t max_readings_per_s = 20;  // above this, readings come from a sample of nodes
   double operate_s = 30;
   double fail_fraction = 0.02;        // nodes that die before the rollout (M10)
+  // Leaves asleep through the revocation (a battery change, an outage): they
+  // wake after the old key is retired and must get the new one from their neighbours.
+  double rekey_asleep_fraction = 0.01;
   bool rollout = true;
   double rollout_timeout_s = 300;
   bool attacks = true;

@@ -294,7 +294,15 @@ bool Simulator::in_the_clear_by_design(const Transmission& t) noexcept {
   // A sync request (docs/wire-format.md §6): a node answers it, under a rate limit, with a
   // response bound to the request's single-use challenge. Passing it again, or with a
   // flipped bit, gains an attacker nothing but an answer anyone may ask for.
-  return wire::peek_net_frame_type(t.bytes) == wire::NetFrameType::sync_request;
+  const auto type = wire::peek_net_frame_type(t.bytes);
+  if (type == wire::NetFrameType::sync_request) return true;
+  // A broadcast rekey handed on (§7.5): signed or sealed bytes the receiver checks as it
+  // checks the flood, and ignores once it holds their epoch. Again or altered, it hands
+  // on nothing a neighbour would not.
+  if (type != wire::NetFrameType::key_delivery) return false;
+  wire::BoundedReader in(t.bytes);
+  wire::NetHeader h;
+  return wire::read_net_header(in, h) == wire::WireError::ok && h.dst == wire::NetLayout::broadcast;
 }
 
 void Simulator::hand_over() {
@@ -707,6 +715,17 @@ void Simulator::fail_node(std::uint32_t station) {
   // Its radio goes silent: any reception in progress ends.
   radio_[station].lock = -1;
   radio_[station].alive = false;
+}
+
+void Simulator::wake_node(std::uint32_t station) {
+  if (station == 0 || station >= nodes_.size() || nodes_[station]->alive) return;
+  nodes_[station]->alive = true;
+  auto& r = radio_[station];
+  r.alive = true;
+  r.lock = r.left = -1;
+  r.busy = r.on_air = r.corrupt = r.deafened = r.jammed = false;
+  retune(station);
+  schedule_wake(station, now());
 }
 
 std::uint32_t Simulator::activated_count() const {

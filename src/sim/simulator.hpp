@@ -72,6 +72,9 @@ class Simulator {
   void run_for(std::uint64_t duration_us);
   void run_until(const std::function<bool()>& done, std::uint64_t limit_us, std::uint64_t check_every_us);
   void fail_node(std::uint32_t station);
+  // A node fail_node() silenced comes back with the state it had (it slept): its timer
+  // fires at once.
+  void wake_node(std::uint32_t station);
   // The rollout in steps (phase_rollout() runs all three): the gateway accepts the blob
   // and starts the wave; run_for() until rollout_done(); finish_rollout() writes the report.
   void begin_rollout();
@@ -156,6 +159,9 @@ class Simulator {
   void distribute_wave_parts(const std::vector<mesh::WaveAssignment>& parts);
   void phase_attacks(bool after_revocation);
   void phase_revocation();
+  // Some nodes sleep through the revocation's broadcast and catch up after it.
+  std::vector<std::uint32_t> put_to_sleep_for_revocation();
+  void catch_up_after_revocation(const std::vector<std::uint32_t>& asleep, std::uint32_t epoch);
   // Attackers (attack_campaign.cpp).
   void place_attackers();
   void attack_round(bool after_revocation);

@@ -178,3 +178,35 @@ TEST(KeyRefresh, RefreshToAn256BitKey) {
   ASSERT_EQ((*dist)->retire_key(1), KeyChange::installed);
   EXPECT_TRUE(deliver(**node, send_frame(**dist, 2, kSensorToken)).accepted());
 }
+
+// §7.5: a neighbour hands a broadcast rekey on in a clear key delivery frame to the
+// broadcast address. The network layer passes its body up unchecked (the mesh layer checks
+// signatures, tag and commitment), and a key taken from it is installed as the only one.
+TEST(KeyRefresh, HandedOnRekeyBodiesReachTheMeshLayerAndInstallAsTheOnlyKey) {
+  Network net;
+  const std::array<std::uint8_t, 5> body{7, 0, 0, 0, 1};
+  std::array<std::uint8_t, NetworkLayer::max_radio_frame> out{};
+  std::size_t n = 0;
+  ASSERT_EQ(net.at(2).make_rekey_catch_up_frame(body, out, n), SendError::ok);
+  const RxResult r = deliver(net.at(3), std::span<const std::uint8_t>(out).first(n));
+  ASSERT_TRUE(r.accepted());
+  EXPECT_EQ(r.header.type, wire::NetFrameType::key_delivery);
+  EXPECT_TRUE(std::equal(r.rekey_catch_up.begin(), r.rekey_catch_up.end(), body.begin(), body.end()));
+  // An empty hand-on is malformed; a delivery to one node still goes the §7.1 way.
+  ASSERT_EQ(net.at(2).make_rekey_catch_up_frame({}, out, n), SendError::ok);
+  EXPECT_EQ(deliver(net.at(3), std::span<const std::uint8_t>(out).first(n)).reason, DropReason::malformed);
+
+  // Epochs only move forward; the epoch held is not taken again once normal...
+  EXPECT_EQ(net.at(3).install_caught_up_key(0, kNewNetKey), KeyChange::unchanged);
+  ASSERT_EQ(net.at(3).install_caught_up_key(1, kNewNetKey), KeyChange::installed);
+  EXPECT_EQ(net.at(3).keys().phase(), KeyPhase::normal);
+  EXPECT_FALSE(net.at(3).keys().holds_epoch(0)) << "the retired key goes: a revoked node's frames die here";
+  EXPECT_EQ(net.at(3).install_caught_up_key(0, kNetKey), KeyChange::stale);
+  EXPECT_EQ(net.at(3).install_caught_up_key(1, kNewNetKey), KeyChange::unchanged);
+  // ...but a node that staged it and missed the switch or retirement is confirmed by it.
+  ASSERT_EQ(net.at(4).stage_key(1, kNewNetKey), KeyChange::installed);
+  ASSERT_EQ(net.at(4).install_caught_up_key(1, kNewNetKey), KeyChange::installed);
+  EXPECT_EQ(net.at(4).keys().phase(), KeyPhase::normal);
+  EXPECT_EQ(net.at(4).keys().send_epoch(), 1U);
+  EXPECT_FALSE(net.at(4).keys().holds_epoch(0));
+}

@@ -276,6 +276,73 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   EXPECT_NE(sim.node(stolen - 1U).mesh->network().keys().send_epoch(), 2U);
 }
 
+// wire-format.md §7.5: nodes asleep through the whole rekey (broadcast, switch and
+// retirement) wake holding only the retired key and take the new one from their
+// neighbours, with nothing from the gateway. The revoked node, still running and asking
+// all along, is handed nothing.
+TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
+  Simulator sim(small(120, 7));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  auto& office = sim.back_office();
+  const node::NodeId stolen = ids[ids.size() / 3];
+  std::vector<std::uint32_t> asleep;
+  for (const auto id : ids)
+    if (id != stolen && !sim.node(id - 1U).mesh->backbone() && asleep.size() < 4) asleep.push_back(id - 1U);
+  ASSERT_EQ(asleep.size(), 4U);
+  for (const auto s : asleep) sim.fail_node(s);
+  auto flood = [&](std::span<const std::uint8_t> body) {
+    while (!gateway.send_downlink(body)) sim.run_for(5'000);
+    sim.run_for(60'000);
+  };
+  auto answers = [&] {
+    std::uint32_t n = 0;
+    for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->rekey_answers();
+    return n;
+  };
+  office.revoke(stolen);
+  crypto::SecretArray<16> key;
+  sim.keys().network_key(2, key);
+  ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
+  auto floods = office.cover_rekey(2, key.span());
+  const auto bodies = sim.signed_rekey_bodies(floods);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& b : bodies) flood(b);
+    sim.run_for(3'000'000);
+  }
+  ASSERT_EQ(gateway.gateway_switch_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 2));
+  sim.run_for(3'000'000);
+  ASSERT_EQ(gateway.gateway_retire_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 3));
+  sim.run_for(10'000'000);
+  std::size_t normal_on_2 = 0;
+  for (const auto id : ids) {
+    const auto& keys = sim.node(id - 1U).mesh->network().keys();
+    normal_on_2 += keys.send_epoch() == 2 && keys.phase() == net::KeyPhase::normal ? 1U : 0U;
+  }
+  EXPECT_GE(normal_on_2 + 8, ids.size() - 1 - asleep.size()) << "the rest of the mesh retired the old key";
+  // All this while the revoked node, awake, heard frames under a key it lacks and asked.
+  EXPECT_GT(sim.node(stolen - 1U).mesh->network().counters().sync_requests_sent, 0U);
+  EXPECT_EQ(answers(), 0U) << "a revoked node lies in no subset: nobody hands it anything";
+
+  for (const auto s : asleep) {
+    EXPECT_FALSE(sim.node(s).mesh->network().keys().holds_epoch(2));
+    sim.wake_node(s);
+  }
+  sim.run_for(10'000'000);
+  for (const auto s : asleep) {
+    const auto& m = *sim.node(s).mesh;
+    EXPECT_EQ(m.network().keys().send_epoch(), 2U) << "node " << s + 1;
+    EXPECT_EQ(m.network().keys().phase(), net::KeyPhase::normal) << "node " << s + 1;
+    EXPECT_FALSE(m.network().keys().holds_epoch(1)) << "node " << s + 1;
+    EXPECT_EQ(m.keys_caught_up(), 1U) << "node " << s + 1;
+  }
+  EXPECT_GE(answers(), asleep.size());
+  EXPECT_LE(answers(), 4 * asleep.size()) << "neighbours stand down when one answers";
+  EXPECT_FALSE(sim.node(stolen - 1U).mesh->network().keys().holds_epoch(2));
+}
+
 TEST(Simulator, GatewayAcknowledgesTheLastHop) {
   // The gateway carries nothing on, so the nodes next to it cannot overhear their uplinks
   // being carried: the gateway acknowledges what it took, and they retry until it does.

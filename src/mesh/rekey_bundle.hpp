@@ -1,0 +1,60 @@
+// What a node keeps of the newest broadcast rekey so that it can hand it on to a neighbour
+// that missed it (docs/wire-format.md §7.5): the signed list parts, the signed commitment
+// and the sealed keys, as the bytes that came over the air. None of it is secret (every
+// sealed key opens only under a subset's key, and everything else is signed), so it is
+// plain memory; a neighbour checks all of it as it checks the flood. Fixed sizes, no heap:
+// this runs on the device (at most 8 × 81 + 81 + 24 × 57 bytes, about 2 KiB).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "keys/cover_tree.hpp"
+#include "mesh/rekey_message.hpp"
+
+namespace meshsec::mesh {
+
+class RekeyBundle {
+ public:
+  // A cover of more subsets than this is kept in part: a neighbour whose subset's key is
+  // not here gets what is, and its own sealed key from another neighbour or the back office.
+  static constexpr std::size_t max_sealed_keys = 24;
+
+  // Each keeps one copy of an epoch's body; a newer epoch forgets the older one, an older
+  // epoch is ignored. Bodies are the kind byte onwards, already parsed (and, for the list
+  // and the commitment, verified) by the caller.
+  void keep_part(std::uint32_t epoch, std::uint8_t part, std::uint8_t parts, std::span<const std::uint8_t> body) noexcept;
+  void keep_commitment(std::uint32_t epoch, std::span<const std::uint8_t> body) noexcept;
+  void keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset, std::span<const std::uint8_t> body) noexcept;
+
+  [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
+  // Every list part and the commitment of `epoch` are here.
+  [[nodiscard]] bool whole(std::uint32_t epoch) const noexcept;
+  [[nodiscard]] std::uint8_t parts() const noexcept { return parts_; }
+  [[nodiscard]] std::span<const std::uint8_t> part(std::uint8_t p) const noexcept;
+  [[nodiscard]] std::span<const std::uint8_t> commitment() const noexcept;
+  // The sealed key for `subset`, empty when none is kept.
+  [[nodiscard]] std::span<const std::uint8_t> sealed_key(keys::SubtreeIndex subset) const noexcept;
+
+ private:
+  template <std::size_t N>
+  struct Body {
+    std::uint8_t length = 0;
+    std::array<std::uint8_t, N> bytes{};
+    [[nodiscard]] std::span<const std::uint8_t> view() const noexcept { return std::span(bytes).first(length); }
+    void keep(std::span<const std::uint8_t> b) noexcept;
+  };
+  // False for an epoch older than the one kept; a newer one starts over.
+  bool adopt(std::uint32_t epoch) noexcept;
+
+  std::uint32_t epoch_ = 0;
+  std::uint8_t parts_ = 0;
+  std::array<Body<cover_announcement_max_size>, cover_max_parts> parts_kept_{};
+  Body<cover_commitment_flood_size> commitment_{};
+  std::array<keys::SubtreeIndex, max_sealed_keys> subsets_{};
+  std::array<Body<cover_key_max_size>, max_sealed_keys> sealed_{};
+  std::size_t sealed_count_ = 0;
+};
+
+}  // namespace meshsec::mesh
