@@ -49,6 +49,13 @@ std::vector<node::NodeId> boot_and_settle(Simulator& sim) {
   return ids;
 }
 
+// Floods `body` from the gateway (waiting for a free slot) and gives it 60 ms to spread.
+void flood_from_gateway(Simulator& sim, std::span<const std::uint8_t> body) {
+  auto& gateway = *sim.node(0).mesh;
+  while (!gateway.send_downlink(body)) sim.run_for(5'000);
+  sim.run_for(60'000);
+}
+
 TEST(Simulator, SameSeedSameReport) {
   Scenario s = small(40, 9);
   s.phases.attacks = false;
@@ -172,10 +179,7 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   crypto::SecretArray<16> key;
   sim.keys().network_key(2, key);
   ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
-  auto flood = [&](std::span<const std::uint8_t> body) {
-    while (!gateway.send_downlink(body)) sim.run_for(5'000);
-    sim.run_for(60'000);
-  };
+  auto flood = [&](std::span<const std::uint8_t> body) { flood_from_gateway(sim, body); };
   auto drops = [&](node::DropReason reason) {
     std::uint64_t n = 0;
     for (const auto id : ids) n += sim.node(id - 1U).mesh->drops().get(reason);
@@ -291,10 +295,7 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
     if (id != stolen && !sim.node(id - 1U).mesh->backbone() && asleep.size() < 4) asleep.push_back(id - 1U);
   ASSERT_EQ(asleep.size(), 4U);
   for (const auto s : asleep) sim.fail_node(s);
-  auto flood = [&](std::span<const std::uint8_t> body) {
-    while (!gateway.send_downlink(body)) sim.run_for(5'000);
-    sim.run_for(60'000);
-  };
+  auto flood = [&](std::span<const std::uint8_t> body) { flood_from_gateway(sim, body); };
   auto answers = [&] {
     std::uint32_t n = 0;
     for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->rekey_answers();
