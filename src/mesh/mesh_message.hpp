@@ -44,7 +44,10 @@ inline constexpr std::uint8_t flag_backbone = 0x01;       // some neighbour name
 inline constexpr std::uint8_t flag_blob_complete = 0x02;  // I hold the whole current blob
 inline constexpr std::uint8_t flag_retry = 0x04;          // uplink retry: any closer node may carry it
 inline constexpr std::uint8_t flag_repeat = 0x08;         // uplink repeat: for the named parent only
-inline constexpr std::uint8_t known_flags = flag_backbone | flag_blob_complete | flag_retry | flag_repeat;
+// I hold one network key, the older one retired (the key ring's phase is normal): a
+// neighbour that missed the retirement, hearing this under the newer key, retires too.
+inline constexpr std::uint8_t flag_key_settled = 0x10;
+inline constexpr std::uint8_t known_flags = flag_backbone | flag_blob_complete | flag_retry | flag_repeat | flag_key_settled;
 
 struct MeshHeader {
   MessageType type = MessageType::beacon;

@@ -100,9 +100,24 @@ MeshHeader MeshNode::own_header(MessageType type) const noexcept {
   h.origin = id_;
   h.hops = hops_;
   h.parent = parent_;
-  h.flags = static_cast<std::uint8_t>((backbone() ? flag_backbone : 0) |
-                                      (disseminator_.complete() ? flag_blob_complete : 0));
+  h.flags = hop_flags();
   return h;
+}
+
+std::uint8_t MeshNode::hop_flags() const noexcept {
+  return static_cast<std::uint8_t>((backbone() ? flag_backbone : 0) | (disseminator_.complete() ? flag_blob_complete : 0) |
+                                   (net_.keys().phase() == net::KeyPhase::normal ? flag_key_settled : 0));
+}
+
+void MeshNode::follow_neighbours_key_phase(const net::RxResult& r, const RxOutcome& out) noexcept {
+  const auto& keys = net_.keys();
+  if (config_.role == Role::gateway || !r.accepted() || !out.mesh_message || keys.phase() == net::KeyPhase::normal ||
+      r.key_epoch != keys.newest_epoch())
+    return;
+  // Only a holder of the newer key seals under it, and a node sends under it only once it
+  // switched: as only such a holder can send the key-phase token itself (wire-format.md §7.2).
+  if (out.sender_key_settled) (void)net_.retire_key(r.key_epoch);
+  else if (keys.phase() == net::KeyPhase::staged) (void)net_.switch_key(r.key_epoch);
 }
 
 std::uint64_t MeshNode::backoff_us(std::uint32_t min_slots, std::uint32_t slots) noexcept {
@@ -149,6 +164,7 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
     offer_rekey_catch_up(r.header.src, r.sync_request.key_epoch);
   }
   if (r.accepted() && !r.rekey_catch_up.empty()) take_rekey_catch_up(r.rekey_catch_up);
+  follow_neighbours_key_phase(r, out);
   if (r.reason == net::DropReason::unknown_key_index && r.header.type == wire::NetFrameType::data)
     note_unknown_key_index(r.header);
   // A key delivered over the air (B1): acknowledge it to the back office.
@@ -174,7 +190,10 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
     drop(node::DropReason::malformed);
     return;
   }
-  if (current_ != nullptr) current_->type = h.type;
+  if (current_ != nullptr) {
+    current_->type = h.type;
+    current_->sender_key_settled = (h.flags & flag_key_settled) != 0;
+  }
   // Not the gateway's flag: it holds the blob from the start of a rollout, before its wave
   // carries the header, and asking it then would spread the header outside the wave.
   if ((h.flags & flag_blob_complete) != 0 && h.hops != 0) disseminator_.on_complete_neighbour(sender);
@@ -1352,8 +1371,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     MeshHeader h = s.header;
     h.hops = hops_;
     h.parent = parent_;
-    h.flags = static_cast<std::uint8_t>((s.header.flags & (flag_retry | flag_repeat)) | (backbone() ? flag_backbone : 0) |
-                                        (disseminator_.complete() ? flag_blob_complete : 0));
+    h.flags = static_cast<std::uint8_t>((s.header.flags & (flag_retry | flag_repeat)) | hop_flags());
     type = h.type;
     const auto& body = body_of(s);
     n = encode_raw(h, std::span<const std::uint8_t>(body).first(s.length), message);

@@ -70,6 +70,7 @@ struct RxOutcome {
   MessageType type = MessageType::beacon;
   bool chunk_stored = false;
   bool header_accepted = false;
+  bool sender_key_settled = false;  // the mesh header's flag_key_settled
 };
 
 struct CommissionParams {
@@ -274,6 +275,11 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool has_free_slot() const noexcept;  // free_slot() would find one
   void fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const std::uint8_t> body, std::uint64_t due) noexcept;
   [[nodiscard]] MeshHeader own_header(MessageType type) const noexcept;
+  // The flags that describe this node as it sends (backbone, blob complete, key settled).
+  [[nodiscard]] std::uint8_t hop_flags() const noexcept;
+  // A frame opened under this node's newer key, from a neighbour that switched (or, flagged
+  // settled, retired): what the switch or retirement flood this node missed would have said.
+  void follow_neighbours_key_phase(const net::RxResult& r, const RxOutcome& out) noexcept;
   [[nodiscard]] DisseminationView view() const noexcept;
   [[nodiscard]] std::uint64_t backoff_us(std::uint32_t min_slots, std::uint32_t slots) noexcept;
   [[nodiscard]] std::uint64_t slot_us() const noexcept { return std::uint64_t{config_.net.slot_ms} * 1000U; }

@@ -506,10 +506,14 @@ void Simulator::phase_revocation() {
     ++lacking;
     if (hops[i] == std::numeric_limits<std::uint32_t>::max()) ++cut_off;
   }
+  // A node still holding the retired key would take the revoked node's frames.
+  std::size_t still_old = 0;
+  for (std::uint32_t i = 1; i < node_count(); ++i)
+    still_old += nodes_[i]->alive && nodes_[i]->mesh->network().keys().holds_epoch(epoch - 1) ? 1U : 0U;
   const auto unacked = pending().size();
   report_.revocation_note += "; " + std::to_string(lacking) + " live nodes lack the key (" + std::to_string(cut_off) +
-                             " cut off from the gateway by failed nodes); " + std::to_string(unacked) +
-                             " asked nodes unacknowledged";
+                             " cut off from the gateway by failed nodes); " + std::to_string(still_old) +
+                             " still hold the retired key; " + std::to_string(unacked) + " asked nodes unacknowledged";
   progress("revocation", 1);
 }
 

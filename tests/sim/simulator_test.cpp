@@ -344,6 +344,54 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   EXPECT_FALSE(sim.node(stolen - 1U).mesh->network().keys().holds_epoch(2));
 }
 
+// wire-format.md §7.2: a node asleep through the retirement flood wakes switched, sending
+// under the new key, and nobody has a reason to tell it anything; holding the retired key
+// still, it would take the revoked node's frames. Its neighbours' messages, under the new
+// key and flagged settled, move it on: it retires too, and the revoked node's frames die.
+TEST(Simulator, ANodeThatMissedTheRetirementFollowsItsNeighbours) {
+  Simulator sim(small(100, 8));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  auto& office = sim.back_office();
+  const node::NodeId stolen = ids[ids.size() / 4];
+  std::vector<std::uint32_t> asleep;
+  for (const auto id : ids)
+    if (id != stolen && !sim.node(id - 1U).mesh->backbone() && asleep.size() < 3) asleep.push_back(id - 1U);
+  ASSERT_EQ(asleep.size(), 3U);
+  auto flood = [&](std::span<const std::uint8_t> body) { flood_from_gateway(sim, body); };
+  office.revoke(stolen);
+  crypto::SecretArray<16> key;
+  sim.keys().network_key(2, key);
+  ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
+  auto floods = office.cover_rekey(2, key.span());
+  const auto bodies = sim.signed_rekey_bodies(floods);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& b : bodies) flood(b);
+    sim.run_for(3'000'000);
+  }
+  ASSERT_EQ(gateway.gateway_switch_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 2));
+  sim.run_for(3'000'000);
+  for (const auto s : asleep) {
+    ASSERT_EQ(sim.node(s).mesh->network().keys().phase(), net::KeyPhase::switched) << "node " << s + 1;
+    sim.fail_node(s);
+  }
+  ASSERT_EQ(gateway.gateway_retire_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 3));
+  sim.run_for(5'000'000);
+  for (const auto s : asleep) {
+    EXPECT_TRUE(sim.node(s).mesh->network().keys().holds_epoch(1)) << "asleep, it missed the retirement";
+    sim.wake_node(s);
+  }
+  sim.run_for(25'000'000);  // two beacon rounds
+  for (const auto s : asleep) {
+    const auto& keys = sim.node(s).mesh->network().keys();
+    EXPECT_EQ(keys.phase(), net::KeyPhase::normal) << "node " << s + 1;
+    EXPECT_FALSE(keys.holds_epoch(1)) << "node " << s + 1 << " would still take the revoked node's frames";
+    EXPECT_EQ(keys.send_epoch(), 2U);
+  }
+}
+
 TEST(Simulator, GatewayAcknowledgesTheLastHop) {
   // The gateway carries nothing on, so the nodes next to it cannot overhear their uplinks
   // being carried: the gateway acknowledges what it took, and they retry until it does.
