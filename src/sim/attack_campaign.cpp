@@ -415,6 +415,8 @@ void Simulator::catch_up_after_revocation(const std::vector<std::uint32_t>& asle
 
 void Simulator::phase_revocation() {
   report_.revocation_ran = true;
+  const std::uint64_t frames_before = frames_sent();
+  const std::uint64_t start = now_;
   const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
   const auto asleep = put_to_sleep_for_revocation();
   back_office_->revoke(stolen_id);
@@ -495,6 +497,8 @@ void Simulator::phase_revocation() {
     run_for(2'500'000);
   }
   catch_up_after_revocation(asleep, epoch);
+  report_.revocation_frames = frames_sent() - frames_before;
+  report_.revocation_seconds = static_cast<double>(now_ - start) / 1e6;
   report_.revocation_note = "node " + std::to_string(stolen_id) + " left out of network key epoch 2";
   // The back office knows only of the acknowledgements it asked for; the simulator can
   // also tell which live nodes lack the key, and whether failed nodes cut them off.

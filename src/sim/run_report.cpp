@@ -123,6 +123,8 @@ nlohmann::json to_json(const RunReport& r) {
                                    {"caught_up", r.revocation_caught_up},
                                    {"handed_on", r.revocation_handed_on},
                                    {"seconds", r.revocation_catch_up_seconds}}},
+                     {"frames", r.revocation_frames},
+                     {"seconds", r.revocation_seconds},
                      {"note", r.revocation_note}};
   j["drops"] = json::object();
   for (const auto& [k, v] : r.drops) j["drops"][k] = v;
@@ -217,7 +219,8 @@ std::string summary_table(const RunReport& r) {
   if (r.revocation_ran) {
     row("revocation broadcast", std::to_string(r.revocation_sealed_keys) + " sealed keys; " +
                                     std::to_string(r.revocation_holding) + " / " + std::to_string(r.revocation_audience) +
-                                    " live nodes hold the new key");
+                                    " live nodes hold the new key; " + std::to_string(r.revocation_frames) +
+                                    " frames in " + num(r.revocation_seconds, 1) + " s, beacons included");
     row("revocation acknowledged", std::to_string(r.revocation_broadcast_acked) + " / " +
                                        std::to_string(r.revocation_targets) + " asked (one in " +
                                        std::to_string(r.revocation_ack_one_in) + ") in " +

@@ -126,6 +126,10 @@ struct RunReport {
   // after waking (wire-format.md §7.5), how long the last one took, and the hand-ons sent.
   std::uint32_t revocation_asleep = 0, revocation_caught_up = 0, revocation_handed_on = 0;
   double revocation_catch_up_seconds = 0;
+  // The whole revocation, broadcast to catch-up: frames on the air (beacons included) and
+  // simulated seconds.
+  std::uint64_t revocation_frames = 0;
+  double revocation_seconds = 0;
   std::map<std::string, std::uint64_t> drops;          // every reception that did not pass, by reason
   std::map<std::string, std::uint64_t> legit_defence_drops;  // legitimate frames the defences removed
   // Engine.
