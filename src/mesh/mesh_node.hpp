@@ -239,7 +239,7 @@ class MeshNode final : private net::TokenHandler {
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
   [[nodiscard]] bool take_cover_announcement(std::span<const std::uint8_t> payload) noexcept;
   // `handed_on`: from a neighbour's catch-up rather than the flood; an opened key is then
-  // installed as the only one (the network it came from has retired the older key).
+  // installed as the only one (the network it came from has moved to it).
   [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload, bool handed_on = false) noexcept;
   [[nodiscard]] bool take_cover_commitment(std::span<const std::uint8_t> payload) noexcept;
   template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment, parsed from `payload`

@@ -111,9 +111,10 @@ void MeshNode::offer_rekey_catch_up(node::NodeId src, std::uint32_t their_epoch)
   if (config_.role == Role::gateway) return;
   const auto& keys = net_.keys();
   const std::uint32_t epoch = keys.newest_epoch();
-  // Only once this node has retired the older key: before then the network may still be
-  // on it, and a neighbour without the next key misses nothing yet.
-  if (their_epoch >= epoch || keys.phase() != net::KeyPhase::normal) return;
+  // Only once this node sends under the newer key (switched, or retired the older one):
+  // before the switch the network is still on the older key, and a neighbour without the
+  // newer one misses nothing yet.
+  if (their_epoch >= epoch || keys.send_epoch() != epoch) return;
   const std::uint64_t wait = platform_.random_u32() % RekeyCatchUp::answer_window_us;
   if (catch_up_.request(epoch, cover_.subset_of(src, epoch), platform_.local_us(), wait)) schedule();
 }

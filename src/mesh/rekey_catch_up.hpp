@@ -1,6 +1,6 @@
 // Handing a broadcast rekey on to a neighbour that missed it (docs/wire-format.md §7.5).
 // A node that was asleep, out of range or unlucky through the broadcast is left holding
-// a key the network has retired: it can neither open nor send anything. Its neighbours
+// a key the network has left: it can open nothing around it. Its neighbours
 // notice (its clear sync request names the older epoch; its frames carry the older key's
 // index) and one of them hands on, one hop, the bytes of the broadcast it keeps
 // (RekeyBundle): the signed list, the signed commitment and the sealed key of the subset

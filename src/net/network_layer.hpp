@@ -109,7 +109,7 @@ class NetworkLayer {
   [[nodiscard]] SendError make_rekey_catch_up_frame(std::span<const std::uint8_t> body, std::span<std::uint8_t> out,
                                                     std::size_t& radio_length) noexcept;
   // Installs a network key a neighbour handed on (§7.5) as the only one: the network it
-  // comes from has retired the older key. Epochs only move forward; the staged key of the
+  // comes from has moved to it. Epochs only move forward; the staged key of the
   // same epoch may be confirmed this way. Errors: stale, crypto_failure.
   [[nodiscard]] KeyChange install_caught_up_key(std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept;
   // Relays a frame whose RxResult had may_relay: same bytes, TTL - 1, new CRC; no
