@@ -144,11 +144,14 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   for (auto& s : slots())
     if (s.used && s.sent) s.due_us = std::min(s.latest_due_us, s.due_us + busy);
   if (r.accepted() && r.header.type == wire::NetFrameType::sync_request && net_.synced()) {
-    // Answer a neighbour's request for global time (net rate-limits to one per slot).
+    // Answer a neighbour's request for global time (net rate-limits to one per slot),
+    // unless the request names a key older than the one the answer would be sealed under:
+    // the requester could not open it, and a dozen such answers at once would only bury
+    // the rekey a neighbour hands on to it instead.
     std::size_t len = 0;
-    if (pending_raw_len_ == 0 && net_.answer_sync_request(r, pending_raw_, len) == net::SendError::ok)
+    const bool opens = r.sync_request.key_epoch >= net_.keys().send_epoch();
+    if (opens && pending_raw_len_ == 0 && net_.answer_sync_request(r, pending_raw_, len) == net::SendError::ok)
       pending_raw_len_ = len;
-    // Its request names the key it holds: one the network retired cannot open that answer.
     offer_rekey_catch_up(r.header.src, r.sync_request.key_epoch);
   }
   if (r.accepted() && !r.rekey_catch_up.empty()) take_rekey_catch_up(r.rekey_catch_up);
