@@ -9,7 +9,8 @@
 //   stolen node      before revocation: a reading forged for another node is accepted by
 //                    the back office, a forged commissioning record is applied, or a node
 //                    follows a forged wave announcement or takes a forged link survey;
-//                    after revocation: any of its frames passes a network layer
+//                    after revocation: any of its frames passes a network layer, or it
+//                    opens a rekey handed on after it asked for one (§7.5)
 //   rogue injector   a forged blob header is accepted or a forged chunk stored anywhere
 //   jammer           a damaged frame passes a node's CRC and MIC
 #include <algorithm>
@@ -89,9 +90,21 @@ void Simulator::place_attackers() {
 void Simulator::capture(std::uint32_t station, const Transmission& t) {
   for (auto& a : attackers_) {
     if (a->station != station) continue;
-    if (a->kind != AttackKind::eavesdropper && a->kind != AttackKind::replayer && a->kind != AttackKind::bit_flipper)
+    if (a->kind != AttackKind::eavesdropper && a->kind != AttackKind::replayer && a->kind != AttackKind::bit_flipper &&
+        a->kind != AttackKind::stolen_node_after_revocation)
       return;
     ++a->captured_total;
+    if (a->kind == AttackKind::stolen_node_after_revocation) {
+      wire::BoundedReader in(t.bytes);
+      wire::NetHeader h;
+      if (wire::read_net_header(in, h) == wire::WireError::ok && h.type == wire::NetFrameType::key_delivery &&
+          h.dst == wire::NetLayout::broadcast && a->handed_on.size() < 256) {
+        const auto body = in.rest();
+        if (body.size() > wire::kCrc16Size)
+          a->handed_on.emplace_back(body.begin(), body.end() - static_cast<std::ptrdiff_t>(wire::kCrc16Size));
+      }
+      return;
+    }
     if (a->kind == AttackKind::eavesdropper) {
       // Learns nothing readable: look for any plaintext the mesh carries.
       if (contains(t.bytes, reading_marker) || contains(t.bytes, image_marker.substr(0, 12))) ++a->readable;
@@ -142,9 +155,12 @@ void Simulator::phase_attacks(bool after_revocation) {
     if (m.wave().following() && forged(m.wave().announcement().t0_us)) ++stolen.succeeded;
     if (forged(m.survey().t0_us)) ++stolen.succeeded;
   }
-  if (after_revocation)
+  if (after_revocation) {
+    const std::size_t handed = stolen_learned_key(stolen);
     stolen.note = std::to_string(unrevoked_acceptances_) +
-                  " of the acceptances by nodes the key refresh had not reached (see revocation)";
+                  " of the acceptances by nodes the key refresh had not reached (see revocation); " +
+                  std::to_string(handed) + " rekey bodies handed on within its hearing tried with its 17 keys";
+  }
   for (auto& a : attackers_) {
     if (a->kind != AttackKind::eavesdropper) continue;
     auto& e = attacks_[static_cast<std::size_t>(AttackKind::eavesdropper)];
@@ -248,6 +264,22 @@ void Simulator::attack_round(bool after_revocation) {
             // genuine until its revocation (and not an attack).
             auto victim = static_cast<node::NodeId>(2 + r.below(node_count() - 2));
             if (victim >= stolen_station_ + 1) ++victim;
+            if (a->kind == AttackKind::stolen_node_after_revocation && k % 5 == 4) {
+              // Ask the neighbours for the key it was left out of (wire-format.md §7.5), in
+              // its own name or another node's: the clear sync request names epoch 1.
+              // What it hears handed on is tried with all its keys (stolen_learned_key).
+              a->net->tick(now_ / 1000);
+              std::array<std::uint8_t, 64> frame{};
+              std::size_t len = 0;
+              if (a->net->make_sync_request(frame, len) != net::SendError::ok) return;
+              if (k % 2 == 0) {
+                frame[3] = static_cast<std::uint8_t>(victim >> 8);  // src: a clear field
+                frame[4] = static_cast<std::uint8_t>(victim);
+                (void)wire::append_crc16(frame, len - wire::kCrc16Size);
+              }
+              send(std::span<const std::uint8_t>(frame).first(len));
+              return;
+            }
             mesh::MeshHeader h;
             h.origin = victim;
             h.seq = static_cast<std::uint16_t>(0xF000 + a->counter);
@@ -361,6 +393,39 @@ void Simulator::attack_round(bool after_revocation) {
       });
     }
   }
+}
+
+std::size_t Simulator::stolen_learned_key(AttackResult& stolen) {
+  const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
+  keys::NodeKeySet extracted;
+  keys_->node_keys(stolen_id, 1, false, extracted);
+  mesh::CoverRekey as_a_node;  // the node's own rule: its subset, if the list leaves it one
+  if (!as_a_node.init(stolen_id, extracted)) return 0;
+  const std::uint16_t net_id = nodes_[0]->mesh->network().net_id();
+  std::size_t tried = 0;
+  for (const auto& a : attackers_) {
+    for (const auto& body : a->handed_on) {
+      ++tried;
+      mesh::CoverAnnouncement list;
+      mesh::CoverKeyCommitment commitment;
+      mesh::CoverKeyView sealed;
+      if (mesh::parse_cover_announcement(body, net_id, list)) (void)as_a_node.take(list);
+      if (mesh::parse_cover_commitment(body, net_id, commitment)) (void)as_a_node.take(commitment);
+      if (!mesh::parse_cover_key(body, sealed)) continue;
+      std::array<std::uint8_t, 32> key{};
+      const auto out = std::span<std::uint8_t>(key).first(sealed.sealed_key.size());
+      bool opened = as_a_node.open(net_id, sealed, out) == mesh::CoverOutcome::opened;
+      // And the thief's way: every one of its 17 path keys on every sealed key.
+      for (unsigned level = 0; level <= keys::cover_depth && !opened; ++level) {
+        crypto::AesAead aead;
+        opened = mesh::init_cover_key(aead, extracted.cover_key(level)) == crypto::Status::ok &&
+                 mesh::open_cover_key(aead, net_id, sealed, out) == crypto::Status::ok;
+      }
+      crypto::secure_wipe(key.data(), key.size());
+      if (opened) ++stolen.succeeded;
+    }
+  }
+  return tried;
 }
 
 std::vector<std::uint32_t> Simulator::put_to_sleep_for_revocation() {

@@ -29,6 +29,9 @@ struct Simulator::Attacker {
   node::RecordSealer sealer;
   node::NodeId address = 0;
   std::uint32_t counter = 0;
+  // The stolen node after its revocation: every rekey body neighbours handed on that it
+  // heard (wire-format.md §7.5), after it asked for the key it was left out of.
+  std::vector<std::vector<std::uint8_t>> handed_on;
 };
 
 }  // namespace meshsec::sim

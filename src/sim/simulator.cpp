@@ -676,7 +676,10 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
       case AttackKind::forger: t.harmful = true; break;
       case AttackKind::bit_flipper: t.harmful = !in_the_clear_by_design(t); break;
       case AttackKind::stolen_node_after_revocation:
-        // Any acceptance counts. Those by nodes the key refresh never reached (they cannot
+        // A sync request passes by design; what it could win, the key handed on, is tried
+        // when the window ends (stolen_learned_key).
+        if (in_the_clear_by_design(t)) break;
+        // Any other acceptance counts. Those by nodes the key refresh never reached (they cannot
         // know of the revocation) are also tallied apart, to tell a broken defence from an
         // incomplete refresh.
         t.harmful = true;

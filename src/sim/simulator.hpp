@@ -161,6 +161,10 @@ class Simulator {
   void phase_revocation();
   // Some nodes sleep through the revocation's broadcast and catch up after it.
   std::vector<std::uint32_t> put_to_sleep_for_revocation();
+  // The revoked node tries every rekey body it heard handed on with all its extracted
+  // keys, as the back office's receivers would and as a thief would; a key opened is a
+  // success. Returns the bodies tried.
+  std::size_t stolen_learned_key(AttackResult& stolen);
   void catch_up_after_revocation(const std::vector<std::uint32_t>& asleep, std::uint32_t epoch);
   // Attackers (attack_campaign.cpp).
   void place_attackers();
