@@ -160,6 +160,11 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
     note_unknown_key_index(r.header);
   // A key delivered over the air (B1): acknowledge it to the back office.
   const std::uint32_t epoch_after = net_.keys().newest_epoch();
+  if (epoch_after != epoch_before) {
+    newer_key_heard_ = false;  // asked for, and come
+    key_retry_us_ = 0;
+    behind_on_key_until_ = 0;
+  }
   if (epoch_after != epoch_before && epoch_after > acked_epoch_ && config_.role != Role::gateway) {
     acked_epoch_ = epoch_after;
     acknowledge_key(epoch_after, 0);
@@ -1150,16 +1155,27 @@ void MeshNode::on_wake() noexcept {
   // Unsynchronised, or synchronised but hearing no beacon (a coarse time too far behind
   // to open them): ask the neighbours for global time (net sync request, in the clear; a
   // response only ever moves the network layer's time forward).
+  // Beacons missing while frames under the next key's index are heard: it is the key this
+  // node lacks, not time, and it asks for that at the key's pace (below).
   const bool beacons_missing = !fine_synced_ || now > last_beacon_at_ + 3 * config_.beacon_period_us;
-  if (config_.role != Role::gateway && (!net_.synced() || beacons_missing || newer_key_heard_) &&
+  const bool behind_on_key = now < behind_on_key_until_;
+  if (config_.role != Role::gateway && (!net_.synced() || (beacons_missing && !behind_on_key) || newer_key_heard_) &&
       now >= next_sync_request_at_ && pending_raw_len_ == 0) {
     std::size_t len = 0;
     if (net_.make_sync_request(pending_raw_, len) == net::SendError::ok) pending_raw_len_ = len;
-    // Asking only for the key the network moved to, a node backs off: a revoked node,
-    // which no neighbour answers, must not spend its battery asking every second and a half.
+    // Asking only for the key the network moved to, a node asks once per frame it heard
+    // under the newer key's index and backs off until a key comes: a revoked node, which no
+    // neighbour answers, must not spend its battery asking every second and a half, and a
+    // forged header with that index (it needs no key) buys one request at most.
     const bool key_only = net_.synced() && newer_key_heard_;
-    next_sync_request_at_ = now + (key_only ? key_retry_us_ : config_.sync_retry_us) + backoff_us(0, 1000);
-    if (key_only) key_retry_us_ = std::min(2 * key_retry_us_, max_key_retry_us);
+    std::uint64_t wait = config_.sync_retry_us;
+    if (key_only) {
+      if (key_retry_us_ == 0) key_retry_us_ = config_.sync_retry_us;
+      wait = key_retry_us_;
+      key_retry_us_ = std::min(2 * key_retry_us_, max_key_retry_us);
+      newer_key_heard_ = false;
+    }
+    next_sync_request_at_ = now + wait + backoff_us(0, 1000);
   }
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   maybe_join(now);

@@ -358,7 +358,8 @@ class MeshNode final : private net::TokenHandler {
   // without waiting for the beacons to go missing, so that a neighbour hands the key on.
   bool newer_key_heard_ = false;
   static constexpr std::uint64_t max_key_retry_us = 60'000'000;
-  std::uint64_t key_retry_us_ = 0;  // doubles with every request for the key, up to the max
+  std::uint64_t behind_on_key_until_ = 0;  // local time; see on_wake()
+  std::uint64_t key_retry_us_ = 0;  // 0: none asked yet; doubles with every request, up to the max
   node::DropCounters drops_;
   CommissionParams params_{};
   std::array<std::uint64_t, message_type_count> sent_{};

@@ -77,8 +77,6 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
   if (handed_on) {
     // receive() sees the epoch move and acknowledges it to the back office.
     if (net_.install_caught_up_key(v.epoch, key_bytes) == net::KeyChange::installed) ++keys_caught_up_;
-    newer_key_heard_ = false;
-    key_retry_us_ = config_.sync_retry_us;
     return true;
   }
   // Staged beside the current key; the switch flood, sealed under it, moves to it. Only
@@ -123,9 +121,10 @@ void MeshNode::note_unknown_key_index(const wire::NetHeader& h) noexcept {
   const std::uint32_t epoch = net_.keys().newest_epoch();
   if (epoch == 0 || config_.role == Role::gateway) return;
   if (h.key_index == wire::key_index_of_epoch(epoch + 1)) {
-    // The network moved on without this node: tick() asks until a neighbour hands the key on.
-    if (!newer_key_heard_) key_retry_us_ = config_.sync_retry_us;
+    // The network moved on without this node: on_wake() asks until a neighbour hands the
+    // key on. A forged header says the same (it needs no key), so it lapses unless heard again.
     newer_key_heard_ = true;
+    behind_on_key_until_ = platform_.local_us() + 3 * config_.beacon_period_us;
   } else if (h.key_index == wire::key_index_of_epoch(epoch - 1)) {
     offer_rekey_catch_up(h.src, epoch - 1);  // a neighbour still sends under the retired key
   }

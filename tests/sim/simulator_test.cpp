@@ -17,6 +17,10 @@
 #include "sim/plot_writer.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulator.hpp"
+#include "wire/bounded_writer.hpp"
+#include "wire/crc16.hpp"
+#include "wire/key_delivery.hpp"
+#include "wire/net_frame.hpp"
 
 namespace {
 
@@ -342,6 +346,41 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   EXPECT_GE(answers(), asleep.size());
   EXPECT_LE(answers(), 4 * asleep.size()) << "neighbours stand down when one answers";
   EXPECT_FALSE(sim.node(stolen - 1U).mesh->network().keys().holds_epoch(2));
+
+  // Asked for and come, the requests stop; the revoked node, never answered, backs off to
+  // one a minute instead of asking every second and a half.
+  auto requests = [&](std::uint32_t s) { return sim.node(s).mesh->network().counters().sync_requests_sent; };
+  std::vector<std::uint32_t> before;
+  for (const auto s : asleep) before.push_back(requests(s));
+  const auto stolen_before = requests(stolen - 1U);
+  sim.run_for(180'000'000);
+  for (std::size_t i = 0; i < asleep.size(); ++i) EXPECT_LE(requests(asleep[i]) - before[i], 1U);
+  EXPECT_LE(requests(stolen - 1U) - stolen_before, 6U);
+
+  // A header under the next key's index needs no key to forge: it buys one request, and
+  // the node does not go on asking for a key that never comes.
+  const auto target = asleep[0];
+  const auto& config = sim.node(target).mesh->network().config();
+  wire::NetHeader h;
+  h.key_index = wire::key_index_of_epoch(3);
+  h.channel = config.channel;
+  h.domain = config.domain;
+  h.mic_code = wire::mic_code_for(config.mic_length);
+  h.src = ids[1];
+  h.dst = wire::NetLayout::broadcast;
+  h.time = sim.node(target).mesh->network().clock().now();
+  h.ttl = 1;
+  std::array<std::uint8_t, 64> forged{};
+  wire::BoundedWriter w(forged);
+  ASSERT_EQ(wire::write_net_header(w, h), wire::WireError::ok);
+  for (int i = 0; i < 24; ++i) w.u8(0x5A);
+  const std::size_t body = w.size();
+  ASSERT_TRUE(wire::append_crc16(forged, body));
+  const auto forged_before = requests(target);
+  EXPECT_EQ(sim.node(target).mesh->receive(std::span<const std::uint8_t>(forged).first(body + wire::kCrc16Size)).net_reason,
+            net::DropReason::unknown_key_index);
+  sim.run_for(180'000'000);
+  EXPECT_LE(requests(target) - forged_before, 1U);
 }
 
 // wire-format.md §7.2: a node asleep through the retirement flood wakes switched, sending
