@@ -60,6 +60,38 @@ void flood_from_gateway(Simulator& sim, std::span<const std::uint8_t> body) {
   sim.run_for(60'000);
 }
 
+// Up to `count` leaves (nodes no neighbour names its parent) other than `except`, as stations.
+std::vector<std::uint32_t> leaves(Simulator& sim, const std::vector<node::NodeId>& ids, node::NodeId except,
+                                  std::size_t count) {
+  std::vector<std::uint32_t> out;
+  for (const auto id : ids)
+    if (id != except && !sim.node(id - 1U).mesh->backbone() && out.size() < count) out.push_back(id - 1U);
+  return out;
+}
+
+// The back office revokes `revoked` and the gateway broadcasts epoch 2 to everyone else,
+// twice, as the simulator's revocation does (docs/wire-format.md §7.4).
+void broadcast_rekey(Simulator& sim, node::NodeId revoked) {
+  sim.back_office().revoke(revoked);
+  crypto::SecretArray<16> key;
+  sim.keys().network_key(2, key);
+  ASSERT_EQ(sim.node(0).mesh->gateway_stage_key(2, key.span()), net::KeyChange::installed);
+  auto floods = sim.back_office().cover_rekey(2, key.span());
+  const auto bodies = sim.signed_rekey_bodies(floods);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& b : bodies) flood_from_gateway(sim, b);
+    sim.run_for(3'000'000);
+  }
+}
+
+// The gateway moves to epoch 2 (phase 2) or retires the older key (phase 3), and floods it twice.
+void flood_key_phase(Simulator& sim, std::uint8_t phase) {
+  auto& gateway = *sim.node(0).mesh;
+  ASSERT_EQ(phase == 2 ? gateway.gateway_switch_key(2) : gateway.gateway_retire_key(2), net::KeyChange::installed);
+  for (int k = 0; k < 2; ++k) flood_from_gateway(sim, BackOffice::key_phase_body(2, phase));
+  sim.run_for(3'000'000);
+}
+
 TEST(Simulator, SameSeedSameReport) {
   Scenario s = small(40, 9);
   s.phases.attacks = false;
@@ -291,36 +323,19 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
 TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   Simulator sim(small(120, 7));
   const auto ids = boot_and_settle(sim);
-  auto& gateway = *sim.node(0).mesh;
-  auto& office = sim.back_office();
   const node::NodeId stolen = ids[ids.size() / 3];
-  std::vector<std::uint32_t> asleep;
-  for (const auto id : ids)
-    if (id != stolen && !sim.node(id - 1U).mesh->backbone() && asleep.size() < 4) asleep.push_back(id - 1U);
+  const auto asleep = leaves(sim, ids, stolen, 4);
   ASSERT_EQ(asleep.size(), 4U);
   for (const auto s : asleep) sim.fail_node(s);
-  auto flood = [&](std::span<const std::uint8_t> body) { flood_from_gateway(sim, body); };
   auto answers = [&] {
     std::uint32_t n = 0;
     for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->rekey_answers();
     return n;
   };
-  office.revoke(stolen);
-  crypto::SecretArray<16> key;
-  sim.keys().network_key(2, key);
-  ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
-  auto floods = office.cover_rekey(2, key.span());
-  const auto bodies = sim.signed_rekey_bodies(floods);
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& b : bodies) flood(b);
-    sim.run_for(3'000'000);
-  }
-  ASSERT_EQ(gateway.gateway_switch_key(2), net::KeyChange::installed);
-  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 2));
-  sim.run_for(3'000'000);
-  ASSERT_EQ(gateway.gateway_retire_key(2), net::KeyChange::installed);
-  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 3));
-  sim.run_for(10'000'000);
+  broadcast_rekey(sim, stolen);
+  flood_key_phase(sim, 2);
+  flood_key_phase(sim, 3);
+  sim.run_for(7'000'000);
   std::size_t normal_on_2 = 0;
   for (const auto id : ids) {
     const auto& keys = sim.node(id - 1U).mesh->network().keys();
@@ -390,34 +405,17 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
 TEST(Simulator, ANodeThatMissedTheRetirementFollowsItsNeighbours) {
   Simulator sim(small(100, 8));
   const auto ids = boot_and_settle(sim);
-  auto& gateway = *sim.node(0).mesh;
-  auto& office = sim.back_office();
   const node::NodeId stolen = ids[ids.size() / 4];
-  std::vector<std::uint32_t> asleep;
-  for (const auto id : ids)
-    if (id != stolen && !sim.node(id - 1U).mesh->backbone() && asleep.size() < 3) asleep.push_back(id - 1U);
+  const auto asleep = leaves(sim, ids, stolen, 3);
   ASSERT_EQ(asleep.size(), 3U);
-  auto flood = [&](std::span<const std::uint8_t> body) { flood_from_gateway(sim, body); };
-  office.revoke(stolen);
-  crypto::SecretArray<16> key;
-  sim.keys().network_key(2, key);
-  ASSERT_EQ(gateway.gateway_stage_key(2, key.span()), net::KeyChange::installed);
-  auto floods = office.cover_rekey(2, key.span());
-  const auto bodies = sim.signed_rekey_bodies(floods);
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& b : bodies) flood(b);
-    sim.run_for(3'000'000);
-  }
-  ASSERT_EQ(gateway.gateway_switch_key(2), net::KeyChange::installed);
-  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 2));
-  sim.run_for(3'000'000);
+  broadcast_rekey(sim, stolen);
+  flood_key_phase(sim, 2);
   for (const auto s : asleep) {
     ASSERT_EQ(sim.node(s).mesh->network().keys().phase(), net::KeyPhase::switched) << "node " << s + 1;
     sim.fail_node(s);
   }
-  ASSERT_EQ(gateway.gateway_retire_key(2), net::KeyChange::installed);
-  for (int k = 0; k < 2; ++k) flood(BackOffice::key_phase_body(2, 3));
-  sim.run_for(5'000'000);
+  flood_key_phase(sim, 3);
+  sim.run_for(2'000'000);
   for (const auto s : asleep) {
     EXPECT_TRUE(sim.node(s).mesh->network().keys().holds_epoch(1)) << "asleep, it missed the retirement";
     sim.wake_node(s);
