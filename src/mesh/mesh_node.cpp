@@ -158,13 +158,13 @@ RxOutcome MeshNode::receive(std::span<const std::uint8_t> frame) noexcept {
   follow_neighbours_key_phase(r, out);
   if (r.reason == net::DropReason::unknown_key_index && r.header.type == wire::NetFrameType::data)
     note_unknown_key_index(r.header);
-  // A key delivered over the air (B1): acknowledge it to the back office.
   const std::uint32_t epoch_after = net_.keys().newest_epoch();
-  if (epoch_after != epoch_before) {
-    newer_key_heard_ = false;  // asked for, and come
+  if (epoch_after != epoch_before) {  // a newer key came, asked for or not: no more asking
+    newer_key_heard_ = false;
     key_retry_us_ = 0;
     behind_on_key_until_ = 0;
   }
+  // A key delivered over the air (B1): acknowledge it to the back office.
   if (epoch_after != epoch_before && epoch_after > acked_epoch_ && config_.role != Role::gateway) {
     acked_epoch_ = epoch_after;
     acknowledge_key(epoch_after, 0);

@@ -73,7 +73,7 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
     case CoverOutcome::failed_check: drop(node::DropReason::bad_cover_key); return false;
     case CoverOutcome::opened: break;
   }
-  catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload);  // checked: our own subset's
+  catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload, true);  // our own subset's, checked
   if (handed_on) {
     // receive() sees the epoch move and acknowledges it to the back office.
     if (net_.install_caught_up_key(v.epoch, key_bytes) == net::KeyChange::installed) ++keys_caught_up_;

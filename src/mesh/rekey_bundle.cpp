@@ -33,9 +33,15 @@ void RekeyBundle::keep_commitment(std::uint32_t epoch, std::span<const std::uint
   if (adopt(epoch) && commitment_.length == 0) commitment_.keep(body);
 }
 
-void RekeyBundle::keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset,
-                                  std::span<const std::uint8_t> body) noexcept {
-  if (!adopt(epoch) || !sealed_key(subset).empty() || sealed_count_ == max_sealed_keys) return;
+void RekeyBundle::keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset, std::span<const std::uint8_t> body,
+                                  bool checked) noexcept {
+  if (!adopt(epoch)) return;
+  for (std::size_t i = 0; i < sealed_count_; ++i) {
+    if (subsets_[i] != subset) continue;
+    if (checked) sealed_[i].keep(body);
+    return;
+  }
+  if (sealed_count_ == max_sealed_keys) return;
   subsets_[sealed_count_] = subset;
   sealed_[sealed_count_].keep(body);
   ++sealed_count_;

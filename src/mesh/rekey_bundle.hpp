@@ -26,7 +26,11 @@ class RekeyBundle {
   // and the commitment, verified) by the caller.
   void keep_part(std::uint32_t epoch, std::uint8_t part, std::uint8_t parts, std::span<const std::uint8_t> body) noexcept;
   void keep_commitment(std::uint32_t epoch, std::span<const std::uint8_t> body) noexcept;
-  void keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset, std::span<const std::uint8_t> body) noexcept;
+  // `checked`: the caller opened it under its own subset's key and matched the commitment;
+  // it replaces an unchecked first copy (a node of that subset racing the broadcast could
+  // have sent that one first).
+  void keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset, std::span<const std::uint8_t> body,
+                       bool checked = false) noexcept;
 
   [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
   // Every list part and the commitment of `epoch` are here.

@@ -40,6 +40,10 @@ TEST(RekeyBundle, KeepsTheFirstCopyOfTheNewestEpoch) {
   b.keep_sealed_key(2, 5, body(7, 1));
   b.keep_sealed_key(2, 5, body(7, 9));
   EXPECT_EQ(b.sealed_key(5)[5], 1);
+  // A copy the node checked (its own subset's, opened and matched to the commitment)
+  // replaces an unchecked first one, which a node of that subset could have raced in.
+  b.keep_sealed_key(2, 5, body(7, 4), true);
+  EXPECT_EQ(b.sealed_key(5)[5], 4);
   EXPECT_TRUE(b.sealed_key(6).empty());
   // An older epoch is ignored; a newer one starts over.
   b.keep_commitment(1, body(8, 7));
