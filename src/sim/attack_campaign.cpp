@@ -437,7 +437,7 @@ std::vector<std::uint32_t> Simulator::put_to_sleep_for_revocation() {
   const auto count = static_cast<std::size_t>(
       std::llround(scenario_.phases.rekey_asleep_fraction * static_cast<double>(live.size())));
   std::vector<std::uint32_t> asleep;
-  SimRng pick = rng_.fork(0x51EE9);  // a stream of its own: the run's other draws stay as they were
+  SimRng pick = rng_.fork(0x51EE9);  // a stream of its own: how many it draws moves nothing else
   for (std::size_t k = 0; k < count && k < live.size(); ++k) {
     std::swap(live[k], live[k + pick.below(live.size() - k)]);
     asleep.push_back(live[k]);
