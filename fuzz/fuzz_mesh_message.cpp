@@ -151,6 +151,7 @@ void repair_fragments(std::span<const std::uint8_t> bytes) {
 // the subset of a node that knows its cover (here with all-zero path keys, which no
 // sealed key under a real subset key opens) is refused.
 void rekey_floods(std::span<const std::uint8_t> bytes) {
+  (void)mesh::rekey_body_epoch(bytes);
   mesh::CoverAnnouncement list;
   const bool is_list = mesh::parse_cover_announcement(bytes, 7, list);
   if (is_list) {

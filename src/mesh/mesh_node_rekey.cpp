@@ -94,9 +94,7 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
 
 void MeshNode::take_rekey_catch_up(std::span<const std::uint8_t> body) noexcept {
   if (config_.role == Role::gateway) return;
-  // Every body starts kind ‖ epoch u32 (rekey_message.hpp): another node is answering.
-  if (body.size() >= 5) catch_up_.heard(static_cast<std::uint32_t>(body[1]) << 24 | std::uint32_t{body[2]} << 16 |
-                                        std::uint32_t{body[3]} << 8 | body[4]);
+  catch_up_.heard(rekey_body_epoch(body));  // another node is answering
   switch (body[0]) {
     case cover_announcement_kind: (void)take_cover_announcement(body); return;
     case cover_commitment_kind: (void)take_cover_commitment(body); return;

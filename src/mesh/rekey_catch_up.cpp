@@ -11,14 +11,13 @@ bool RekeyCatchUp::request(std::uint32_t epoch, keys::SubtreeIndex subset, std::
   epoch_ = epoch;
   subset_ = subset;
   answering_ = true;
-  started_ = false;
   step_ = 0;
   due_us_ = now_us + wait_us;
   return true;
 }
 
 void RekeyCatchUp::heard(std::uint32_t epoch) noexcept {
-  if (answering_ && !started_ && epoch == epoch_) answering_ = false;
+  if (answering_ && step_ == 0 && epoch == epoch_) answering_ = false;
 }
 
 std::uint64_t RekeyCatchUp::due_us() const noexcept {
@@ -31,7 +30,6 @@ std::span<const std::uint8_t> RekeyCatchUp::next(std::uint64_t now_us) noexcept 
     answering_ = false;
     return {};
   }
-  started_ = true;
   const std::uint8_t parts = bundle_.parts();
   std::span<const std::uint8_t> body;
   if (step_ < parts) body = bundle_.part(step_);

@@ -28,7 +28,6 @@ class RekeyCatchUp {
   static constexpr std::uint64_t quiet_us = 1'000'000;       // between two answers
 
   RekeyBundle& bundle() noexcept { return bundle_; }
-  [[nodiscard]] const RekeyBundle& bundle() const noexcept { return bundle_; }
 
   // A neighbour in `subset` lacks the key of `epoch`. `now_us` local time, `wait_us` the
   // random wait drawn below answer_window_us. False when this node does not answer: it
@@ -48,8 +47,9 @@ class RekeyCatchUp {
   std::uint32_t epoch_ = 0;
   keys::SubtreeIndex subset_ = keys::no_subtree;
   bool answering_ = false;
-  bool started_ = false;  // the first body is out: too late to stand down
-  std::uint8_t step_ = 0;  // list parts, then the commitment, then the sealed key
+  // List parts, then the commitment, then the sealed key; past 0 the answer has begun and
+  // is too late to stand down.
+  std::uint8_t step_ = 0;
   std::uint64_t due_us_ = 0;
   std::uint64_t quiet_until_us_ = 0;
   std::uint32_t answers_ = 0;

@@ -156,6 +156,13 @@ std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, st
   return w.size();
 }
 
+std::uint32_t rekey_body_epoch(std::span<const std::uint8_t> body) noexcept {
+  wire::BoundedReader r(body);
+  (void)r.u8();
+  const std::uint32_t epoch = r.u32be();
+  return r.ok() ? epoch : 0;
+}
+
 bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexcept {
   wire::BoundedReader r(body);
   const std::uint8_t kind = r.u8();

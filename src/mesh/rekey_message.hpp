@@ -125,6 +125,8 @@ struct CoverKeyView {
 [[nodiscard]] std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, std::uint32_t epoch,
                                          keys::SubtreeIndex subset, std::span<const std::uint8_t> new_key,
                                          std::span<std::uint8_t> out) noexcept;
+// The epoch of any of the three bodies (each begins kind ‖ epoch u32); 0 when too short.
+[[nodiscard]] std::uint32_t rekey_body_epoch(std::span<const std::uint8_t> body) noexcept;
 // False on a length error, epoch 0, or a subset outside the tree.
 [[nodiscard]] bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexcept;
 // Opens a parsed sealed key into `key_out` (exactly sealed_key.size() bytes; wiped on failure).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mesh/rekey_catch_up.hpp"
+#include "mesh/rekey_message.hpp"
 
 namespace {
 
@@ -80,6 +81,12 @@ TEST(RekeyCatchUp, AnswersWithTheListTheCommitmentAndTheRequestersKeyInOrder) {
   // Quiet for a while: forged requests cannot keep it sending.
   EXPECT_FALSE(c.request(2, 9, 1'060, 0));
   EXPECT_TRUE(c.request(2, 9, 1'060 + RekeyCatchUp::quiet_us, 0));
+}
+
+TEST(RekeyCatchUp, EveryBodySaysItsEpochFirst) {
+  EXPECT_EQ(rekey_body_epoch(body(6, 1)), 2U);
+  EXPECT_EQ(rekey_body_epoch(body(7, 1)), 2U);
+  EXPECT_EQ(rekey_body_epoch(std::vector<std::uint8_t>{7, 0, 0, 1}), 0U) << "too short";
 }
 
 TEST(RekeyCatchUp, StandsDownWhenAnotherNeighbourAnswersFirst) {
