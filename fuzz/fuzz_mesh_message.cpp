@@ -181,8 +181,13 @@ void rekey_floods(std::span<const std::uint8_t> bytes) {
   }
   mesh::CoverKeyView sealed;
   if (!mesh::parse_cover_key(bytes, sealed)) return;
-  bundle.keep_sealed_key(sealed.epoch, sealed.subset, bytes);
-  kept_as_is(bundle.sealed_key(sealed.subset));
+  // Unchecked (no check key yet): kept, never handed on; any check key then drops it or
+  // keeps it as it came.
+  if (bundle.keep_sealed_key(bytes, sealed) != mesh::RekeyBundle::Kept::unchecked) std::abort();
+  if (!bundle.sealed_key(sealed.subset).empty()) std::abort();
+  static const std::array<std::uint8_t, 16> some_key{0x4B};
+  if (!bundle.set_check_key(0x123, sealed.epoch, some_key)) std::abort();
+  if (const auto kept = bundle.sealed_key(sealed.subset); !kept.empty()) kept_as_is(kept);
   if (sealed.sealed_key.size() != 16 && sealed.sealed_key.size() != 32) std::abort();
   static const keys::NodeKeySet path_keys = [] {
     keys::NodeKeySet set;

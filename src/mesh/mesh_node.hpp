@@ -167,6 +167,8 @@ class MeshNode final : private net::TokenHandler {
   // from such a hand-on (wire-format.md §7.5).
   [[nodiscard]] std::uint32_t rekey_answers() const noexcept { return catch_up_.answers(); }
   [[nodiscard]] std::uint32_t keys_caught_up() const noexcept { return keys_caught_up_; }
+  // What this node keeps of the newest broadcast rekey to hand on (§7.5).
+  [[nodiscard]] const RekeyBundle& rekey_bundle() const noexcept { return catch_up_.bundle(); }
   [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
   [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }

@@ -58,10 +58,16 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
   }
   if (config_.role == Role::gateway) return true;
   const auto held = net_.keys().newest_epoch();
-  // Another subset's key cannot be checked here: it is kept as it came, first copy only,
-  // for a neighbour in that subset that misses the broadcast; that neighbour checks it.
+  // Another subset's key is kept for a neighbour in that subset that misses the broadcast.
+  // This node cannot open it, but once it holds the key it can check it: a forged one (a
+  // revoked node still holds the network key this travels under) is dropped here and not
+  // carried on; until then the first copy is kept unchecked (rekey_bundle.hpp).
   const bool ours = v.subset == cover_.subset_for(v.epoch);
-  if (!handed_on && !ours && v.epoch >= held) catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload);
+  if (!handed_on && !ours && v.epoch >= held &&
+      catch_up_.bundle().keep_sealed_key(payload, v) == RekeyBundle::Kept::forged) {
+    drop(node::DropReason::bad_cover_key);
+    return false;
+  }
   // A key handed on for the epoch this node has only staged confirms it (the network it
   // came from has moved on, and this node missed the switch or the retirement).
   const bool confirms = handed_on && v.epoch == held && net_.keys().phase() != net::KeyPhase::normal;
@@ -73,7 +79,9 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
     case CoverOutcome::failed_check: drop(node::DropReason::bad_cover_key); return false;
     case CoverOutcome::opened: break;
   }
-  catch_up_.bundle().keep_sealed_key(v.epoch, v.subset, payload, true);  // our own subset's, checked
+  // From now on this node can check the other subsets' sealed keys it keeps and hears.
+  (void)catch_up_.bundle().set_check_key(net_.net_id(), v.epoch, key_bytes);
+  (void)catch_up_.bundle().keep_sealed_key(payload, v, true);  // our own subset's, opened
   if (handed_on) {
     // receive() sees the epoch move and acknowledges it to the back office.
     if (net_.install_caught_up_key(v.epoch, key_bytes) == net::KeyChange::installed) ++keys_caught_up_;

@@ -33,18 +33,62 @@ void RekeyBundle::keep_commitment(std::uint32_t epoch, std::span<const std::uint
   if (adopt(epoch) && commitment_.length == 0) commitment_.keep(body);
 }
 
-void RekeyBundle::keep_sealed_key(std::uint32_t epoch, keys::SubtreeIndex subset, std::span<const std::uint8_t> body,
-                                  bool checked) noexcept {
-  if (!adopt(epoch)) return;
-  for (std::size_t i = 0; i < sealed_count_; ++i) {
-    if (subsets_[i] != subset) continue;
-    if (checked) sealed_[i].keep(body);
-    return;
+bool RekeyBundle::passes_check(std::span<const std::uint8_t> body) const noexcept {
+  CoverKeyView v;
+  return parse_cover_key(body, v) && cover_key_check_passes(check_key_, v);
+}
+
+void RekeyBundle::forget_sealed(std::size_t i) noexcept {
+  for (std::size_t j = i + 1; j < sealed_count_; ++j) {
+    subsets_[j - 1] = subsets_[j];
+    sealed_[j - 1] = sealed_[j];
+    checked_[j - 1] = checked_[j];
   }
-  if (sealed_count_ == max_sealed_keys) return;
-  subsets_[sealed_count_] = subset;
-  sealed_[sealed_count_].keep(body);
-  ++sealed_count_;
+  --sealed_count_;
+  sealed_[sealed_count_] = {};
+  checked_[sealed_count_] = false;
+}
+
+RekeyBundle::Kept RekeyBundle::keep_sealed_key(std::span<const std::uint8_t> body, const CoverKeyView& v,
+                                               bool opened) noexcept {
+  if (!adopt(v.epoch)) return Kept::ignored;
+  const bool checked = opened || (has_check_key_ && cover_key_check_passes(check_key_, v));
+  if (has_check_key_ && !checked) return Kept::forged;
+  std::size_t slot = sealed_count_;
+  for (std::size_t i = 0; i < sealed_count_; ++i)
+    if (subsets_[i] == v.subset) slot = i;
+  if (slot < sealed_count_) {
+    if (checked_[slot]) return Kept::checked;
+    if (!checked) return Kept::ignored;  // the first unchecked copy stays until the check key comes
+  } else if (sealed_count_ < max_sealed_keys) {
+    ++sealed_count_;
+  } else {
+    // Full: a checked copy takes the place of an unchecked one (junk sent ahead of the
+    // broadcast must not keep genuine keys out).
+    if (!checked) return Kept::ignored;
+    slot = static_cast<std::size_t>(std::find(checked_.begin(), checked_.end(), false) - checked_.begin());
+    if (slot == max_sealed_keys) return Kept::ignored;
+  }
+  subsets_[slot] = v.subset;
+  sealed_[slot].keep(body);
+  checked_[slot] = checked;
+  return checked ? Kept::checked : Kept::unchecked;
+}
+
+bool RekeyBundle::set_check_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept {
+  if (!adopt(epoch)) return false;
+  if (!derive_cover_check_key(net_id, epoch, key, check_key_)) {
+    check_key_.wipe();
+    has_check_key_ = false;
+    return false;
+  }
+  has_check_key_ = true;
+  for (std::size_t i = sealed_count_; i-- > 0;) {
+    if (checked_[i]) continue;
+    if (passes_check(sealed_[i].view())) checked_[i] = true;
+    else forget_sealed(i);
+  }
+  return true;
 }
 
 bool RekeyBundle::whole(std::uint32_t epoch) const noexcept {
@@ -60,7 +104,7 @@ std::span<const std::uint8_t> RekeyBundle::commitment() const noexcept { return 
 
 std::span<const std::uint8_t> RekeyBundle::sealed_key(keys::SubtreeIndex subset) const noexcept {
   for (std::size_t i = 0; i < sealed_count_; ++i)
-    if (subsets_[i] == subset) return sealed_[i].view();
+    if (subsets_[i] == subset && checked_[i]) return sealed_[i].view();
   return {};
 }
 

@@ -28,6 +28,7 @@ class RekeyCatchUp {
   static constexpr std::uint64_t quiet_us = 1'000'000;       // between two answers
 
   RekeyBundle& bundle() noexcept { return bundle_; }
+  [[nodiscard]] const RekeyBundle& bundle() const noexcept { return bundle_; }
 
   // A neighbour in `subset` lacks the key of `epoch`. `now_us` local time, `wait_us` the
   // random wait drawn below answer_window_us. False when this node does not answer: it

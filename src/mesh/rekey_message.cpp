@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "crypto/kdf.hpp"
 #include "crypto/mac.hpp"
+#include "crypto/secure_memory.hpp"
 #include "wire/bounded_reader.hpp"
 #include "wire/bounded_writer.hpp"
 
@@ -44,6 +46,16 @@ void write_list_fields(wire::BoundedWriter& w, const CoverAnnouncement& a) noexc
   w.u8('C');
   w.u8('V');
   return n;
+}
+
+inline constexpr std::array<std::uint8_t, 21> cover_check_label = {'m', 'e', 's', 'h', 's', 'e', 'c', ' ', 'c', 'o', 'v',
+                                                                    'e', 'r', ' ', 'c', 'h', 'e', 'c', 'k', ' ', '1'};
+
+[[nodiscard]] bool make_cover_key_check(const CoverCheckKey& check_key, std::span<const std::uint8_t> checked_bytes,
+                                        std::span<std::uint8_t, cover_key_check_size> out) noexcept {
+  crypto::Mac mac;
+  return mac.init(crypto::MacAlgorithm::hmac_sha256, check_key.span()) == crypto::Status::ok &&
+         mac.compute(checked_bytes, out) == crypto::Status::ok;
 }
 
 }  // namespace
@@ -150,10 +162,32 @@ std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, st
   w.u32be(subset);
   auto sealed = w.reserve(new_key.size());
   auto tag = w.reserve(cover_key_tag_size);
+  auto check = w.reserve(cover_key_check_size);
   if (!w.ok()) return 0;
   const auto nonce = cover_key_nonce(net_id, epoch, subset);
   if (subset_key.seal(nonce, out.first(cover_key_head_size), new_key, sealed, tag) != crypto::Status::ok) return 0;
+  CoverCheckKey check_key;
+  if (!derive_cover_check_key(net_id, epoch, new_key, check_key) ||
+      !make_cover_key_check(check_key, out.first(w.size() - cover_key_check_size),
+                            check.first<cover_key_check_size>()))
+    return 0;
   return w.size();
+}
+
+bool derive_cover_check_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key,
+                            CoverCheckKey& out) noexcept {
+  if (key.size() != 16 && key.size() != 32) return false;
+  std::array<std::uint8_t, cover_check_label.size() + 6> info{};
+  wire::BoundedWriter w(info);
+  w.bytes(cover_check_label);
+  w.u16be(net_id);
+  w.u32be(epoch);
+  return w.ok() && crypto::hkdf_sha256({}, key, info, out.span()) == crypto::Status::ok;
+}
+
+bool cover_key_check_passes(const CoverCheckKey& check_key, const CoverKeyView& v) noexcept {
+  std::array<std::uint8_t, cover_key_check_size> expected{};
+  return make_cover_key_check(check_key, v.checked_bytes, expected) && crypto::equal_constant_time(expected, v.check);
 }
 
 std::uint32_t rekey_body_epoch(std::span<const std::uint8_t> body) noexcept {
@@ -170,10 +204,13 @@ bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexce
   p.epoch = r.u32be();
   p.subset = r.u32be();
   p.aad = body.first(std::min(body.size(), cover_key_head_size));
-  const std::size_t key_size = r.remaining() >= cover_key_tag_size ? r.remaining() - cover_key_tag_size : 0;
+  constexpr std::size_t trailer = cover_key_tag_size + cover_key_check_size;
+  const std::size_t key_size = r.remaining() >= trailer ? r.remaining() - trailer : 0;
   if (key_size != 16 && key_size != 32) return false;
   p.sealed_key = r.bytes(key_size);
   p.tag = r.bytes(cover_key_tag_size);
+  p.checked_bytes = body.first(std::min(body.size(), cover_key_head_size + key_size + cover_key_tag_size));
+  p.check = r.bytes(cover_key_check_size);
   if (r.finish() != wire::WireError::ok || kind != cover_key_kind || p.epoch == 0 || !keys::is_valid_subtree(p.subset))
     return false;
   v = p;

@@ -10,8 +10,11 @@
 //   committed    = SHA-256("meshsec cover key 1" ‖ net id u16 ‖ epoch u32 ‖ key)[0..12)
 //   signed bytes = "meshsec commit 1\0" ‖ net id u16 ‖ epoch u32 ‖ commitment     34 bytes
 //   sealed key   = kind 7 ‖ epoch u32 ‖ subset u32 ‖ AES-CCM(key) (16 or 32) ‖ tag (16)
+//                  ‖ check (8)                                       49 or 65 bytes
 //   nonce        = 0x03 ‖ net id u16 ‖ epoch u32 ‖ subset u32 ‖ "CV" (13 bytes)
 //   AAD          = kind ‖ epoch ‖ subset (the sealed key's first 9 bytes)
+//   check        = HMAC-SHA256(check key, every byte before the check)[0..8)
+//   check key    = HKDF-SHA256(salt empty, key, "meshsec cover check 1" ‖ net id u16 ‖ epoch u32)
 //
 // The revoked list spans up to 8 parts of 4 ids (32 nodes): every rekey names every node
 // revoked so far, since a revoked node keeps the subset keys it was made with. "Ack one in"
@@ -26,6 +29,11 @@
 // and the AAD, so a sealed key cannot be moved to
 // another epoch or subset (where an older key, known to a node revoked since, would
 // otherwise pass for a new one).
+// The check lets a node that holds the new key tell a genuine sealed key of another
+// subset from a forged one before it keeps it to hand on (docs/wire-format.md §7.5): a
+// revoked node, which still holds the network key the broadcast travels under, could
+// otherwise race forged copies into its neighbours' keeping. Only holders of the new key
+// can make a check, and every one of them could do worse than that.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -33,6 +41,7 @@
 #include <span>
 
 #include "crypto/aead.hpp"
+#include "crypto/secret.hpp"
 #include "keys/cover_tree.hpp"
 #include "node/node_id.hpp"
 
@@ -51,7 +60,10 @@ inline constexpr std::size_t cover_announcement_signed_size =
     cover_announcement_domain.size() + 2 + 4 + 4 + 2 * cover_ids_per_part;
 inline constexpr std::size_t cover_key_tag_size = 16;
 inline constexpr std::size_t cover_key_head_size = 9;  // kind ‖ epoch ‖ subset: the AAD
-inline constexpr std::size_t cover_key_max_size = cover_key_head_size + 32 + cover_key_tag_size;
+inline constexpr std::size_t cover_key_check_size = 8;  // 64 bits, forged online only
+inline constexpr std::size_t cover_key_max_size = cover_key_head_size + 32 + cover_key_tag_size + cover_key_check_size;
+inline constexpr std::size_t cover_check_key_size = 32;
+using CoverCheckKey = crypto::SecretArray<cover_check_key_size>;
 
 struct CoverAnnouncement {
   std::uint16_t net_id = 0;  // signed, not on the air: the receiver's own
@@ -105,6 +117,8 @@ struct CoverKeyView {
   std::span<const std::uint8_t> aad;
   std::span<const std::uint8_t> sealed_key;
   std::span<const std::uint8_t> tag;
+  std::span<const std::uint8_t> checked_bytes;  // everything before the check
+  std::span<const std::uint8_t> check;
 };
 
 // Kind byte included; 0 when `out` is too small or a field is out of range.
@@ -119,8 +133,9 @@ struct CoverKeyView {
                                             CoverAnnouncement& a) noexcept;
 
 // Seals `new_key` (16 or 32 bytes) for one subset under that subset's key, scheduled as
-// AES-CCM with a 16-byte tag (init_cover_key). Returns the body length, 0 on error. The
-// nonce is (net id, epoch, subset): seal one key per subset and epoch, never two.
+// AES-CCM with a 16-byte tag (init_cover_key), and appends the check made with the key's
+// check key. Returns the body length, 0 on error. The nonce is (net id, epoch, subset):
+// seal one key per subset and epoch, never two.
 [[nodiscard]] crypto::Status init_cover_key(crypto::AesAead& subset_key, std::span<const std::uint8_t> key) noexcept;
 [[nodiscard]] std::size_t seal_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, std::uint32_t epoch,
                                          keys::SubtreeIndex subset, std::span<const std::uint8_t> new_key,
@@ -129,6 +144,11 @@ struct CoverKeyView {
 [[nodiscard]] std::uint32_t rekey_body_epoch(std::span<const std::uint8_t> body) noexcept;
 // False on a length error, epoch 0, or a subset outside the tree.
 [[nodiscard]] bool parse_cover_key(std::span<const std::uint8_t> body, CoverKeyView& v) noexcept;
+// The check key of `key` (16 or 32 bytes), the next network key of `epoch`. False on error.
+[[nodiscard]] bool derive_cover_check_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key,
+                                          CoverCheckKey& out) noexcept;
+// True when the sealed key's check is the one `check_key` makes (compared in constant time).
+[[nodiscard]] bool cover_key_check_passes(const CoverCheckKey& check_key, const CoverKeyView& v) noexcept;
 // Opens a parsed sealed key into `key_out` (exactly sealed_key.size() bytes; wiped on failure).
 [[nodiscard]] crypto::Status open_cover_key(crypto::AesAead& subset_key, std::uint16_t net_id, const CoverKeyView& v,
                                             std::span<std::uint8_t> key_out) noexcept;

@@ -116,6 +116,76 @@ void Simulator::capture(std::uint32_t station, const Transmission& t) {
   }
 }
 
+bool Simulator::send_as_insider(Attacker& a, std::span<const std::uint8_t> mesh_message) {
+  // Insiders keep their network layer on the mesh's time (they can hear it).
+  a.net->tick(now_ / 1000);
+  a.net->set_global_time(nodes_[0]->mesh->network().clock().now());
+  std::array<std::uint8_t, 97> tokens{};
+  wire::BoundedWriter w(tokens);
+  (void)wire::write_token(w, mesh::mesh_token_type, mesh_message);
+  std::array<std::uint8_t, 128> frame{};
+  std::size_t len = 0;
+  return a.net->send(wire::NetLayout::broadcast, w.written(), frame, len, 1) == net::SendError::ok &&
+         start_transmission(a.station, std::span<const std::uint8_t>(frame).first(len), a.kind);
+}
+
+void Simulator::race_forged_sealed_keys(const std::vector<std::vector<std::uint8_t>>& genuine) {
+  const auto stolen_id = static_cast<node::NodeId>(stolen_station_ + 1);
+  keys::NodeKeySet extracted;
+  keys_->node_keys(stolen_id, 1, false, extracted);
+  auto& tally = attacks_[static_cast<std::size_t>(AttackKind::stolen_node_after_revocation)];
+  const std::uint16_t net_id = nodes_[0]->mesh->network().net_id();
+  for (auto& a : attackers_) {
+    if (a->kind != AttackKind::stolen_node_before_revocation) continue;
+    for (const auto& body : genuine) {
+      mesh::CoverKeyView v;
+      if (!mesh::parse_cover_key(body, v)) continue;
+      // Sealed under a key it holds, around a key of its own: the check it cannot make.
+      crypto::AesAead aead;
+      const std::array<std::uint8_t, 16> own_key{0xA7, static_cast<std::uint8_t>(a->counter)};
+      std::vector<std::uint8_t> forged(mesh::cover_key_max_size);
+      if (mesh::init_cover_key(aead, extracted.cover_key(0)) != crypto::Status::ok) continue;
+      forged.resize(mesh::seal_cover_key(aead, net_id, v.epoch, v.subset, own_key, forged));
+      if (forged.empty()) continue;
+      // A downlink flood in the gateway's name, which every node carries on.
+      mesh::MeshHeader h;
+      h.type = mesh::MessageType::downlink;
+      h.origin = 1;
+      h.seq = static_cast<std::uint16_t>(0xF000 + a->counter++);
+      h.ttl = 200;
+      h.hops = 200;
+      h.parent = 0;
+      mesh::AppBody app;
+      app.destination = node::broadcast_id;
+      app.length = static_cast<std::uint16_t>(forged.size());
+      std::copy(forged.begin(), forged.end(), app.payload.begin());
+      std::array<std::uint8_t, mesh::max_message_size> message{};
+      const std::size_t len = mesh::encode_app(h, app, message);
+      for (int tries = 0; tries < 20 && !send_as_insider(*a, std::span<const std::uint8_t>(message).first(len)); ++tries)
+        run_for(5'000);
+      ++tally.attempts;
+      forged_sealed_keys_.push_back(std::move(forged));
+      run_for(60'000);  // it spreads before the next one goes out
+    }
+  }
+}
+
+std::uint32_t Simulator::nodes_keeping_forged_sealed_keys() const {
+  std::uint32_t n = 0;
+  for (std::uint32_t i = 1; i < node_count(); ++i) {
+    const auto& bundle = nodes_[i]->mesh->rekey_bundle();
+    bool keeps = false;
+    for (const auto& f : forged_sealed_keys_) {
+      mesh::CoverKeyView v;
+      if (!mesh::parse_cover_key(f, v)) continue;
+      const auto kept = bundle.sealed_key(v.subset);
+      keeps = keeps || std::equal(kept.begin(), kept.end(), f.begin(), f.end());
+    }
+    n += keeps ? 1U : 0U;
+  }
+  return n;
+}
+
 void Simulator::start_jam(std::uint32_t station, std::uint64_t duration_us) {
   // A burst of noise as long as `duration_us` (a transmission without content).
   const auto bytes = static_cast<std::size_t>(duration_us * scenario_.radio.bitrate_bps / 8 / 1'000'000);
@@ -157,9 +227,13 @@ void Simulator::phase_attacks(bool after_revocation) {
   }
   if (after_revocation) {
     const std::size_t handed = stolen_learned_key(stolen);
+    const std::uint32_t keeping = nodes_keeping_forged_sealed_keys();
+    stolen.succeeded += keeping;
     stolen.note = std::to_string(unrevoked_acceptances_) +
                   " of the acceptances by nodes the key refresh had not reached (see revocation); " +
-                  std::to_string(handed) + " rekey bodies handed on within its hearing tried with its 17 keys";
+                  std::to_string(handed) + " rekey bodies handed on within its hearing tried with its 17 keys; " +
+                  std::to_string(forged_sealed_keys_.size()) + " forged sealed keys raced ahead of the rekey, " +
+                  std::to_string(keeping) + " nodes keep one to hand on";
   }
   for (auto& a : attackers_) {
     if (a->kind != AttackKind::eavesdropper) continue;
@@ -186,17 +260,8 @@ void Simulator::attack_round(bool after_revocation) {
           if (frame.empty()) return;
           if (start_transmission(a->station, frame, a->kind)) ++tally.attempts;
         };
-        // Insiders keep their network layer on the mesh's time (they can hear it).
         auto insider_send = [&](std::span<const std::uint8_t> mesh_message) {
-          a->net->tick(now_ / 1000);
-          a->net->set_global_time(nodes_[0]->mesh->network().clock().now());
-          std::array<std::uint8_t, 97> tokens{};
-          wire::BoundedWriter w(tokens);
-          (void)wire::write_token(w, mesh::mesh_token_type, mesh_message);
-          std::array<std::uint8_t, 128> frame{};
-          std::size_t len = 0;
-          if (a->net->send(wire::NetLayout::broadcast, w.written(), frame, len, 1) == net::SendError::ok)
-            send(std::span<const std::uint8_t>(frame).first(len));
+          if (send_as_insider(*a, mesh_message)) ++tally.attempts;
         };
         switch (a->kind) {
           case AttackKind::replayer: {
@@ -364,16 +429,7 @@ void Simulator::attack_round(bool after_revocation) {
                 // Queue the fragments one airtime apart.
                 std::vector<std::uint8_t> copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(l));
                 schedule_action(now_ + (f + 1) * 6'000, [this, a, copy] {
-                  a->net->tick(now_ / 1000);
-                  a->net->set_global_time(nodes_[0]->mesh->network().clock().now());
-                  std::array<std::uint8_t, 97> tokens{};
-                  wire::BoundedWriter w(tokens);
-                  (void)wire::write_token(w, mesh::mesh_token_type, copy);
-                  std::array<std::uint8_t, 128> frame{};
-                  std::size_t flen = 0;
-                  if (a->net->send(wire::NetLayout::broadcast, w.written(), frame, flen, 1) == net::SendError::ok &&
-                      start_transmission(a->station, std::span<const std::uint8_t>(frame).first(flen), a->kind))
-                    ++attacks_[static_cast<std::size_t>(a->kind)].attempts;
+                  if (send_as_insider(*a, copy)) ++attacks_[static_cast<std::size_t>(a->kind)].attempts;
                 });
               }
               return;
@@ -523,6 +579,7 @@ void Simulator::phase_revocation() {
   const std::uint64_t interval = 10 * airtime_us(128);
   const std::uint64_t broadcast_start = now_;
   for (int pass = 0; pass < 3; ++pass) {
+    race_forged_sealed_keys(floods.sealed_keys);
     for (const auto& body : bodies) {
       while (!gateway.send_downlink(body)) run_for(interval);
       run_for(4 * interval);  // closer, the floods crowd the nodes' queues: 1–3 of 293 missed the key

@@ -654,6 +654,7 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
       const bool content_check = out.mesh_reason == node::DropReason::bad_record ||
                                  out.mesh_reason == node::DropReason::bad_chunk ||
                                  out.mesh_reason == node::DropReason::bad_blob_header ||
+                                 out.mesh_reason == node::DropReason::bad_cover_key ||
                                  out.mesh_reason == node::DropReason::record_replay;
       if (legit && !content_check && node::is_security_drop(out.mesh_reason))
         ++lane.legit_defence_drops[std::string(node::to_string(out.mesh_reason))];

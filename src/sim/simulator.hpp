@@ -165,6 +165,12 @@ class Simulator {
   // keys, as the back office's receivers would and as a thief would; a key opened is a
   // success. Returns the bodies tried.
   std::size_t stolen_learned_key(AttackResult& stolen);
+  // The revoked node, which still holds the network key the broadcast travels under, floods
+  // a forged sealed key for every subset of the cover ahead of each pass (wire-format.md
+  // §7.5): kept and handed on, the nodes asleep would be handed keys that never open.
+  void race_forged_sealed_keys(const std::vector<std::vector<std::uint8_t>>& genuine);
+  // Nodes that would hand one of those forged sealed keys on (a success of the attack).
+  [[nodiscard]] std::uint32_t nodes_keeping_forged_sealed_keys() const;
   void catch_up_after_revocation(const std::vector<std::uint32_t>& asleep, std::uint32_t epoch);
   // Attackers (attack_campaign.cpp).
   void place_attackers();
@@ -343,10 +349,14 @@ class Simulator {
   // Attackers (attack_campaign.cpp).
   struct Attacker;
   std::vector<std::unique_ptr<Attacker>> attackers_;
+  // An insider's mesh message, sealed by its own network layer on the mesh's time and put
+  // on the air; false when it could not be sent.
+  bool send_as_insider(Attacker& a, std::span<const std::uint8_t> mesh_message);
   std::uint32_t stolen_station_ = 0;
   static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
   std::vector<std::uint64_t> forged_flood_starts_;    // t0 of the stolen node's forged announcements and surveys
   std::uint64_t unrevoked_acceptances_ = 0;           // stolen-key frames accepted by nodes without it
+  std::vector<std::vector<std::uint8_t>> forged_sealed_keys_;  // raced ahead of the rekey broadcast
   friend struct AttackerAccess;
   double sync_error_sum_ = 0;
   std::uint64_t sync_error_samples_ = 0;

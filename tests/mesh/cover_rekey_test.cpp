@@ -162,7 +162,7 @@ TEST(CoverRekey, ListRoundTripsAndItsBoundsHold) {
 
 TEST(CoverRekey, SealedKeyBoundsHold) {
   const auto body = sealed_for(keys::cover_ancestor(40, 3), 2, next_key);
-  ASSERT_EQ(body.size(), cover_key_head_size + 16 + cover_key_tag_size);
+  ASSERT_EQ(body.size(), cover_key_head_size + 16 + cover_key_tag_size + cover_key_check_size);
   CoverKeyView v;
   EXPECT_TRUE(parse_cover_key(body, v));
   EXPECT_EQ(v.subset, keys::cover_ancestor(40, 3));

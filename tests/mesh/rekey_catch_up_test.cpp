@@ -4,7 +4,11 @@
 // stands down when another neighbour answers first; one answer per quiet period.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <span>
 #include <vector>
+
+#include "crypto/aead.hpp"
 
 #include "mesh/rekey_catch_up.hpp"
 #include "mesh/rekey_message.hpp"
@@ -16,11 +20,35 @@ using namespace meshsec::mesh;
 
 std::vector<std::uint8_t> body(std::uint8_t kind, std::uint8_t tag) { return {kind, 0, 0, 0, 2, tag}; }
 
+constexpr std::uint16_t net_id = 0x123;
+const std::array<std::uint8_t, 16> next_key{0x4E, 0x58};
+
+// The sealed key of `subset` as the back office makes it: under the subset key `fill`
+// (any key: the bundle never opens another subset's), with the check of `key`.
+std::vector<std::uint8_t> sealed(std::uint32_t epoch, keys::SubtreeIndex subset,
+                                 std::span<const std::uint8_t> key = next_key, std::uint8_t fill = 0x5E) {
+  crypto::AesAead aead;
+  const std::array<std::uint8_t, 16> subset_key{fill};
+  EXPECT_EQ(init_cover_key(aead, subset_key), crypto::Status::ok);
+  std::vector<std::uint8_t> out(cover_key_max_size);
+  out.resize(seal_cover_key(aead, net_id, epoch, subset, key, out));
+  EXPECT_FALSE(out.empty());
+  return out;
+}
+
+RekeyBundle::Kept keep(RekeyBundle& b, const std::vector<std::uint8_t>& bytes, bool opened = false) {
+  CoverKeyView v;
+  EXPECT_TRUE(parse_cover_key(bytes, v));
+  return b.keep_sealed_key(bytes, v, opened);
+}
+
+std::vector<std::uint8_t> copy(std::span<const std::uint8_t> s) { return {s.begin(), s.end()}; }
+
 RekeyBundle whole_bundle(std::uint32_t epoch, std::uint8_t parts, keys::SubtreeIndex subset) {
   RekeyBundle b;
   for (std::uint8_t p = 0; p < parts; ++p) b.keep_part(epoch, p, parts, body(6, p));
   b.keep_commitment(epoch, body(8, 0xC0));
-  b.keep_sealed_key(epoch, subset, body(7, 0x5E));
+  keep(b, sealed(epoch, subset), true);
   return b;
 }
 
@@ -38,13 +66,12 @@ TEST(RekeyBundle, KeepsTheFirstCopyOfTheNewestEpoch) {
   b.keep_commitment(2, body(8, 9));
   EXPECT_EQ(b.part(0)[5], 1);
   EXPECT_EQ(b.commitment()[5], 1);
-  b.keep_sealed_key(2, 5, body(7, 1));
-  b.keep_sealed_key(2, 5, body(7, 9));
-  EXPECT_EQ(b.sealed_key(5)[5], 1);
-  // A copy the node checked (its own subset's, opened and matched to the commitment)
-  // replaces an unchecked first one, which a node of that subset could have raced in.
-  b.keep_sealed_key(2, 5, body(7, 4), true);
-  EXPECT_EQ(b.sealed_key(5)[5], 4);
+  // A sealed key this node opened (its own subset's, matched to the commitment) is kept
+  // checked; a second copy changes nothing.
+  const auto own = sealed(2, 5);
+  EXPECT_EQ(keep(b, own, true), RekeyBundle::Kept::checked);
+  EXPECT_EQ(keep(b, sealed(2, 5, next_key, 0x77), true), RekeyBundle::Kept::checked);
+  EXPECT_EQ(copy(b.sealed_key(5)), own);
   EXPECT_TRUE(b.sealed_key(6).empty());
   // An older epoch is ignored; a newer one starts over.
   b.keep_commitment(1, body(8, 7));
@@ -53,10 +80,60 @@ TEST(RekeyBundle, KeepsTheFirstCopyOfTheNewestEpoch) {
   EXPECT_EQ(b.epoch(), 3U);
   EXPECT_FALSE(b.whole(3));
   EXPECT_TRUE(b.sealed_key(5).empty());
-  // Bounded: sealed keys past the capacity are not kept.
-  for (keys::SubtreeIndex s = 1; s <= RekeyBundle::max_sealed_keys + 4; ++s) b.keep_sealed_key(3, s, body(7, 0));
-  EXPECT_FALSE(b.sealed_key(RekeyBundle::max_sealed_keys).empty());
-  EXPECT_TRUE(b.sealed_key(RekeyBundle::max_sealed_keys + 1).empty());
+  EXPECT_EQ(b.sealed_count(), 0U);
+}
+
+TEST(RekeyBundle, HandsOnAnotherSubsetsKeyOnlyOnceItsCheckPasses) {
+  RekeyBundle b;
+  // A revoked node (it holds the network key the broadcast travels under) races a forged
+  // sealed key for subset 9 ahead of the genuine one; the node cannot check it yet.
+  const auto forged = sealed(2, 9, std::array<std::uint8_t, 16>{0xBA, 0xD});
+  const auto genuine = sealed(2, 9);
+  EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::unchecked);
+  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::ignored) << "the first unchecked copy stays";
+  EXPECT_TRUE(b.sealed_key(9).empty()) << "unchecked: never handed on";
+  EXPECT_EQ(keep(b, sealed(2, 10)), RekeyBundle::Kept::unchecked);
+  // The node opens its own subset's key: the forged copy goes, the genuine one is checked.
+  ASSERT_TRUE(b.set_check_key(net_id, 2, next_key));
+  EXPECT_TRUE(b.sealed_key(9).empty());
+  EXPECT_EQ(copy(b.sealed_key(10)), sealed(2, 10));
+  EXPECT_EQ(b.sealed_count(), 1U);
+  // The next pass of the broadcast brings the genuine copy, checked as it comes; forgeries
+  // from now on are dropped (and not carried on).
+  EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::forged);
+  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::checked);
+  EXPECT_EQ(copy(b.sealed_key(9)), genuine);
+  EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::forged);
+  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::checked) << "another copy of what is held";
+  EXPECT_EQ(copy(b.sealed_key(9)), genuine);
+  // A check is bound to its epoch, its subset and every byte of the body.
+  auto moved = sealed(2, 11);
+  moved[8] = 12;  // the subset field's low byte: subset 11's key relabelled for subset 12
+  EXPECT_EQ(keep(b, moved), RekeyBundle::Kept::forged);
+  auto later = sealed(2, 11);
+  later[4] = 3;  // the epoch field
+  RekeyBundle fresh;
+  ASSERT_TRUE(fresh.set_check_key(net_id, 3, next_key));
+  EXPECT_EQ(keep(fresh, later), RekeyBundle::Kept::forged);
+  auto flipped = sealed(2, 11);
+  flipped[12] ^= 0x80;  // the ciphertext
+  EXPECT_EQ(keep(b, flipped), RekeyBundle::Kept::forged);
+  EXPECT_FALSE(b.set_check_key(net_id, 1, next_key)) << "an older epoch";
+}
+
+TEST(RekeyBundle, JunkAheadOfTheBroadcastCannotKeepGenuineKeysOut) {
+  RekeyBundle b;
+  const std::array<std::uint8_t, 16> junk_key{0x11};
+  for (keys::SubtreeIndex s = 1; s <= RekeyBundle::max_sealed_keys + 4; ++s) (void)keep(b, sealed(3, s, junk_key));
+  EXPECT_EQ(b.sealed_count(), RekeyBundle::max_sealed_keys) << "bounded";
+  // Before the check key a checked copy (its own) still finds a place.
+  EXPECT_EQ(keep(b, sealed(3, 100), true), RekeyBundle::Kept::checked);
+  ASSERT_TRUE(b.set_check_key(net_id, 3, next_key));
+  EXPECT_EQ(b.sealed_count(), 1U) << "every junk copy fails its check";
+  for (keys::SubtreeIndex s = 1; s <= RekeyBundle::max_sealed_keys + 4; ++s) (void)keep(b, sealed(3, s));
+  EXPECT_EQ(b.sealed_count(), RekeyBundle::max_sealed_keys);
+  EXPECT_FALSE(b.sealed_key(RekeyBundle::max_sealed_keys - 1).empty());
+  EXPECT_TRUE(b.sealed_key(RekeyBundle::max_sealed_keys).empty()) << "past the capacity";
 }
 
 TEST(RekeyCatchUp, AnswersWithTheListTheCommitmentAndTheRequestersKeyInOrder) {
@@ -76,7 +153,7 @@ TEST(RekeyCatchUp, AnswersWithTheListTheCommitmentAndTheRequestersKeyInOrder) {
   EXPECT_EQ(sent[0], body(6, 0));
   EXPECT_EQ(sent[1], body(6, 1));
   EXPECT_EQ(sent[2], body(8, 0xC0));
-  EXPECT_EQ(sent[3], body(7, 0x5E));
+  EXPECT_EQ(sent[3], sealed(2, 9));
   EXPECT_EQ(c.answers(), 1U);
   // Quiet for a while: forged requests cannot keep it sending.
   EXPECT_FALSE(c.request(2, 9, 1'060, 0));
@@ -85,7 +162,7 @@ TEST(RekeyCatchUp, AnswersWithTheListTheCommitmentAndTheRequestersKeyInOrder) {
 
 TEST(RekeyCatchUp, EveryBodySaysItsEpochFirst) {
   EXPECT_EQ(rekey_body_epoch(body(6, 1)), 2U);
-  EXPECT_EQ(rekey_body_epoch(body(7, 1)), 2U);
+  EXPECT_EQ(rekey_body_epoch(sealed(2, 1)), 2U);
   EXPECT_EQ(rekey_body_epoch(std::vector<std::uint8_t>{7, 0, 0, 1}), 0U) << "too short";
 }
 

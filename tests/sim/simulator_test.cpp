@@ -316,6 +316,58 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
   EXPECT_NE(sim.node(stolen - 1U).mesh->network().keys().send_epoch(), 2U);
 }
 
+// wire-format.md §7.5: the revoked node still holds the network key the broadcast travels
+// under, so it can race forged sealed keys ahead of it, for the very subsets of the nodes
+// asleep. Every node keeps the first copy it hears to hand on; before the check, the
+// forged copy was what the sleepers were handed, again and again. Now a node drops it
+// when it opens its own key, takes the genuine copy of the next pass, and hands on only
+// copies it checked: the sleepers catch up as if nothing had been sent.
+TEST(Simulator, ARevokedNodesForgedSealedKeysAreNeverHandedOn) {
+  Simulator sim(small(120, 7));
+  const auto ids = boot_and_settle(sim);
+  const node::NodeId stolen = ids[ids.size() / 3];
+  const auto asleep = leaves(sim, ids, stolen, 4);
+  ASSERT_EQ(asleep.size(), 4U);
+  for (const auto s : asleep) sim.fail_node(s);
+  const std::array<node::NodeId, 1> revoked{stolen};
+  keys::NodeKeySet extracted;
+  sim.keys().node_keys(stolen, 1, false, extracted);
+  const auto net_id = sim.node(0).mesh->network().net_id();
+  std::set<keys::SubtreeIndex> targets;
+  for (const auto s : asleep) targets.insert(keys::covering_subtree(static_cast<node::NodeId>(s + 1), revoked));
+  std::vector<std::vector<std::uint8_t>> forged;
+  for (const auto subset : targets) {
+    crypto::AesAead aead;
+    ASSERT_EQ(mesh::init_cover_key(aead, extracted.cover_key(0)), crypto::Status::ok);
+    std::vector<std::uint8_t> body(mesh::cover_key_max_size);
+    body.resize(mesh::seal_cover_key(aead, net_id, 2, subset, std::array<std::uint8_t, 16>{0xA7}, body));
+    forged.push_back(body);
+    flood_from_gateway(sim, body);  // ahead of the broadcast: every node's first copy
+  }
+  broadcast_rekey(sim, stolen);
+  flood_key_phase(sim, 2);
+  flood_key_phase(sim, 3);
+  std::size_t holding_forged = 0;
+  std::size_t holding_targets = 0;
+  for (const auto id : ids) {
+    const auto& bundle = sim.node(id - 1U).mesh->rekey_bundle();
+    for (const auto subset : targets) {
+      const auto kept = bundle.sealed_key(subset);
+      holding_targets += kept.empty() ? 0U : 1U;
+      for (const auto& f : forged) holding_forged += std::equal(kept.begin(), kept.end(), f.begin(), f.end()) ? 1U : 0U;
+    }
+  }
+  EXPECT_EQ(holding_forged, 0U) << "no node would hand a forged sealed key on";
+  EXPECT_GE(holding_targets * 10, targets.size() * ids.size() * 8)
+      << "the genuine copies of the next pass took their place, in most nodes";
+  for (const auto s : asleep) sim.wake_node(s);
+  sim.run_for(10'000'000);
+  for (const auto s : asleep) {
+    EXPECT_EQ(sim.node(s).mesh->network().keys().send_epoch(), 2U) << "node " << s + 1;
+    EXPECT_EQ(sim.node(s).mesh->keys_caught_up(), 1U) << "node " << s + 1;
+  }
+}
+
 // wire-format.md §7.5: nodes asleep through the whole rekey (broadcast, switch and
 // retirement) wake holding only the retired key and take the new one from their
 // neighbours, with nothing from the gateway. The revoked node, still running and asking
