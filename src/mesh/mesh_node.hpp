@@ -362,6 +362,7 @@ class MeshNode final : private net::TokenHandler {
   static constexpr std::uint64_t max_key_retry_us = 60'000'000;
   std::uint64_t behind_on_key_until_ = 0;  // local time; see on_wake()
   std::uint64_t key_retry_us_ = 0;  // 0: none asked yet; doubles with every request, up to the max
+  std::uint32_t rekey_bodies_taken_ = 0;  // signed list parts and commitments new to this node
   node::DropCounters drops_;
   CommissionParams params_{};
   std::array<std::uint64_t, message_type_count> sent_{};

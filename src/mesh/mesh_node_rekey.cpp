@@ -23,7 +23,7 @@ bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood, std::span<const
     drop(node::DropReason::bad_signature);
     return false;
   }
-  (void)cover_.take(flood);
+  if (cover_.take(flood)) ++rekey_bodies_taken_;
   // Kept as it came, for a neighbour that misses the broadcast (§7.5).
   if constexpr (std::is_same_v<SignedFlood, CoverAnnouncement>)
     catch_up_.bundle().keep_part(flood.epoch, flood.part, flood.parts, payload);
@@ -103,11 +103,24 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
 void MeshNode::take_rekey_catch_up(std::span<const std::uint8_t> body) noexcept {
   if (config_.role == Role::gateway) return;
   catch_up_.heard(rekey_body_epoch(body));  // another node is answering
+  const std::uint32_t taken_before = rekey_bodies_taken_;
   switch (body[0]) {
-    case cover_announcement_kind: (void)take_cover_announcement(body); return;
-    case cover_commitment_kind: (void)take_cover_commitment(body); return;
-    case cover_key_kind: (void)take_cover_key(body, true); return;
+    case cover_announcement_kind: (void)take_cover_announcement(body); break;
+    case cover_commitment_kind: (void)take_cover_commitment(body); break;
+    case cover_key_kind: (void)take_cover_key(body, true); break;
     default: drop(node::DropReason::malformed); return;
+  }
+  // A signed list part or commitment this node did not hold: a neighbour is handing the
+  // rekey on, and what this node still lacks a lossy link lost (the sealed key before the
+  // commitment came is not opened). Better proof than a header under the next key's
+  // index: it asks again at the first pace, without waiting to hear such a header (in a
+  // quiet mesh, the next beacon round: a sleeper waited 7 s in the demo's mesh). A revoked
+  // node takes each part once, so this buys it a request or two.
+  if (rekey_bodies_taken_ != taken_before) {
+    newer_key_heard_ = true;
+    behind_on_key_until_ = platform_.local_us() + 3 * config_.beacon_period_us;
+    key_retry_us_ = std::min(key_retry_us_, config_.sync_retry_us);
+    next_sync_request_at_ = std::min(next_sync_request_at_, platform_.local_us() + config_.sync_retry_us);
   }
 }
 

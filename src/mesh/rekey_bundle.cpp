@@ -54,25 +54,49 @@ RekeyBundle::Kept RekeyBundle::keep_sealed_key(std::span<const std::uint8_t> bod
   if (!adopt(v.epoch)) return Kept::ignored;
   const bool checked = opened || (has_check_key_ && cover_key_check_passes(check_key_, v));
   if (has_check_key_ && !checked) return Kept::forged;
+  std::size_t copies = 0;
+  for (std::size_t i = 0; i < sealed_count_; ++i) {
+    if (subsets_[i] != v.subset) continue;
+    if (checked_[i]) return Kept::checked;
+    if (checked) {
+      // The first place of the subset takes the checked copy; its other unchecked copy goes.
+      sealed_[i].keep(body);
+      checked_[i] = true;
+      for (std::size_t j = sealed_count_; j-- > i + 1;)
+        if (subsets_[j] == v.subset) forget_sealed(j);
+      return Kept::checked;
+    }
+    const auto kept = sealed_[i].view();
+    if (std::equal(kept.begin(), kept.end(), body.begin(), body.end())) return Kept::ignored;
+    ++copies;
+  }
   std::size_t slot = sealed_count_;
-  for (std::size_t i = 0; i < sealed_count_; ++i)
-    if (subsets_[i] == v.subset) slot = i;
-  if (slot < sealed_count_) {
-    if (checked_[slot]) return Kept::checked;
-    if (!checked) return Kept::ignored;  // the first unchecked copy stays until the check key comes
-  } else if (sealed_count_ < max_sealed_keys) {
+  if (!checked && copies >= unchecked_copies) return Kept::ignored;  // these stay until the check key comes
+  if (sealed_count_ < max_sealed_keys) {
     ++sealed_count_;
   } else {
-    // Full: a checked copy takes the place of an unchecked one (junk sent ahead of the
-    // broadcast must not keep genuine keys out).
-    if (!checked) return Kept::ignored;
-    slot = static_cast<std::size_t>(std::find(checked_.begin(), checked_.end(), false) - checked_.begin());
-    if (slot == max_sealed_keys) return Kept::ignored;
+    // Full: a checked copy, or a subset's first copy, takes the place of a second unchecked
+    // copy of another subset; a checked copy also that of any unchecked one (junk sent ahead
+    // of the broadcast must not keep genuine keys out).
+    slot = max_sealed_keys;
+    for (std::size_t i = sealed_count_; i-- > 0 && slot == max_sealed_keys;)
+      if (!checked_[i] && is_second_copy(i)) slot = i;
+    for (std::size_t i = sealed_count_; checked && i-- > 0 && slot == max_sealed_keys;)
+      if (!checked_[i]) slot = i;
+    if (slot == max_sealed_keys || (!checked && copies > 0)) return Kept::ignored;
+    forget_sealed(slot);
+    slot = sealed_count_++;
   }
   subsets_[slot] = v.subset;
   sealed_[slot].keep(body);
   checked_[slot] = checked;
   return checked ? Kept::checked : Kept::unchecked;
+}
+
+bool RekeyBundle::is_second_copy(std::size_t i) const noexcept {
+  for (std::size_t j = 0; j < i; ++j)
+    if (subsets_[j] == subsets_[i]) return true;
+  return false;
 }
 
 bool RekeyBundle::set_check_key(std::uint16_t net_id, std::uint32_t epoch, std::span<const std::uint8_t> key) noexcept {
@@ -83,10 +107,12 @@ bool RekeyBundle::set_check_key(std::uint16_t net_id, std::uint32_t epoch, std::
     return false;
   }
   has_check_key_ = true;
+  for (std::size_t i = sealed_count_; i-- > 0;)
+    if (!checked_[i] && !passes_check(sealed_[i].view())) forget_sealed(i);
+  // What is left of each subset passed: one copy of it is enough.
   for (std::size_t i = sealed_count_; i-- > 0;) {
-    if (checked_[i]) continue;
-    if (passes_check(sealed_[i].view())) checked_[i] = true;
-    else forget_sealed(i);
+    if (is_second_copy(i)) forget_sealed(i);
+    else checked_[i] = true;
   }
   return true;
 }

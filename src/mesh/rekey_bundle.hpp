@@ -4,8 +4,9 @@
 // sealed key opens only under a subset's key, and everything else is signed); a neighbour
 // checks all of it as it checks the flood. Another subset's sealed key is handed on only
 // once this node checked it with the epoch's check key (rekey_message.hpp), which it has
-// from the moment it opens its own: until then a copy is kept unchecked, and a forged one
-// is dropped when the key comes, leaving room for the genuine copy of the next pass.
+// from the moment it opens its own: until then up to two copies are kept unchecked, and a
+// forged one is dropped when the key comes (the genuine copy, if it was not one of them,
+// comes with the next pass).
 // Fixed sizes, no heap: this runs on the device (8 × 81 + 81 + 24 × 65 bytes, about 2.3 KiB).
 #pragma once
 #include <array>
@@ -23,6 +24,9 @@ class RekeyBundle {
   // A cover of more subsets than this is kept in part: a neighbour whose subset's key is
   // not here gets what is, and its own sealed key from another neighbour or the back office.
   static constexpr std::size_t max_sealed_keys = 24;
+  // Until the check key comes, the first two different copies of a subset's key are kept:
+  // one forged copy raced ahead of the broadcast leaves room for the genuine one.
+  static constexpr std::size_t unchecked_copies = 2;
 
   // Each keeps one copy of an epoch's body; a newer epoch forgets the older one, an older
   // epoch is ignored. Bodies are the kind byte onwards, already parsed (and, for the list
@@ -66,6 +70,7 @@ class RekeyBundle {
   // False for an epoch older than the one kept; a newer one starts over.
   bool adopt(std::uint32_t epoch) noexcept;
   [[nodiscard]] bool passes_check(std::span<const std::uint8_t> body) const noexcept;
+  [[nodiscard]] bool is_second_copy(std::size_t i) const noexcept;  // an earlier place holds its subset
   void forget_sealed(std::size_t i) noexcept;
 
   std::uint32_t epoch_ = 0;

@@ -90,18 +90,29 @@ TEST(RekeyBundle, HandsOnAnotherSubsetsKeyOnlyOnceItsCheckPasses) {
   const auto forged = sealed(2, 9, std::array<std::uint8_t, 16>{0xBA, 0xD});
   const auto genuine = sealed(2, 9);
   EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::unchecked);
-  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::ignored) << "the first unchecked copy stays";
+  EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::ignored) << "the same bytes again";
+  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::unchecked) << "a second, different copy";
+  EXPECT_EQ(keep(b, sealed(2, 9, std::array<std::uint8_t, 16>{0xBA, 0xE})), RekeyBundle::Kept::ignored)
+      << "two unchecked copies at most";
   EXPECT_TRUE(b.sealed_key(9).empty()) << "unchecked: never handed on";
+  // Two forged copies first: the genuine one finds no place before the check key.
+  const auto forged_again = sealed(2, 11, std::array<std::uint8_t, 16>{0xBA, 0xF});
+  EXPECT_EQ(keep(b, forged_again), RekeyBundle::Kept::unchecked);
+  EXPECT_EQ(keep(b, sealed(2, 11, std::array<std::uint8_t, 16>{0xBB})), RekeyBundle::Kept::unchecked);
+  EXPECT_EQ(keep(b, sealed(2, 11)), RekeyBundle::Kept::ignored);
   EXPECT_EQ(keep(b, sealed(2, 10)), RekeyBundle::Kept::unchecked);
-  // The node opens its own subset's key: the forged copy goes, the genuine one is checked.
+  // The node opens its own subset's key: the forged copies go, the genuine ones are checked.
   ASSERT_TRUE(b.set_check_key(net_id, 2, next_key));
-  EXPECT_TRUE(b.sealed_key(9).empty());
+  EXPECT_EQ(copy(b.sealed_key(9)), genuine);
   EXPECT_EQ(copy(b.sealed_key(10)), sealed(2, 10));
-  EXPECT_EQ(b.sealed_count(), 1U);
-  // The next pass of the broadcast brings the genuine copy, checked as it comes; forgeries
-  // from now on are dropped (and not carried on).
+  EXPECT_TRUE(b.sealed_key(11).empty());
+  EXPECT_EQ(b.sealed_count(), 2U);
+  // The next pass of the broadcast brings subset 11's genuine copy, checked as it comes;
+  // forgeries from now on are dropped (and not carried on).
+  EXPECT_EQ(keep(b, forged_again), RekeyBundle::Kept::forged);
+  EXPECT_EQ(keep(b, sealed(2, 11)), RekeyBundle::Kept::checked);
+  EXPECT_EQ(copy(b.sealed_key(11)), sealed(2, 11));
   EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::forged);
-  EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::checked);
   EXPECT_EQ(copy(b.sealed_key(9)), genuine);
   EXPECT_EQ(keep(b, forged), RekeyBundle::Kept::forged);
   EXPECT_EQ(keep(b, genuine), RekeyBundle::Kept::checked) << "another copy of what is held";
@@ -121,6 +132,19 @@ TEST(RekeyBundle, HandsOnAnotherSubsetsKeyOnlyOnceItsCheckPasses) {
   EXPECT_FALSE(b.set_check_key(net_id, 1, next_key)) << "an older epoch";
 }
 
+TEST(RekeyBundle, ASecondCopyGivesWayToAnotherSubsetsFirstWhenFull) {
+  RekeyBundle b;
+  const std::array<std::uint8_t, 16> junk_key{0x11};
+  for (keys::SubtreeIndex s = 1; s < RekeyBundle::max_sealed_keys; ++s) (void)keep(b, sealed(3, s, junk_key));
+  EXPECT_EQ(keep(b, sealed(3, 1)), RekeyBundle::Kept::unchecked) << "subset 1's second copy takes the last place";
+  EXPECT_EQ(b.sealed_count(), RekeyBundle::max_sealed_keys);
+  EXPECT_EQ(keep(b, sealed(3, 200)), RekeyBundle::Kept::unchecked) << "a first copy displaces a second";
+  EXPECT_EQ(keep(b, sealed(3, 201)), RekeyBundle::Kept::ignored) << "no second copy left to displace";
+  ASSERT_TRUE(b.set_check_key(net_id, 3, next_key));
+  EXPECT_EQ(b.sealed_count(), 1U);
+  EXPECT_FALSE(b.sealed_key(200).empty());
+}
+
 TEST(RekeyBundle, JunkAheadOfTheBroadcastCannotKeepGenuineKeysOut) {
   RekeyBundle b;
   const std::array<std::uint8_t, 16> junk_key{0x11};
@@ -128,6 +152,7 @@ TEST(RekeyBundle, JunkAheadOfTheBroadcastCannotKeepGenuineKeysOut) {
   EXPECT_EQ(b.sealed_count(), RekeyBundle::max_sealed_keys) << "bounded";
   // Before the check key a checked copy (its own) still finds a place.
   EXPECT_EQ(keep(b, sealed(3, 100), true), RekeyBundle::Kept::checked);
+  EXPECT_EQ(b.sealed_count(), RekeyBundle::max_sealed_keys);
   ASSERT_TRUE(b.set_check_key(net_id, 3, next_key));
   EXPECT_EQ(b.sealed_count(), 1U) << "every junk copy fails its check";
   for (keys::SubtreeIndex s = 1; s <= RekeyBundle::max_sealed_keys + 4; ++s) (void)keep(b, sealed(3, s));
