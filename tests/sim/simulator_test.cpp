@@ -69,6 +69,22 @@ std::vector<std::uint32_t> leaves(Simulator& sim, const std::vector<node::NodeId
   return out;
 }
 
+// A booted mesh, the node to revoke (a third of the way in) and four leaves asleep from
+// before the rekey (failed: they hear and send nothing until woken).
+struct SleepersScene {
+  std::vector<node::NodeId> ids;
+  node::NodeId stolen = 0;
+  std::vector<std::uint32_t> asleep;
+};
+SleepersScene sleepers_before_a_rekey(Simulator& sim) {
+  SleepersScene scene;
+  scene.ids = boot_and_settle(sim);
+  scene.stolen = scene.ids[scene.ids.size() / 3];
+  scene.asleep = leaves(sim, scene.ids, scene.stolen, 4);
+  for (const auto s : scene.asleep) sim.fail_node(s);
+  return scene;
+}
+
 // The back office revokes `revoked` and the gateway broadcasts epoch 2 to everyone else,
 // twice, as the simulator's revocation does (docs/wire-format.md §7.4).
 void broadcast_rekey(Simulator& sim, node::NodeId revoked) {
@@ -324,17 +340,14 @@ TEST(Simulator, OneBroadcastRekeysEveryoneButTheRevoked) {
 // copies it checked: the sleepers catch up as if nothing had been sent.
 TEST(Simulator, ARevokedNodesForgedSealedKeysAreNeverHandedOn) {
   Simulator sim(small(120, 7));
-  const auto ids = boot_and_settle(sim);
-  const node::NodeId stolen = ids[ids.size() / 3];
-  const auto asleep = leaves(sim, ids, stolen, 4);
-  ASSERT_EQ(asleep.size(), 4U);
-  for (const auto s : asleep) sim.fail_node(s);
-  const std::array<node::NodeId, 1> revoked{stolen};
+  const SleepersScene scene = sleepers_before_a_rekey(sim);
+  ASSERT_EQ(scene.asleep.size(), 4U);
+  const std::array<node::NodeId, 1> revoked{scene.stolen};
   keys::NodeKeySet extracted;
-  sim.keys().node_keys(stolen, 1, false, extracted);
+  sim.keys().node_keys(scene.stolen, 1, false, extracted);
   const auto net_id = sim.node(0).mesh->network().net_id();
   std::set<keys::SubtreeIndex> targets;
-  for (const auto s : asleep) targets.insert(keys::covering_subtree(static_cast<node::NodeId>(s + 1), revoked));
+  for (const auto s : scene.asleep) targets.insert(keys::covering_subtree(static_cast<node::NodeId>(s + 1), revoked));
   std::vector<std::vector<std::uint8_t>> forged;
   for (const auto subset : targets) {
     crypto::AesAead aead;
@@ -344,12 +357,12 @@ TEST(Simulator, ARevokedNodesForgedSealedKeysAreNeverHandedOn) {
     forged.push_back(body);
     flood_from_gateway(sim, body);  // ahead of the broadcast: every node's first copy
   }
-  broadcast_rekey(sim, stolen);
+  broadcast_rekey(sim, scene.stolen);
   flood_key_phase(sim, 2);
   flood_key_phase(sim, 3);
   std::size_t holding_forged = 0;
   std::size_t holding_targets = 0;
-  for (const auto id : ids) {
+  for (const auto id : scene.ids) {
     const auto& bundle = sim.node(id - 1U).mesh->rekey_bundle();
     for (const auto subset : targets) {
       const auto kept = bundle.sealed_key(subset);
@@ -358,82 +371,79 @@ TEST(Simulator, ARevokedNodesForgedSealedKeysAreNeverHandedOn) {
     }
   }
   EXPECT_EQ(holding_forged, 0U) << "no node would hand a forged sealed key on";
-  EXPECT_GE(holding_targets * 10, targets.size() * ids.size() * 8)
+  EXPECT_GE(holding_targets * 10, targets.size() * scene.ids.size() * 8)
       << "the genuine copies of the next pass took their place, in most nodes";
-  for (const auto s : asleep) sim.wake_node(s);
+  for (const auto s : scene.asleep) sim.wake_node(s);
   sim.run_for(10'000'000);
-  for (const auto s : asleep) {
+  for (const auto s : scene.asleep) {
     EXPECT_EQ(sim.node(s).mesh->network().keys().send_epoch(), 2U) << "node " << s + 1;
     EXPECT_EQ(sim.node(s).mesh->keys_caught_up(), 1U) << "node " << s + 1;
   }
 }
 
-// wire-format.md §7.5: nodes asleep through the whole rekey (broadcast, switch and
+// wire-format.md §7.5: nodes scene.asleep through the whole rekey (broadcast, switch and
 // retirement) wake holding only the retired key and take the new one from their
 // neighbours, with nothing from the gateway. The revoked node, still running and asking
 // all along, is handed nothing.
 TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   Simulator sim(small(120, 7));
-  const auto ids = boot_and_settle(sim);
-  const node::NodeId stolen = ids[ids.size() / 3];
-  const auto asleep = leaves(sim, ids, stolen, 4);
-  ASSERT_EQ(asleep.size(), 4U);
-  for (const auto s : asleep) sim.fail_node(s);
+  const SleepersScene scene = sleepers_before_a_rekey(sim);
+  ASSERT_EQ(scene.asleep.size(), 4U);
   auto answers = [&] {
     std::uint32_t n = 0;
     for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->rekey_answers();
     return n;
   };
-  broadcast_rekey(sim, stolen);
+  broadcast_rekey(sim, scene.stolen);
   flood_key_phase(sim, 2);
   flood_key_phase(sim, 3);
   sim.run_for(7'000'000);
   std::size_t normal_on_2 = 0;
-  for (const auto id : ids) {
+  for (const auto id : scene.ids) {
     const auto& keys = sim.node(id - 1U).mesh->network().keys();
     normal_on_2 += keys.send_epoch() == 2 && keys.phase() == net::KeyPhase::normal ? 1U : 0U;
   }
-  EXPECT_GE(normal_on_2 + 8, ids.size() - 1 - asleep.size()) << "the rest of the mesh retired the old key";
+  EXPECT_GE(normal_on_2 + 8, scene.ids.size() - 1 - scene.asleep.size()) << "the rest of the mesh retired the old key";
   // All this while the revoked node, awake, heard frames under a key it lacks and asked.
-  EXPECT_GT(sim.node(stolen - 1U).mesh->network().counters().sync_requests_sent, 0U);
+  EXPECT_GT(sim.node(scene.stolen - 1U).mesh->network().counters().sync_requests_sent, 0U);
   EXPECT_EQ(answers(), 0U) << "a revoked node lies in no subset: nobody hands it anything";
 
-  for (const auto s : asleep) {
+  for (const auto s : scene.asleep) {
     EXPECT_FALSE(sim.node(s).mesh->network().keys().holds_epoch(2));
     sim.wake_node(s);
   }
   sim.run_for(10'000'000);
-  for (const auto s : asleep) {
+  for (const auto s : scene.asleep) {
     const auto& m = *sim.node(s).mesh;
     EXPECT_EQ(m.network().keys().send_epoch(), 2U) << "node " << s + 1;
     EXPECT_EQ(m.network().keys().phase(), net::KeyPhase::normal) << "node " << s + 1;
     EXPECT_FALSE(m.network().keys().holds_epoch(1)) << "node " << s + 1;
     EXPECT_EQ(m.keys_caught_up(), 1U) << "node " << s + 1;
   }
-  EXPECT_GE(answers(), asleep.size());
-  EXPECT_LE(answers(), 4 * asleep.size()) << "neighbours stand down when one answers";
-  EXPECT_FALSE(sim.node(stolen - 1U).mesh->network().keys().holds_epoch(2));
+  EXPECT_GE(answers(), scene.asleep.size());
+  EXPECT_LE(answers(), 4 * scene.asleep.size()) << "neighbours stand down when one answers";
+  EXPECT_FALSE(sim.node(scene.stolen - 1U).mesh->network().keys().holds_epoch(2));
 
   // Asked for and come, the requests stop; the revoked node, never answered, backs off to
   // one a minute instead of asking every second and a half.
   auto requests = [&](std::uint32_t s) { return sim.node(s).mesh->network().counters().sync_requests_sent; };
   std::vector<std::uint32_t> before;
-  for (const auto s : asleep) before.push_back(requests(s));
-  const auto stolen_before = requests(stolen - 1U);
+  for (const auto s : scene.asleep) before.push_back(requests(s));
+  const auto stolen_before = requests(scene.stolen - 1U);
   sim.run_for(180'000'000);
-  for (std::size_t i = 0; i < asleep.size(); ++i) EXPECT_LE(requests(asleep[i]) - before[i], 1U);
-  EXPECT_LE(requests(stolen - 1U) - stolen_before, 6U);
+  for (std::size_t i = 0; i < scene.asleep.size(); ++i) EXPECT_LE(requests(scene.asleep[i]) - before[i], 1U);
+  EXPECT_LE(requests(scene.stolen - 1U) - stolen_before, 6U);
 
   // A header under the next key's index needs no key to forge: it buys one request, and
   // the node does not go on asking for a key that never comes.
-  const auto target = asleep[0];
+  const auto target = scene.asleep[0];
   const auto& config = sim.node(target).mesh->network().config();
   wire::NetHeader h;
   h.key_index = wire::key_index_of_epoch(3);
   h.channel = config.channel;
   h.domain = config.domain;
   h.mic_code = wire::mic_code_for(config.mic_length);
-  h.src = ids[1];
+  h.src = scene.ids[1];
   h.dst = wire::NetLayout::broadcast;
   h.time = sim.node(target).mesh->network().clock().now();
   h.ttl = 1;
@@ -450,7 +460,7 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   EXPECT_LE(requests(target) - forged_before, 1U);
 }
 
-// wire-format.md §7.2: a node asleep through the retirement flood wakes switched, sending
+// wire-format.md §7.2: a node scene.asleep through the retirement flood wakes switched, sending
 // under the new key, and nobody has a reason to tell it anything; holding the retired key
 // still, it would take the revoked node's frames. Its neighbours' messages, under the new
 // key and flagged settled, move it on: it retires too, and the revoked node's frames die.
