@@ -202,6 +202,11 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
   n.parent = h.parent;
   n.backbone = (h.flags & flag_backbone) != 0;
   n.blob_complete = (h.flags & flag_blob_complete) != 0;
+  // The parent no longer counts fewer hops than this node: the way through it has grown
+  // (its own parent failed) or runs back through this node (a loop after a failure). Look
+  // again now rather than at the next beacon: counts that chase each other around a hole
+  // then climb at the pace of the frames, not of the beacon rounds.
+  if (sender == parent_ && h.hops >= hops_ && hops_ != 0xFF && config_.role != Role::gateway) follow_gradient();
   switch (h.type) {
     case MessageType::uplink: handle_uplink(sender, h, body); break;
     case MessageType::downlink: handle_downlink(h, body); break;
