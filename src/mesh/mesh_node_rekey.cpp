@@ -61,7 +61,8 @@ bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed
   // Another subset's key is kept for a neighbour in that subset that misses the broadcast.
   // This node cannot open it, but once it holds the key it can check it: a forged one (a
   // revoked node still holds the network key this travels under) is dropped here and not
-  // carried on; until then the first copy is kept unchecked (rekey_bundle.hpp).
+  // carried on; until then the first two different copies are kept unchecked
+  // (rekey_bundle.hpp).
   const bool ours = v.subset == cover_.subset_for(v.epoch);
   if (!handed_on && !ours && v.epoch >= held &&
       catch_up_.bundle().keep_sealed_key(payload, v) == RekeyBundle::Kept::forged) {

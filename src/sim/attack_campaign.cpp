@@ -161,8 +161,12 @@ void Simulator::race_forged_sealed_keys(const std::vector<std::vector<std::uint8
       std::copy(forged.begin(), forged.end(), app.payload.begin());
       std::array<std::uint8_t, mesh::max_message_size> message{};
       const std::size_t len = mesh::encode_app(h, app, message);
-      for (int tries = 0; tries < 20 && !send_as_insider(*a, std::span<const std::uint8_t>(message).first(len)); ++tries)
-        run_for(5'000);
+      bool sent = false;
+      for (int tries = 0; tries < 20 && !sent; ++tries) {
+        sent = send_as_insider(*a, std::span<const std::uint8_t>(message).first(len));
+        if (!sent) run_for(5'000);  // its radio is busy
+      }
+      if (!sent) continue;
       ++tally.attempts;
       forged_sealed_keys_.push_back(std::move(forged));
       run_for(60'000);  // it spreads before the next one goes out
