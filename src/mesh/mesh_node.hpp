@@ -244,8 +244,8 @@ class MeshNode final : private net::TokenHandler {
   // installed as the only one (the network it came from has moved to it).
   [[nodiscard]] bool take_cover_key(std::span<const std::uint8_t> payload, bool handed_on = false) noexcept;
   [[nodiscard]] bool take_cover_commitment(std::span<const std::uint8_t> payload) noexcept;
-  template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment, parsed from `payload`
-  [[nodiscard]] bool take_signed_rekey_flood(const SignedFlood& flood, std::span<const std::uint8_t> payload) noexcept;
+  template <typename SignedFlood>  // CoverAnnouncement or CoverKeyCommitment
+  [[nodiscard]] bool take_signed_rekey_flood(std::span<const std::uint8_t> payload) noexcept;
   // §7.5: a body a neighbour handed on; a neighbour (`src`) that holds only an older key
   // than `their_epoch`'s successor; a frame under a key index this node lacks.
   void take_rekey_catch_up(std::span<const std::uint8_t> body) noexcept;

@@ -9,8 +9,27 @@
 
 namespace meshsec::mesh {
 
+namespace {
+
+// One name for both signed floods' parsers, so that one template takes either.
+[[nodiscard]] bool parse_signed_rekey_flood(std::span<const std::uint8_t> body, std::uint16_t net_id,
+                                            CoverAnnouncement& out) noexcept {
+  return parse_cover_announcement(body, net_id, out);
+}
+[[nodiscard]] bool parse_signed_rekey_flood(std::span<const std::uint8_t> body, std::uint16_t net_id,
+                                            CoverKeyCommitment& out) noexcept {
+  return parse_cover_commitment(body, net_id, out);
+}
+
+}  // namespace
+
 template <typename SignedFlood>
-bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood, std::span<const std::uint8_t> payload) noexcept {
+bool MeshNode::take_signed_rekey_flood(std::span<const std::uint8_t> payload) noexcept {
+  SignedFlood flood;
+  if (!parse_signed_rekey_flood(payload, net_.net_id(), flood)) {
+    drop(node::DropReason::malformed);
+    return false;
+  }
   if (config_.role == Role::gateway) return true;
   // A flood for an epoch older than this node's newest key is spent (a replay): not carried
   // on. One for the epoch it holds already is carried, unchecked, for the neighbours still
@@ -33,21 +52,11 @@ bool MeshNode::take_signed_rekey_flood(const SignedFlood& flood, std::span<const
 }
 
 bool MeshNode::take_cover_announcement(std::span<const std::uint8_t> payload) noexcept {
-  CoverAnnouncement a;
-  if (!parse_cover_announcement(payload, net_.net_id(), a)) {
-    drop(node::DropReason::malformed);
-    return false;
-  }
-  return take_signed_rekey_flood(a, payload);
+  return take_signed_rekey_flood<CoverAnnouncement>(payload);
 }
 
 bool MeshNode::take_cover_commitment(std::span<const std::uint8_t> payload) noexcept {
-  CoverKeyCommitment c;
-  if (!parse_cover_commitment(payload, net_.net_id(), c)) {
-    drop(node::DropReason::malformed);
-    return false;
-  }
-  return take_signed_rekey_flood(c, payload);
+  return take_signed_rekey_flood<CoverKeyCommitment>(payload);
 }
 
 bool MeshNode::take_cover_key(std::span<const std::uint8_t> payload, bool handed_on) noexcept {

@@ -175,15 +175,19 @@ void Simulator::race_forged_sealed_keys(const std::vector<std::vector<std::uint8
 }
 
 std::uint32_t Simulator::nodes_keeping_forged_sealed_keys() const {
+  std::vector<keys::SubtreeIndex> subsets;  // of each forged body, parsed once
+  for (const auto& f : forged_sealed_keys_) {
+    mesh::CoverKeyView v;
+    subsets.push_back(mesh::parse_cover_key(f, v) ? v.subset : keys::no_subtree);
+  }
   std::uint32_t n = 0;
   for (std::uint32_t i = 1; i < node_count(); ++i) {
     const auto& bundle = nodes_[i]->mesh->rekey_bundle();
     bool keeps = false;
-    for (const auto& f : forged_sealed_keys_) {
-      mesh::CoverKeyView v;
-      if (!mesh::parse_cover_key(f, v)) continue;
-      const auto kept = bundle.sealed_key(v.subset);
-      keeps = keeps || std::equal(kept.begin(), kept.end(), f.begin(), f.end());
+    for (std::size_t k = 0; k < forged_sealed_keys_.size() && !keeps; ++k) {
+      const auto kept = bundle.sealed_key(subsets[k]);
+      const auto& f = forged_sealed_keys_[k];
+      keeps = !kept.empty() && std::equal(kept.begin(), kept.end(), f.begin(), f.end());
     }
     n += keeps ? 1U : 0U;
   }
