@@ -24,8 +24,17 @@ struct MeshConfig {
   std::uint32_t turnaround_us = 192;  // carrier sense to first bit on air
   std::uint32_t backoff_slot_us = 320;
   std::uint16_t backoff_slots = 16;
-  // Gateway: beacon period and the first beacon.
+  // Gateway: beacon period; round r leaves the gateway at global time first_slot seconds
+  // + (r − 1) periods (the nodes know it, and hold a beacon to it).
   std::uint64_t beacon_period_us = 10'000'000;
+  // A beacon's time is taken only if its stamp lies within its round (the gateway's own
+  // copy can leave seconds late when its radio is busy), and, on a node whose clock
+  // beacons have set already, only if it moves that clock by at most the tolerance plus
+  // what two clocks drifting `clock_tolerance_ppm` apart can have drifted since. A holder
+  // of the network key can repeat a genuine copy under a time of its own
+  // (docs/wire-format.md §7.6): this bounds what it can move a clock by.
+  std::uint64_t beacon_time_tolerance_us = 5'000;
+  std::uint32_t clock_tolerance_ppm = 100;
   std::uint8_t flood_ttl = 250;
   // Uplinks: retries when the next hop is not heard forwarding (implicit acknowledgement).
   // Routed messages (gateway → one node) use the same count.

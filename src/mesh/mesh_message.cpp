@@ -46,6 +46,8 @@ std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<st
   w.u32be(b.round);
   w.u64be(b.global_us);
   w.u8(b.degree);
+  w.u8(b.chain_hops);
+  w.bytes(b.chain);
   return done(w);
 }
 
@@ -168,6 +170,8 @@ bool parse_beacon(std::span<const std::uint8_t> body, BeaconBody& b) noexcept {
   b.round = r.u32be();
   b.global_us = r.u64be();
   b.degree = r.u8();
+  b.chain_hops = r.u8();
+  (void)r.copy_to(b.chain);
   return r.finish() == wire::WireError::ok;
 }
 

@@ -64,8 +64,12 @@ struct BeaconBody {
   std::uint32_t round = 0;
   std::uint64_t global_us = 0;  // sender's global time when it built the frame
   std::uint8_t degree = 0;      // neighbours the sender heard last round
+  // The gateway's chain value for this round, `chain_hops` steps on (beacon_chain.hpp):
+  // what shows the round is genuine and the copy no fewer hops out than it says.
+  std::uint8_t chain_hops = 0;
+  std::array<std::uint8_t, 16> chain{};
 };
-inline constexpr std::size_t beacon_body_size = 13;
+inline constexpr std::size_t beacon_body_size = 30;
 
 inline constexpr std::size_t max_app_payload = 81;  // max_message_size − header − 4
 struct AppBody {  // uplink and downlink

@@ -414,29 +414,96 @@ void MeshNode::transmit_in_slot(MessageType type, std::span<const std::uint8_t> 
   if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(type)];
 }
 
+bool MeshNode::hold_beacon_chain(std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                                 std::uint32_t rounds) noexcept {
+  if (config_.role != Role::gateway) return false;
+  auto source = std::make_unique<BeaconChainSource>();
+  if (!source->init(net_.net_id(), seed, rounds) || !chain_.init(net_.net_id(), source->anchor())) return false;
+  chain_source_ = std::move(source);
+  return true;
+}
+
+const ChainValue* MeshNode::beacon_anchor() const noexcept {
+  return chain_source_ ? &chain_source_->anchor() : nullptr;
+}
+
+bool MeshNode::take_beacon_anchor(const ChainValue& anchor) noexcept {
+  return config_.role == Role::node && chain_.init(net_.net_id(), anchor);
+}
+
+std::uint64_t MeshNode::round_start_us(std::uint32_t round) const noexcept {
+  return std::uint64_t{config_.first_slot} * slot_us() + std::uint64_t{round - 1} * config_.beacon_period_us;
+}
+
+bool MeshNode::beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now,
+                                      std::uint64_t local_now) const noexcept {
+  // Only the gateway can show a round's chain value first, but once shown any holder of
+  // the network key can repeat it under a time of its own. Two bounds hold such a liar:
+  // the stamp must fall within the round, and a clock that beacons have set already moves
+  // by no more than the tolerance plus the drift since.
+  const std::uint64_t start = round_start_us(b.round);
+  if (b.global_us < start || b.global_us >= start + config_.beacon_period_us) return false;
+  if (!fine_synced_) return true;
+  const std::uint64_t since = local_now - std::min(local_now, last_time_at_);
+  const std::uint64_t tolerance =
+      config_.beacon_time_tolerance_us + since / 1'000'000 * 2 * config_.clock_tolerance_ppm;
+  const auto step = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(global_us());
+  return static_cast<std::uint64_t>(step < 0 ? -step : step) <= tolerance;
+}
+
+bool MeshNode::own_beacon_chain(BeaconBody& b) const noexcept {
+  if (chain_source_) {
+    b.chain_hops = 0;
+    return chain_source_->round_value(round_, b.chain);
+  }
+  // The best copy of this round this node checked, one step further down the chain.
+  return chain_.pass_on(round_, b.chain_hops, b.chain);
+}
+
 void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
   BeaconBody b;
   if (!parse_beacon(body, b)) {
     drop(node::DropReason::malformed);
     return;
   }
+  if (config_.role != Role::gateway) {
+    // Only a round the gateway's chain shows counts (§7.6). A claim more than a round
+    // ahead of this node's own clock is not even checked: each check costs hashing.
+    const bool ahead = b.round > round_ + 1 && fine_synced_ &&
+                       b.round > (global_us() - std::min(global_us(), round_start_us(1))) / config_.beacon_period_us + 2;
+    if (ahead || chain_.check(b.round, b.chain_hops, b.chain) != BeaconChainVerifier::Verdict::genuine) {
+      drop(node::DropReason::bad_beacon);
+      return;
+    }
+  }
   const bool fresh = b.round > round_ && config_.role != Role::gateway;
   if (fresh) {
-    // M5: the sender stamped its global time as it handed the frame to the radio; add the
-    // flight (turnaround + airtime of the frame as received).
+    last_beacon_at_ = platform_.local_us();
+    round_ = b.round;
+    neighbours_.expire(round_);
+    if (current_ != nullptr) current_->beacon_taken = true;
+  }
+  if (config_.role != Role::gateway && b.round == round_ && time_round_ != round_) {
+    // The first copy of the round whose time is acceptable sets the clock. M5: the sender
+    // stamped its global time as it handed the frame to the radio; add the flight
+    // (turnaround + airtime of the frame as received).
     const std::uint64_t flight = config_.turnaround_us + frame_airtime_us(config_, rx_frame_size_);
     const std::uint64_t now = platform_.local_us();
     const std::uint64_t global_now = b.global_us + flight;
-    offset_us_ = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(now);
-    fine_synced_ = true;
-    last_beacon_at_ = now;
-    // Align the network layer's slot counter to the slot boundary (never backwards).
-    const std::uint64_t next_slot = global_now / slot_us() + 1;
-    adopt_slot_ = static_cast<std::uint32_t>(next_slot);
-    adopt_at_us_ = now + (next_slot * slot_us() - global_now);
-    adopt_pending_ = true;
-    round_ = b.round;
-    neighbours_.expire(round_);
+    if (beacon_time_acceptable(b, global_now, now)) {
+      offset_us_ = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(now);
+      fine_synced_ = true;
+      last_time_at_ = now;
+      time_round_ = round_;
+      // Align the network layer's slot counter to the slot boundary (never backwards).
+      const std::uint64_t next_slot = global_now / slot_us() + 1;
+      adopt_slot_ = static_cast<std::uint32_t>(next_slot);
+      adopt_at_us_ = now + (next_slot * slot_us() - global_now);
+      adopt_pending_ = true;
+      if (current_ != nullptr) current_->beacon_time_taken = true;
+    } else {
+      ++beacon_times_refused_;
+    }
   }
   Neighbour& n = neighbours_.heard(sender, round_);
   n.hops = h.hops;
@@ -1155,7 +1222,9 @@ void MeshNode::on_wake() noexcept {
     neighbours_.expire(round_);
     beacon_pending_ = true;
     beacon_due_us_ = now;
-    next_beacon_at_ = now + config_.beacon_period_us;
+    // Round r starts at first_slot seconds + (r − 1) periods of global time (the nodes hold
+    // beacons to it): a late wake-up must not push the rounds after it.
+    next_beacon_at_ += config_.beacon_period_us;
   }
   // Unsynchronised, or synchronised but hearing no beacon (a coarse time too far behind
   // to open them): ask the neighbours for global time (net sync request, in the clear; a
@@ -1244,8 +1313,12 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     b.round = round_;
     b.global_us = global_us();
     b.degree = neighbours_.live_count(round_);
-    type = MessageType::beacon;
-    n = encode_beacon(h, b, message);
+    // Without a chain value (the gateway's chain ran out, or the copy would go M hops) no
+    // node could take it.
+    if (own_beacon_chain(b)) {
+      type = MessageType::beacon;
+      n = encode_beacon(h, b, message);
+    }
   }
   // A routed message due goes first: the hop before us holds it (and its slot) until it
   // hears us carry it on.

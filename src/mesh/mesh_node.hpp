@@ -22,9 +22,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "keys/node_key_set.hpp"
+#include "mesh/beacon_chain.hpp"
 #include "mesh/disseminator.hpp"
 #include "mesh/duplicate_cache.hpp"
 #include "mesh/mesh_config.hpp"
@@ -70,6 +72,8 @@ struct RxOutcome {
   MessageType type = MessageType::beacon;
   bool chunk_stored = false;
   bool header_accepted = false;
+  bool beacon_taken = false;       // a beacon of a new round: its round was adopted
+  bool beacon_time_taken = false;  // ... and its time
   bool sender_key_settled = false;  // the mesh header's flag_key_settled
 };
 
@@ -99,6 +103,12 @@ class MeshNode final : private net::TokenHandler {
   // Personalisation (M6): the network key and key-encryption key go to the network layer,
   // the E2 key to the record sealer, the blob verification key to the disseminator.
   [[nodiscard]] bool personalise(const keys::NodeKeySet& keys) noexcept;
+  // The beacon chain (beacon_chain.hpp): the gateway holds the chain from its secret end,
+  // every node the anchor. A node without an anchor takes no beacon.
+  [[nodiscard]] bool hold_beacon_chain(std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                                       std::uint32_t rounds) noexcept;
+  [[nodiscard]] const ChainValue* beacon_anchor() const noexcept;
+  [[nodiscard]] bool take_beacon_anchor(const ChainValue& anchor) noexcept;
   // Boot: the gateway sets global time and starts beaconing; nodes ask for time.
   void start() noexcept;
 
@@ -158,6 +168,9 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] node::NodeId parent() const noexcept { return parent_; }
   [[nodiscard]] bool backbone() const noexcept;
   [[nodiscard]] std::uint32_t round() const noexcept { return round_; }
+  // Genuine beacons whose time this node would not take (docs/wire-format.md §7.6).
+  [[nodiscard]] std::uint64_t beacon_times_refused() const noexcept { return beacon_times_refused_; }
+  [[nodiscard]] const BeaconChainVerifier& beacon_chain() const noexcept { return chain_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
   [[nodiscard]] bool joined() const noexcept { return joined_; }
   [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
@@ -208,6 +221,12 @@ class MeshNode final : private net::TokenHandler {
   void on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept override;
   void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;
   void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  // Whether a genuine beacon of a new round may set this node's clock (§7.6).
+  [[nodiscard]] bool beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now,
+                                            std::uint64_t local_now) const noexcept;
+  [[nodiscard]] std::uint64_t round_start_us(std::uint32_t round) const noexcept;
+  // This node's beacon for the round: the best copy it holds, one hop on; false when none.
+  [[nodiscard]] bool own_beacon_chain(BeaconBody& b) const noexcept;
   void follow_gradient() noexcept;
   void handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
@@ -312,6 +331,9 @@ class MeshNode final : private net::TokenHandler {
   bool adopt_pending_ = false;
   std::uint64_t next_sync_request_at_ = 0;
   std::uint64_t last_beacon_at_ = 0;
+  std::uint64_t last_time_at_ = 0;       // local time a beacon's time was last taken
+  std::uint32_t time_round_ = 0;         // the round whose time was taken last
+  std::uint64_t beacon_times_refused_ = 0;
   std::uint64_t sync_frames_ = 0;
   std::uint32_t announcement_echoes_ = 0;
   std::size_t pending_raw_len_ = 0;  // a built sync frame waits in pending_raw_
@@ -347,6 +369,8 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t acks_due_us_ = 0;
 
   net::NetworkLayer net_;
+  BeaconChainVerifier chain_;
+  std::unique_ptr<BeaconChainSource> chain_source_;  // gateway only
   NeighbourTable neighbours_;
   RouteTable routes_;
   DuplicateCache duplicates_;

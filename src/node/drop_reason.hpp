@@ -23,6 +23,7 @@ enum class DropReason : std::uint8_t {
   bad_signature,     // a flood the back office signs (wave announcement, link survey, rekey list or
                      // commitment) that fails its check
   bad_cover_key,     // a broadcast rekey's sealed key for this node's subset: fails its tag or the commitment
+  bad_beacon,        // a beacon whose round the gateway's chain does not show, or too far ahead of our clock
   count_
 };
 
@@ -43,6 +44,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::no_route: return "no_route";
     case DropReason::bad_signature: return "bad_flood_signature";
     case DropReason::bad_cover_key: return "bad_cover_key";
+    case DropReason::bad_beacon: return "bad_beacon";
     case DropReason::count_: break;
   }
   return "unknown";
@@ -52,7 +54,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
 [[nodiscard]] constexpr bool is_security_drop(DropReason r) noexcept {
   return r == DropReason::malformed || r == DropReason::not_whitelisted || r == DropReason::bad_chunk ||
          r == DropReason::bad_blob_header || r == DropReason::bad_record || r == DropReason::record_replay ||
-         r == DropReason::bad_signature || r == DropReason::bad_cover_key;
+         r == DropReason::bad_signature || r == DropReason::bad_cover_key || r == DropReason::bad_beacon;
 }
 
 class DropCounters {

@@ -353,6 +353,26 @@ void Simulator::attack_round(bool after_revocation) {
               send(std::span<const std::uint8_t>(frame).first(len));
               return;
             }
+            if (a->kind == AttackKind::stolen_node_before_revocation && k % 6 >= 4) {
+              // A beacon of its own: a later round than the gateway's, with global time
+              // moved an hour on (k % 6 == 4) or 400 ms (k % 6 == 5). Taken, it would move
+              // the mesh's time and leave the gateway's next beacons behind as old rounds.
+              const auto& gw = *nodes_[0]->mesh;
+              mesh::MeshHeader h;
+              h.type = mesh::MessageType::beacon;
+              h.origin = 0;
+              h.hops = 1;
+              h.parent = 0;
+              mesh::BeaconBody b;
+              b.round = gw.round() + (k % 6 == 4 ? 100U : 1U);
+              b.global_us = gw.global_us() + (k % 6 == 4 ? 3'600'000'000ULL : 400'000ULL);
+              b.degree = 40;
+              h.seq = static_cast<std::uint16_t>(b.round);
+              std::array<std::uint8_t, mesh::max_message_size> message{};
+              const std::size_t len = mesh::encode_beacon(h, b, message);
+              insider_send(std::span<const std::uint8_t>(message).first(len));
+              return;
+            }
             mesh::MeshHeader h;
             h.origin = victim;
             h.seq = static_cast<std::uint16_t>(0xF000 + a->counter);

@@ -28,7 +28,8 @@ nlohmann::json to_json(const RunReport& r) {
   j["time_sync"] = {{"synced_fraction", r.synced_fraction},
                     {"ready_seconds", r.ready_seconds},
                     {"error_max_us", r.sync_error_max_us},
-                    {"error_mean_us", r.sync_error_mean_us}};
+                    {"error_mean_us", r.sync_error_mean_us},
+                    {"beacon_times_refused", r.beacon_times_refused}};
   j["commissioning"] = {{"ran", r.commission_ran},
                         {"commissioned", r.commissioned},
                         {"joined", r.joined},

@@ -11,6 +11,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "crypto/secure_memory.hpp"
 #include "net/drop_reason.hpp"
 #include "wire/net_frame.hpp"
 
@@ -120,6 +121,23 @@ void Simulator::manufacture() {
     nodes_.push_back(std::move(sim_node));
   }
   set.wipe();
+  // The beacon chain (docs/wire-format.md §7.6): the gateway draws its secret end, every
+  // node gets the anchor with its keys. It covers the longest run the scenario can take:
+  // each phase within its time limit, with room to spare.
+  {
+    SimRng chain_rng = rng_.fork(0xBEAC);
+    std::array<std::uint8_t, mesh::beacon_chain_value_size> seed{};
+    for (auto& b : seed) b = static_cast<std::uint8_t>(chain_rng.next());
+    const auto& p = scenario_.phases;
+    const double longest_s = 3600 + 3 * p.boot_s + 4 * (static_cast<double>(per_node_time_us()) / 1e6 + p.commission_timeout_s) +
+                             3 * p.operate_s + p.rollout_timeout_s + 2 * p.attack_s + 1200;
+    const auto rounds = static_cast<std::uint32_t>(longest_s / scenario_.mesh.beacon_period_s) + 1;
+    if (!nodes_[0]->mesh->hold_beacon_chain(seed, rounds)) throw std::runtime_error("beacon chain failed");
+    crypto::secure_wipe(seed);
+    const mesh::ChainValue anchor = *nodes_[0]->mesh->beacon_anchor();
+    for (std::uint32_t i = 1; i < n; ++i)
+      if (!nodes_[i]->mesh->take_beacon_anchor(anchor)) throw std::runtime_error("beacon anchor failed");
+  }
   nodes_[0]->mesh->set_uplink_sink(back_office_.get());
   report_.scenario = scenario_.name;
   report_.seed = scenario_.seed;
@@ -688,7 +706,7 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
         break;
       case AttackKind::rogue_blob_injector:
       case AttackKind::stolen_node_before_revocation:
-        if (out.chunk_stored || out.header_accepted) t.harmful = true;
+        if (out.chunk_stored || out.header_accepted || out.beacon_taken) t.harmful = true;
         break;
       default: break;
     }
@@ -782,6 +800,9 @@ void Simulator::sample_sync() {
     sync_error_sum_ += err;
     ++sync_error_samples_;
   }
+  std::uint64_t refused = 0;
+  for (std::size_t i = 1; i < nodes_.size(); ++i) refused += nodes_[i]->mesh->beacon_times_refused();
+  report_.beacon_times_refused = refused;
   report_.synced_fraction = alive == 0 ? 0 : static_cast<double>(synced) / alive;
   report_.sync_error_max_us = sync_error_max_;
   report_.sync_error_mean_us = sync_error_samples_ == 0 ? 0 : sync_error_sum_ / static_cast<double>(sync_error_samples_);

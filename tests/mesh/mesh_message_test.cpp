@@ -35,7 +35,9 @@ TEST(MeshMessage, BeaconRoundTrip) {
   h.hops = 3;
   h.parent = 9;
   h.flags = flag_backbone;
-  BeaconBody b{12, 123456789, 8};
+  BeaconBody b{12, 123456789, 8, 5, {}};
+  b.chain[0] = 0xC4;
+  b.chain[15] = 0x11;
   std::array<std::uint8_t, max_message_size> out{};
   const std::size_t n = encode_beacon(h, b, out);
   ASSERT_EQ(n, mesh_header_size + beacon_body_size);
@@ -48,6 +50,9 @@ TEST(MeshMessage, BeaconRoundTrip) {
   ASSERT_TRUE(parse_beacon(body, b2));
   EXPECT_EQ(b2.global_us, 123456789U);
   EXPECT_EQ(b2.round, 12U);
+  EXPECT_EQ(b2.chain_hops, 5U);
+  EXPECT_EQ(b2.chain, b.chain);
+  EXPECT_FALSE(parse_beacon(body.first(body.size() - 1), b2));
 }
 
 TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {

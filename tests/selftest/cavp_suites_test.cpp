@@ -62,6 +62,16 @@ TEST(CavpSuites, AesGcm) {
                               });
 }
 
+TEST(CavpSuites, AesEcb) {
+  check_suite("cavp-aes-ecb", {
+                                  {"cavp/ciphers/AES/ECB/ECBGFSbox128.rsp", 14, 0},
+                                  {"cavp/ciphers/AES/ECB/ECBKeySbox128.rsp", 42, 0},
+                                  {"cavp/ciphers/AES/ECB/ECBVarKey128.rsp", 256, 0},
+                                  {"cavp/ciphers/AES/ECB/ECBVarTxt128.rsp", 256, 0},
+                                  {"cavp/ciphers/AES/ECB/ECBMMT128.rsp", 20, 0},
+                              });
+}
+
 TEST(CavpSuites, AesCmac) {
   check_suite("cavp-cmac", {
                                {"cavp/CMAC/nist-800-38b-aes128.txt", 4, 0},

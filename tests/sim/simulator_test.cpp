@@ -64,6 +64,32 @@ void flood_from_gateway(Simulator& sim, std::span<const std::uint8_t> body) {
   sim.run_for(60'000);
 }
 
+// A mesh message in an E1 frame sealed as `sender` (its own keys, at network slot `slot`,
+// its `earlier`-th frame of the slot), as its radio would send it: what a holder of the
+// network key can put on the air.
+std::vector<std::uint8_t> sealed_as(Simulator& sim, node::NodeId sender, std::uint32_t slot,
+                                    std::span<const std::uint8_t> message, std::uint32_t earlier = 0) {
+  keys::NodeKeySet set;
+  sim.keys().node_keys(sender, 1, false, set);
+  net::NetConfig config;
+  config.channel = 11;
+  config.domain = 0x123;
+  config.address = sender;
+  node::NvRamStore nv;
+  net::NetworkLayer net(config, nv);
+  EXPECT_EQ(net.provision(1, set.key(keys::KeyPurpose::net), set.key(keys::KeyPurpose::enc)), net::SetupError::ok);
+  net.set_global_time(slot);
+  std::array<std::uint8_t, 97> tokens{};
+  wire::BoundedWriter w(tokens);
+  EXPECT_EQ(wire::write_token(w, mesh::mesh_token_type, message), wire::WireError::ok);
+  std::vector<std::uint8_t> frame(128);
+  std::size_t out = 0;
+  for (std::uint32_t k = 0; k <= earlier; ++k)
+    EXPECT_EQ(net.send(wire::NetLayout::broadcast, w.written(), frame, out, 1), net::SendError::ok);
+  frame.resize(out);
+  return frame;
+}
+
 // Up to `count` leaves (nodes no neighbour names its parent) other than `except`, as stations.
 std::vector<std::uint32_t> leaves(Simulator& sim, const std::vector<node::NodeId>& ids, node::NodeId except,
                                   std::size_t count) {
@@ -410,7 +436,13 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
   EXPECT_GE(normal_on_2 + 8, scene.ids.size() - 1 - scene.asleep.size()) << "the rest of the mesh retired the old key";
   // All this while the revoked node, awake, heard frames under a key it lacks and asked.
   EXPECT_GT(sim.node(scene.stolen - 1U).mesh->network().counters().sync_requests_sent, 0U);
-  EXPECT_EQ(answers(), 0U) << "a revoked node lies in no subset: nobody hands it anything";
+  // A revoked node lies in no subset: nobody hands it anything. What was handed on went
+  // to the few awake nodes that missed the broadcast over lossy links.
+  std::uint32_t caught_awake = 0;
+  for (const auto id : scene.ids) caught_awake += sim.node(id - 1U).mesh->keys_caught_up();
+  const std::uint32_t answers_before = answers();
+  EXPECT_LE(answers_before, 4 * caught_awake);
+  EXPECT_FALSE(sim.node(scene.stolen - 1U).mesh->network().keys().holds_epoch(2));
 
   for (const auto s : scene.asleep) {
     EXPECT_FALSE(sim.node(s).mesh->network().keys().holds_epoch(2));
@@ -424,8 +456,8 @@ TEST(Simulator, NodesAsleepThroughTheRekeyTakeItFromTheirNeighbours) {
     EXPECT_FALSE(m.network().keys().holds_epoch(1)) << "node " << s + 1;
     EXPECT_EQ(m.keys_caught_up(), 1U) << "node " << s + 1;
   }
-  EXPECT_GE(answers(), scene.asleep.size());
-  EXPECT_LE(answers(), 4 * scene.asleep.size()) << "neighbours stand down when one answers";
+  EXPECT_GE(answers() - answers_before, scene.asleep.size());
+  EXPECT_LE(answers() - answers_before, 4 * scene.asleep.size()) << "neighbours stand down when one answers";
   EXPECT_FALSE(sim.node(scene.stolen - 1U).mesh->network().keys().holds_epoch(2));
 
   // Asked for and come, the requests stop; the revoked node, never answered, backs off to
@@ -662,16 +694,6 @@ TEST(Simulator, ANodeWhoseParentNoLongerLeadsCloserLooksAgainAtOnce) {
   const std::uint8_t hops = node.hops();
   // A frame sealed as the parent (its own keys), as its radio would send it.
   auto frame_from = [&](node::NodeId sender, std::uint8_t claimed_hops) {
-    keys::NodeKeySet set;
-    sim.keys().node_keys(sender, 1, false, set);
-    net::NetConfig config;
-    config.channel = 11;
-    config.domain = 0x123;
-    config.address = sender;
-    node::NvRamStore nv;
-    net::NetworkLayer net(config, nv);
-    EXPECT_EQ(net.provision(1, set.key(keys::KeyPurpose::net), set.key(keys::KeyPurpose::enc)), net::SetupError::ok);
-    net.set_global_time(node.network().clock().now() + 1);  // a slot of its own: no replay
     mesh::MeshHeader h;
     h.type = mesh::MessageType::advert;
     h.origin = sender;
@@ -679,15 +701,7 @@ TEST(Simulator, ANodeWhoseParentNoLongerLeadsCloserLooksAgainAtOnce) {
     h.parent = 1;
     std::array<std::uint8_t, mesh::max_message_size> message{};
     const std::size_t len = mesh::encode_advert(h, mesh::AdvertBody{}, message);
-    std::array<std::uint8_t, 97> tokens{};
-    wire::BoundedWriter w(tokens);
-    EXPECT_EQ(wire::write_token(w, mesh::mesh_token_type, std::span<const std::uint8_t>(message).first(len)),
-              wire::WireError::ok);
-    std::vector<std::uint8_t> frame(128);
-    std::size_t out = 0;
-    EXPECT_EQ(net.send(wire::NetLayout::broadcast, w.written(), frame, out, 1), net::SendError::ok);
-    frame.resize(out);
-    return frame;
+    return sealed_as(sim, sender, node.network().clock().now() + 1, std::span<const std::uint8_t>(message).first(len));
   };
   // Another neighbour counting as many hops as this node: nothing to look at.
   node::NodeId other = 2;
@@ -702,6 +716,98 @@ TEST(Simulator, ANodeWhoseParentNoLongerLeadsCloserLooksAgainAtOnce) {
   EXPECT_TRUE(node.parent() != parent || node.hops() == hops + 1)
       << "parent " << node.parent() << " hops " << int(node.hops());
   EXPECT_NE(node.parent(), node::no_node);
+}
+
+// wire-format.md §7.6: a holder of the network key (a stolen node before its revocation)
+// floods beacons of its own. A later round with a time an hour on, taken, would have moved
+// every node's clock and left the gateway's own rounds behind as old ones (measured before
+// the chain: 3,600 s of clock error, 7 % of the readings under attack and none of the
+// rekey delivered). The chain refuses the round; a genuine copy repeated under a time of
+// its own moves no clock that beacons have set.
+TEST(Simulator, AStolenNodesBeaconsMoveNeitherRoundNorClock) {
+  Simulator sim(small(120, 7));
+  const auto ids = boot_and_settle(sim);
+  const auto& gateway = *sim.node(0).mesh;
+  const node::NodeId stolen = ids[ids.size() / 3];
+  // The device is gone from the mesh (its keys extracted); its own frames age out of the
+  // window, so the attacker's frames are no replays of them.
+  sim.fail_node(stolen - 1U);
+  sim.run_for(20'000'000);
+  std::uint32_t x = 0;  // a node some hops out, not the stolen one
+  for (const auto id : ids)
+    if (id != stolen && sim.node(id - 1U).mesh->hops() >= 2 && sim.node(id - 1U).mesh->fine_synced()) {
+      x = id - 1U;
+      break;
+    }
+  ASSERT_NE(x, 0U);
+  auto& node = *sim.node(x).mesh;
+  std::uint32_t sent = 0;
+  auto beacon = [&](std::uint32_t round, std::uint64_t global_us, std::uint8_t chain_hops, const mesh::ChainValue& v) {
+    mesh::MeshHeader h;
+    h.type = mesh::MessageType::beacon;
+    h.origin = 0;
+    h.seq = static_cast<std::uint16_t>(round);
+    h.hops = 1;
+    h.parent = 1;
+    mesh::BeaconBody b;
+    b.round = round;
+    b.global_us = global_us;
+    b.degree = 30;
+    b.chain_hops = chain_hops;
+    b.chain = v;
+    std::array<std::uint8_t, mesh::max_message_size> message{};
+    const std::size_t len = mesh::encode_beacon(h, b, message);
+    // Each frame the next of its slot: the same sender, sequence and slot twice is a replay.
+    return sealed_as(sim, stolen, node.network().clock().now(), std::span<const std::uint8_t>(message).first(len), sent++);
+  };
+  auto clock_error_us = [&] {
+    return std::llabs(static_cast<long long>(node.global_us()) - static_cast<long long>(gateway.global_us()));
+  };
+  const std::uint32_t round = node.round();
+  ASSERT_EQ(round, gateway.round());
+  const auto bad_before = node.drops().get(node::DropReason::bad_beacon);
+  // The next round and a hundred rounds on, an hour ahead, with values of its own; and the
+  // current round's trusted value passed off as the next round's.
+  mesh::ChainValue made_up{};
+  made_up.fill(0x6D);
+  for (const auto& [r, v] : {std::pair{round + 1, made_up}, std::pair{round + 100, made_up},
+                             std::pair{round + 1, node.beacon_chain().trusted()}}) {
+    const auto rx = node.receive(beacon(r, gateway.global_us() + 3'600'000'000ULL, 0, v));
+    ASSERT_EQ(rx.net_reason, net::DropReason::none) << "it holds the network key: the frame itself passes";
+    EXPECT_FALSE(rx.beacon_taken);
+    EXPECT_EQ(rx.mesh_reason, node::DropReason::bad_beacon);
+  }
+  EXPECT_EQ(node.drops().get(node::DropReason::bad_beacon), bad_before + 3);
+  EXPECT_EQ(node.round(), round);
+  EXPECT_LT(clock_error_us(), 5'000);
+
+  // The next round, genuine, heard by the stolen node from a neighbour and repeated to a node
+  // that has not heard it yet (asleep through it), 400 ms ahead: the round is taken, the
+  // time is not.
+  sim.fail_node(x);
+  while (gateway.round() == round) sim.run_for(100'000);
+  sim.run_for(3'000'000);
+  const mesh::BeaconChainVerifier* heard = nullptr;
+  for (const auto id : ids) {
+    const auto& m = *sim.node(id - 1U).mesh;
+    if (id - 1U != x && m.round() == round + 1 && m.hops() >= 1) {
+      heard = &m.beacon_chain();
+      break;
+    }
+  }
+  ASSERT_NE(heard, nullptr);
+  const auto hops = static_cast<std::uint8_t>(mesh::chain_position(round + 1, 0) - heard->trusted_position());
+  const auto shifted = node.receive(beacon(round + 1, gateway.global_us() + 400'000, hops, heard->trusted()));
+  EXPECT_TRUE(shifted.beacon_taken) << "the round is genuine";
+  EXPECT_FALSE(shifted.beacon_time_taken) << "a clock beacons set moves by at most the tolerance";
+  EXPECT_EQ(node.beacon_times_refused(), 1U);
+  EXPECT_LT(clock_error_us(), 5'000);
+  // The same copy with the true time sets the clock.
+  sim.wake_node(x);
+  const auto honest = node.receive(beacon(round + 1, gateway.global_us(), hops, heard->trusted()));
+  EXPECT_FALSE(honest.beacon_taken) << "the round is taken already";
+  EXPECT_TRUE(honest.beacon_time_taken);
+  EXPECT_LT(clock_error_us(), 5'000);
 }
 
 TEST(LowerBound, KnownTopologies) {

@@ -1,0 +1,105 @@
+#include "mesh/beacon_chain.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "crypto/mac.hpp"
+#include "crypto/secure_memory.hpp"
+
+namespace meshsec::mesh {
+
+bool ChainHash::init(std::uint16_t net_id) noexcept {
+  // The block cipher's key is public: what makes f one-way is the feed-forward
+  // (Matyas-Meyer-Oseas), not a secret. One key per network, so that work spent on one
+  // network's chains does not carry over to another's.
+  constexpr std::string_view label = "meshsec beacon chain 1";
+  crypto::Sha256 sha;
+  std::array<std::uint8_t, 32> digest{};
+  const std::array<std::uint8_t, 2> id{static_cast<std::uint8_t>(net_id >> 8), static_cast<std::uint8_t>(net_id)};
+  if (sha.update({reinterpret_cast<const std::uint8_t*>(label.data()), label.size()}) != crypto::Status::ok ||
+      sha.update(id) != crypto::Status::ok || sha.finish(digest) != crypto::Status::ok)
+    return false;
+  return aes_.init(std::span<const std::uint8_t>(digest).first(16)) == crypto::Status::ok;
+}
+
+bool ChainHash::walk(std::uint64_t from, std::uint64_t to, ChainValue& v) const noexcept {
+  if (to > from || !aes_.ready()) return false;
+  crypto::AesBlock::Block in{}, out{};
+  for (std::uint64_t j = from; j > to; --j) {
+    // f_j(x) = AES(x ⊕ T_j) ⊕ x ⊕ T_j, T_j the position: each step of the chain is a
+    // different function, so one inverted step would not invert another.
+    in = v;
+    for (std::size_t b = 0; b < 8; ++b) in[8 + b] ^= static_cast<std::uint8_t>(j >> (56 - 8 * b));
+    if (aes_.encrypt(in, out) != crypto::Status::ok) return false;
+    for (std::size_t b = 0; b < v.size(); ++b) v[b] = static_cast<std::uint8_t>(out[b] ^ in[b]);
+  }
+  return true;
+}
+
+bool BeaconChainSource::init(std::uint16_t net_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                             std::uint32_t rounds) {
+  if (rounds == 0 || !hash_.init(net_id)) return false;
+  const std::uint64_t wanted = std::uint64_t{rounds} * beacon_chain_hops;
+  const std::uint64_t segments = (wanted + checkpoint_every - 1) / checkpoint_every;
+  const std::uint64_t end = segments * checkpoint_every;
+  rounds_ = static_cast<std::uint32_t>(end / beacon_chain_hops);
+  checkpoints_.assign(segments + 1, ChainValue{});
+  ChainValue v{};
+  std::copy(seed.begin(), seed.end(), v.begin());
+  checkpoints_[segments] = v;
+  for (std::uint64_t s = segments; s > 0; --s) {
+    if (!hash_.walk(s * checkpoint_every, (s - 1) * checkpoint_every, v)) return false;
+    checkpoints_[s - 1] = v;
+  }
+  crypto::secure_wipe(v);
+  return true;
+}
+
+BeaconChainSource::~BeaconChainSource() {
+  for (auto& c : checkpoints_) crypto::secure_wipe(c);
+}
+
+bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) const noexcept {
+  if (round == 0 || round > rounds_ || checkpoints_.empty()) return false;
+  const std::uint64_t position = chain_position(round, 0);
+  const std::uint64_t segment = (position + checkpoint_every - 1) / checkpoint_every;
+  out = checkpoints_[segment];
+  return hash_.walk(segment * checkpoint_every, position, out);
+}
+
+bool BeaconChainVerifier::init(std::uint16_t net_id, const ChainValue& anchor) noexcept {
+  ready_ = hash_.init(net_id);
+  trusted_ = anchor;
+  trusted_position_ = 0;
+  return ready_;
+}
+
+BeaconChainVerifier::Verdict BeaconChainVerifier::check(std::uint32_t round, std::uint32_t hops,
+                                                        const ChainValue& value) noexcept {
+  if (!ready_ || round == 0 || hops >= beacon_chain_hops) return Verdict::forged;
+  const std::uint64_t position = chain_position(round, hops);
+  if (position > trusted_position_) {
+    if (position - trusted_position_ > max_steps) return Verdict::too_far;
+    ChainValue v = value;
+    if (!hash_.walk(position, trusted_position_, v) || !crypto::equal_constant_time(v, trusted_)) return Verdict::forged;
+    trusted_ = value;
+    trusted_position_ = position;
+    return Verdict::genuine;
+  }
+  // Behind what is trusted already: the trusted value hashed down must give this one.
+  if (trusted_position_ - position > max_steps) return Verdict::too_far;
+  ChainValue v = trusted_;
+  if (!hash_.walk(trusted_position_, position, v)) return Verdict::forged;
+  return crypto::equal_constant_time(v, value) ? Verdict::genuine : Verdict::forged;
+}
+
+bool BeaconChainVerifier::pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept {
+  if (!ready_ || round == 0) return false;
+  const std::uint64_t top = chain_position(round, 0);
+  if (trusted_position_ > top || top - trusted_position_ + 1 >= beacon_chain_hops) return false;
+  out = trusted_;
+  hops = static_cast<std::uint8_t>(top - trusted_position_ + 1);
+  return hash_.walk(trusted_position_, trusted_position_ - 1, out);
+}
+
+}  // namespace meshsec::mesh

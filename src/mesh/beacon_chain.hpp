@@ -1,0 +1,98 @@
+// One-way chain that authenticates the gateway's beacons (docs/wire-format.md §7.6).
+//
+// A beacon carries global time and its round; a node takes both from the first copy of a
+// new round. The network key authenticates a frame only as coming from some holder of
+// that key, so before this chain a stolen node could flood a beacon of a later round with
+// a time of its choosing: every node took it, the gateway's own rounds were old from then
+// on, and the mesh's time and every time window with it belonged to the attacker.
+//
+// The chain (in the manner of TESLA and SAODV hop-count chains) is a sequence of 16-byte
+// values c_0 … c_N with c_{j-1} = f_j(c_j), f a one-way function (Matyas-Meyer-Oseas over
+// AES-128 with a public per-network key, the position j mixed in). The gateway draws
+// c_N at random and keeps it; every node holds the anchor c_0. Round r's beacon, k hops
+// from the gateway, carries c_{r·M−k} (M = beacon_chain_hops). So:
+// - nobody but the gateway can show a value of a round not yet begun (it would take a
+//   preimage of f): a later round cannot be forged;
+// - a copy passed on is the value heard, hashed once per hop: a node can claim as many
+//   hops as it likes, but not fewer than the copy it heard (it could at most repeat that
+//   copy as its own);
+// - a node checks a copy by hashing it down to the last value it trusts, about M steps
+//   a round, and trusts the new one from then on.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "crypto/aes_block.hpp"
+
+namespace meshsec::mesh {
+
+inline constexpr std::uint32_t beacon_chain_hops = 64;  // M: a beacon goes at most this many hops
+inline constexpr std::size_t beacon_chain_value_size = 16;
+using ChainValue = std::array<std::uint8_t, beacon_chain_value_size>;
+
+// Position of round r (≥ 1) at hop k (< M); the anchor is position 0.
+[[nodiscard]] constexpr std::uint64_t chain_position(std::uint32_t round, std::uint32_t hops) noexcept {
+  return std::uint64_t{round} * beacon_chain_hops - hops;
+}
+
+// f itself: one network's one-way step.
+class ChainHash {
+ public:
+  [[nodiscard]] bool init(std::uint16_t net_id) noexcept;
+  // v, the value at position `from`, becomes the value at position `to` (to ≤ from).
+  [[nodiscard]] bool walk(std::uint64_t from, std::uint64_t to, ChainValue& v) const noexcept;
+
+ private:
+  crypto::AesBlock aes_;
+};
+
+// Gateway: the chain from its secret end, kept as checkpoints every `checkpoint_every`
+// positions (each value then costs at most that many steps).
+class BeaconChainSource {
+ public:
+  static constexpr std::uint64_t checkpoint_every = 512;
+  // Builds a chain for `rounds` rounds (rounded up to whole checkpoints) from `seed`.
+  [[nodiscard]] bool init(std::uint16_t net_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                          std::uint32_t rounds);
+  ~BeaconChainSource();
+  [[nodiscard]] const ChainValue& anchor() const noexcept { return checkpoints_.front(); }
+  [[nodiscard]] std::uint32_t rounds() const noexcept { return rounds_; }
+  // c_{r·M}: the value round r's beacon leaves the gateway with; false past the chain's end.
+  [[nodiscard]] bool round_value(std::uint32_t round, ChainValue& out) const noexcept;
+
+ private:
+  ChainHash hash_;
+  std::vector<ChainValue> checkpoints_;  // secret until their rounds come: wiped at the end
+  std::uint32_t rounds_ = 0;
+};
+
+// Node: the last value it trusts, and each copy checked against it.
+class BeaconChainVerifier {
+ public:
+  // At most this many steps for one check: 2^22 is 65,536 rounds, 7.6 days of 10 s
+  // rounds asleep; a node away longer needs its anchor again.
+  static constexpr std::uint64_t max_steps = std::uint64_t{1} << 22;
+  enum class Verdict : std::uint8_t { genuine, forged, too_far };
+
+  [[nodiscard]] bool init(std::uint16_t net_id, const ChainValue& anchor) noexcept;
+  [[nodiscard]] bool ready() const noexcept { return ready_; }
+  // Checks round `round`'s copy claiming `hops`; a genuine one further along the chain than
+  // anything trusted so far becomes the trusted value.
+  [[nodiscard]] Verdict check(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept;
+  // The position and value trusted now (the fewest hops of the latest round seen).
+  [[nodiscard]] std::uint64_t trusted_position() const noexcept { return trusted_position_; }
+  [[nodiscard]] const ChainValue& trusted() const noexcept { return trusted_; }
+  // The copy this node passes on for `round`: the trusted value one step on, one hop more.
+  // False when nothing of that round is trusted, or the copy would go M hops or more.
+  [[nodiscard]] bool pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept;
+
+ private:
+  ChainHash hash_;
+  ChainValue trusted_{};
+  std::uint64_t trusted_position_ = 0;
+  bool ready_ = false;
+};
+
+}  // namespace meshsec::mesh

@@ -1,0 +1,123 @@
+// The beacon chain (docs/wire-format.md §7.6): genuine copies of every round and hop check
+// out, over gaps of many rounds too; a forged value, a later round, fewer hops than the copy
+// heard, another network's chain and a claim too far ahead do not.
+#include "mesh/beacon_chain.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+
+namespace meshsec::mesh {
+namespace {
+
+using Verdict = BeaconChainVerifier::Verdict;
+
+constexpr std::uint16_t net_id = 0xB123;
+
+ChainValue seed_of(std::uint8_t b) {
+  ChainValue s{};
+  s.fill(b);
+  return s;
+}
+
+struct Chain {
+  BeaconChainSource source;
+  BeaconChainVerifier node;
+  explicit Chain(std::uint32_t rounds, std::uint16_t id = net_id) {
+    const ChainValue seed = seed_of(0x5E);
+    EXPECT_TRUE(source.init(id, seed, rounds));
+    EXPECT_TRUE(node.init(id, source.anchor()));
+  }
+  // Round r's copy `hops` hops out, as the flood carries it.
+  ChainValue copy(std::uint32_t round, std::uint32_t hops) const {
+    ChainValue v{};
+    EXPECT_TRUE(source.round_value(round, v));
+    // Each relay on the way checks the copy it heard and passes it on one step further.
+    for (std::uint32_t h = 0; h < hops; ++h) {
+      BeaconChainVerifier relay;
+      EXPECT_TRUE(relay.init(net_id, source.anchor()));
+      EXPECT_EQ(relay.check(round, h, v), Verdict::genuine);
+      std::uint8_t next_hops = 0;
+      EXPECT_TRUE(relay.pass_on(round, next_hops, v));
+      EXPECT_EQ(next_hops, h + 1);
+    }
+    return v;
+  }
+};
+
+TEST(BeaconChain, EveryRoundAndHopOfTheFloodChecksOut) {
+  Chain c(40);
+  EXPECT_GE(c.source.rounds(), 40U);
+  for (std::uint32_t round = 1; round <= 12; ++round) {
+    // Farthest copies first: a nearer one later is still genuine, and moves the trust on.
+    EXPECT_EQ(c.node.check(round, 9, c.copy(round, 9)), Verdict::genuine) << round;
+    EXPECT_EQ(c.node.check(round, 2, c.copy(round, 2)), Verdict::genuine) << round;
+    EXPECT_EQ(c.node.trusted_position(), chain_position(round, 2));
+    EXPECT_EQ(c.node.check(round, 5, c.copy(round, 5)), Verdict::genuine) << "behind what is trusted: " << round;
+  }
+  // A node that slept through 25 rounds checks the next one it hears.
+  EXPECT_EQ(c.node.check(38, 4, c.copy(38, 4)), Verdict::genuine);
+}
+
+TEST(BeaconChain, ForgedLaterAndCloserClaimsAreRefused) {
+  Chain c(20);
+  ASSERT_EQ(c.node.check(3, 4, c.copy(3, 4)), Verdict::genuine);
+  const std::uint64_t trusted = c.node.trusted_position();
+  // A value of the attacker's own for the next round.
+  EXPECT_EQ(c.node.check(4, 0, seed_of(0xAB)), Verdict::forged);
+  // Round 3's genuine copy passed off as round 4's (the next round, not yet begun).
+  EXPECT_EQ(c.node.check(4, 4, c.copy(3, 4)), Verdict::forged);
+  // Heard 6 hops out, claimed 5 or 0 hops out: it would take a preimage.
+  const ChainValue six = c.copy(5, 6);
+  EXPECT_EQ(c.node.check(5, 5, six), Verdict::forged);
+  EXPECT_EQ(c.node.check(5, 0, six), Verdict::forged);
+  EXPECT_EQ(c.node.trusted_position(), trusted) << "nothing refused moves the trust";
+  // Repeating the copy heard, with its own count, is all a holder of it can do.
+  EXPECT_EQ(c.node.check(5, 6, six), Verdict::genuine);
+  // One bit off.
+  ChainValue flipped = c.copy(6, 1);
+  flipped[7] ^= 0x10;
+  EXPECT_EQ(c.node.check(6, 1, flipped), Verdict::forged);
+  // No round 0, no copy M hops out.
+  EXPECT_EQ(c.node.check(0, 0, c.source.anchor()), Verdict::forged);
+  EXPECT_EQ(c.node.check(6, beacon_chain_hops, c.copy(6, 1)), Verdict::forged);
+}
+
+TEST(BeaconChain, NoCopyGoesMHopsOut) {
+  Chain c(4);
+  ChainValue v = c.copy(2, beacon_chain_hops - 1);
+  BeaconChainVerifier last;
+  ASSERT_TRUE(last.init(net_id, c.source.anchor()));
+  ASSERT_EQ(last.check(2, beacon_chain_hops - 1, v), Verdict::genuine);
+  std::uint8_t hops = 0;
+  EXPECT_FALSE(last.pass_on(2, hops, v));
+  EXPECT_FALSE(last.pass_on(3, hops, v)) << "nothing of a round not heard";
+}
+
+TEST(BeaconChain, AnotherNetworksChainAndFarClaimsDoNotCount) {
+  Chain ours(8);
+  Chain theirs(8, static_cast<std::uint16_t>(net_id + 1));
+  // Same seed, same round and hop: another network's value all the same.
+  ChainValue v{};
+  ASSERT_TRUE(theirs.source.round_value(3, v));
+  EXPECT_EQ(ours.node.check(3, 0, v), Verdict::forged);
+  // A claim more steps ahead than a node ever hashes is not even tried.
+  const auto far_round = static_cast<std::uint32_t>(BeaconChainVerifier::max_steps / beacon_chain_hops + 2);
+  EXPECT_EQ(ours.node.check(far_round, 0, v), Verdict::too_far);
+}
+
+TEST(BeaconChain, TheGatewayRunsOutOnlyPastItsRounds) {
+  Chain c(10);
+  ChainValue v{};
+  EXPECT_TRUE(c.source.round_value(c.source.rounds(), v));
+  EXPECT_FALSE(c.source.round_value(c.source.rounds() + 1, v));
+  EXPECT_FALSE(c.source.round_value(0, v));
+  // Checkpoints give the same values as walking the whole chain from its end.
+  BeaconChainVerifier node;
+  ASSERT_TRUE(node.init(net_id, c.source.anchor()));
+  EXPECT_EQ(node.check(c.source.rounds(), 0, v), Verdict::genuine);
+}
+
+}  // namespace
+}  // namespace meshsec::mesh
