@@ -511,12 +511,16 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   n.degree = b.degree;
   n.backbone = (h.flags & flag_backbone) != 0;
   n.blob_complete = (h.flags & flag_blob_complete) != 0;
+  n.proven_hops = std::min(n.proven_hops, b.chain_hops);
   n.beacon_round = std::max(n.beacon_round, b.round);
   // M10: recompute the gradient on every beacon of this round, not only the first: a later
   // one may offer a shorter way, or be the first since a failure from a neighbour that
   // no longer runs through the hole (NeighbourTable::way_to_gateway()).
   if (config_.role != Role::gateway && b.round == round_) follow_gradient();
   if (!fresh) {
+    // Waiting for a copy as near as this node counts itself: here it is.
+    if (beacon_pending_ && beacon_due_us_ == beacon_last_call_us_ && beacon_copy_near_enough())
+      beacon_due_us_ = platform_.local_us() + backoff_us(0, 8U * config_.backoff_slots);
     drop(node::DropReason::duplicate);
     return;
   }
@@ -525,6 +529,22 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   // A wide jitter: every node re-sends the beacon, and they must not all collide (time
   // accuracy does not suffer: the stamp is taken when the frame goes to the radio).
   beacon_due_us_ = platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots);
+  beacon_last_call_us_ = platform_.local_us() + config_.beacon_proof_wait_us;
+}
+
+bool MeshNode::beacon_copy_near_enough() const noexcept {
+  // A node passes on the best copy it holds, one hop on. Its neighbours count it no nearer
+  // than that copy shows, so a copy from farther out than its parent would make it look
+  // farther than it is, and its children after it (the counts would climb from hop to hop
+  // of the flood, as they did when counts came from this round's beacons alone).
+  // The parent's own copy is as near as this round gets along the way this node counts:
+  // once it is in, waiting longer would only slow the flood down, hop after hop.
+  std::uint8_t hops = 0;
+  ChainValue unused{};
+  if (config_.role == Role::gateway || hops_ == 0xFF || !chain_.pass_on(round_, hops, unused) || hops <= hops_)
+    return true;
+  const Neighbour* parent = neighbours_.find(parent_);
+  return parent != nullptr && parent->beacon_round == round_;
 }
 
 void MeshNode::follow_gradient() noexcept {
@@ -1304,6 +1324,8 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     n = encode_ack(h, acks_, message);
     acks_ = AckBody{};
   }
+  if (n == 0 && beacon_pending_ && now >= beacon_due_us_ && !beacon_copy_near_enough() && now < beacon_last_call_us_)
+    beacon_due_us_ = beacon_last_call_us_;  // a nearer copy may come yet (handle_beacon())
   if (n == 0 && beacon_pending_ && now >= beacon_due_us_) {
     beacon_pending_ = false;
     MeshHeader h = own_header(MessageType::beacon);
@@ -1314,8 +1336,10 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     b.global_us = global_us();
     b.degree = neighbours_.live_count(round_);
     // Without a chain value (the gateway's chain ran out, or the copy would go M hops) no
-    // node could take it.
-    if (own_beacon_chain(b)) {
+    // node could take it. A node whose clock no beacon has set (it took the round from a
+    // copy too late to take its time) has only the network layer's whole seconds to stamp
+    // it with: it passes nothing on rather than spread that.
+    if ((fine_synced_ || config_.role == Role::gateway) && own_beacon_chain(b)) {
       type = MessageType::beacon;
       n = encode_beacon(h, b, message);
     }

@@ -171,6 +171,7 @@ class MeshNode final : private net::TokenHandler {
   // Genuine beacons whose time this node would not take (docs/wire-format.md §7.6).
   [[nodiscard]] std::uint64_t beacon_times_refused() const noexcept { return beacon_times_refused_; }
   [[nodiscard]] const BeaconChainVerifier& beacon_chain() const noexcept { return chain_; }
+  [[nodiscard]] const NeighbourTable& neighbours() const noexcept { return neighbours_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
   [[nodiscard]] bool joined() const noexcept { return joined_; }
   [[nodiscard]] const CommissionParams& params() const noexcept { return params_; }
@@ -227,6 +228,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint64_t round_start_us(std::uint32_t round) const noexcept;
   // This node's beacon for the round: the best copy it holds, one hop on; false when none.
   [[nodiscard]] bool own_beacon_chain(BeaconBody& b) const noexcept;
+  // Whether the copy this node would pass on shows no more hops than it counts.
+  [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
   void follow_gradient() noexcept;
   void handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
@@ -344,6 +347,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t next_beacon_at_ = 0;
   bool beacon_pending_ = false;
   std::uint64_t beacon_due_us_ = 0;
+  std::uint64_t beacon_last_call_us_ = 0;  // passed on by then whatever copy it holds
   std::uint16_t seq_ = 0;
   std::uint64_t tx_ready_at_ = 0;
   std::uint64_t routed_quiet_until_ = 0;  // local time; see build_tokens()

@@ -47,7 +47,7 @@ std::uint8_t NeighbourTable::live_count(std::uint32_t round) const noexcept {
 
 std::uint32_t NeighbourTable::gradient_rounds(std::uint32_t round, node::NodeId self) const noexcept {
   for (const auto& n : entries_)
-    if (leads_to_gateway(n, round, self, 1) && n.hops < 0xFE) return 1;
+    if (leads_to_gateway(n, round, self, 1) && n.counted_hops() < 0xFE) return 1;
   return 2;
 }
 
@@ -58,9 +58,10 @@ NeighbourTable::Way NeighbourTable::way_to_gateway(std::uint32_t round, node::No
   const Neighbour* best = nullptr;  // the best ranked of those at way.hops - 1
   bool current_qualifies = false;
   for (const auto& n : entries_) {
-    if (!leads_to_gateway(n, round, self, rounds) || n.hops >= 0xFE || n.hops + 1 > way.hops) continue;
-    if (n.hops + 1 < way.hops) {
-      way.hops = static_cast<std::uint8_t>(n.hops + 1);
+    const std::uint8_t hops = n.counted_hops();
+    if (!leads_to_gateway(n, round, self, rounds) || hops >= 0xFE || hops + 1 > way.hops) continue;
+    if (hops + 1 < way.hops) {
+      way.hops = static_cast<std::uint8_t>(hops + 1);
       best = nullptr;
       current_qualifies = false;
     }

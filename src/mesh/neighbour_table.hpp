@@ -25,6 +25,15 @@ struct Neighbour {
   std::uint16_t blob_present = 0;
   std::uint32_t heard_round = 0;
   std::uint32_t beacon_round = 0;  // the round of the last beacon it passed on to us (0: none yet)
+  // The fewest hops any of its beacon copies showed by the gateway's chain
+  // (beacon_chain.hpp; 0xFF: none yet): it cannot claim fewer and be believed. The fewest
+  // over every round, not the last: a copy passed on before a nearer one came in shows
+  // more hops than the node has, and a count that climbed since is in its headers.
+  std::uint8_t proven_hops = 0xFF;
+  // What the gradient counts for it: its headers' hops, never fewer than proven.
+  [[nodiscard]] std::uint8_t counted_hops() const noexcept {
+    return proven_hops == 0xFF || hops > proven_hops ? hops : proven_hops;
+  }
   // Link quality: the probes of link survey `probe_survey` heard from this neighbour.
   std::uint16_t probe_survey = 0;
   std::uint8_t probes_heard = 0;
@@ -57,6 +66,9 @@ class NeighbourTable {
   //   small hop count in its other frames. (Asking for a beacon in the last two rounds
   //   also left out genuine neighbours whose beacons collide, over the lossy links that
   //   may be all that is left around a hole.)
+  // Each counts as many hops as it says, but no fewer than its last beacon copy showed by
+  // the gateway's chain: a holder of the network key that does pass beacons on cannot
+  // draw the gradient by claiming fewer hops than it has (docs/wire-format.md §7.6).
   // When none that meets the other two was heard this round or the last, those heard in
   // the last two rounds count (a node whose neighbours all went unheard for a round keeps
   // a way to the gateway).

@@ -227,6 +227,13 @@ void Simulator::phase_attacks(bool after_revocation) {
   auto forged = [&](std::uint64_t start) {
     return std::find(forged_flood_starts_.begin(), forged_flood_starts_.end(), start) != forged_flood_starts_.end();
   };
+  if (!after_revocation) {
+    const Misled misled = nodes_misled_through_stolen_node();
+    stolen.succeeded += misled.by_more;
+    stolen.note = std::to_string(misled.by_one) +
+                  " nodes send through it by a way one hop shorter than it has (its genuine beacon copies repeated as "
+                  "its own, which the chain cannot tell apart; two or more hops shorter would count as successes)";
+  }
   for (std::uint32_t i = 1; i < node_count(); ++i) {
     if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
     const auto& m = *nodes_[i]->mesh;
@@ -354,23 +361,9 @@ void Simulator::attack_round(bool after_revocation) {
               return;
             }
             if (a->kind == AttackKind::stolen_node_before_revocation && k % 6 >= 4) {
-              // A beacon of its own: a later round than the gateway's, with global time
-              // moved an hour on (k % 6 == 4) or 400 ms (k % 6 == 5). Taken, it would move
-              // the mesh's time and leave the gateway's next beacons behind as old rounds.
-              const auto& gw = *nodes_[0]->mesh;
-              mesh::MeshHeader h;
-              h.type = mesh::MessageType::beacon;
-              h.origin = 0;
-              h.hops = 1;
-              h.parent = 0;
-              mesh::BeaconBody b;
-              b.round = gw.round() + (k % 6 == 4 ? 100U : 1U);
-              b.global_us = gw.global_us() + (k % 6 == 4 ? 3'600'000'000ULL : 400'000ULL);
-              b.degree = 40;
-              h.seq = static_cast<std::uint16_t>(b.round);
-              std::array<std::uint8_t, mesh::max_message_size> message{};
-              const std::size_t len = mesh::encode_beacon(h, b, message);
-              insider_send(std::span<const std::uint8_t>(message).first(len));
+              // Beacons of its own (insider_beacons.cpp): a later round, or a genuine copy
+              // passed off as a way to the gateway one hop long.
+              if (k % 6 == 4 ? send_forged_beacon(*a, (k / 6) % 2 == 0) : send_poisoned_beacon(*a)) ++tally.attempts;
               return;
             }
             mesh::MeshHeader h;

@@ -705,9 +705,19 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
         if (n.mesh->network().keys().newest_epoch() < revoked_epoch) ++lane.unrevoked_acceptances;
         break;
       case AttackKind::rogue_blob_injector:
-      case AttackKind::stolen_node_before_revocation:
-        if (out.chunk_stored || out.header_accepted || out.beacon_taken) t.harmful = true;
+        if (out.chunk_stored || out.header_accepted) t.harmful = true;
         break;
+      case AttackKind::stolen_node_before_revocation: {
+        // Its beacons: a round the gateway has not begun, or a clock moved off the gateway's
+        // by more than a beacon's tolerance. (Taking the current round from a genuine copy
+        // it repeats is no harm: the round is the gateway's.)
+        const auto& gw = *nodes_[0]->mesh;
+        const auto clock_error = std::llabs(static_cast<long long>(n.mesh->global_us()) - static_cast<long long>(gw.global_us()));
+        if (out.chunk_stored || out.header_accepted || (out.beacon_taken && n.mesh->round() > gw.round()) ||
+            (out.beacon_time_taken && clock_error > 5'000))
+          t.harmful = true;
+        break;
+      }
       default: break;
     }
     if (out.net_reason == net::DropReason::none &&

@@ -352,6 +352,17 @@ class Simulator {
   // An insider's mesh message, sealed by its own network layer on the mesh's time and put
   // on the air; false when it could not be sent.
   bool send_as_insider(Attacker& a, std::span<const std::uint8_t> mesh_message);
+  // The stolen node's beacons (insider_beacons.cpp, docs/wire-format.md §7.6): a round the
+  // gateway has not begun (the next, or `far` a hundred on) with a time of its own; and
+  // the best genuine copy its neighbours pass on, repeated with one hop claimed.
+  bool send_forged_beacon(Attacker& a, bool far);
+  bool send_poisoned_beacon(Attacker& a);
+  // Live nodes that send through the stolen node by a way shorter than any it has: one
+  // hop shorter, or more.
+  struct Misled {
+    std::uint32_t by_one = 0, by_more = 0;
+  };
+  [[nodiscard]] Misled nodes_misled_through_stolen_node() const;
   std::uint32_t stolen_station_ = 0;
   static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
   std::vector<std::uint64_t> forged_flood_starts_;    // t0 of the stolen node's forged announcements and surveys

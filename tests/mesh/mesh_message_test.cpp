@@ -496,4 +496,32 @@ TEST(NeighbourTable, TheGradientLeavesFailedLoopingAndSilentNeighboursOut) {
   EXPECT_EQ(quiet.way_to_gateway(8, self, meshsec::node::no_node).parent, 20);
 }
 
+// docs/wire-format.md §7.6: a holder of the network key that does pass beacons on, and
+// claims one hop in its frames, counts as many hops as its beacon copies showed by the
+// gateway's chain (the fewest it ever showed); an honest count that climbed since is taken
+// from the headers as it stands.
+TEST(NeighbourTable, NoNeighbourCountsFewerHopsThanItsBeaconCopiesShowed) {
+  constexpr meshsec::node::NodeId self = 50;
+  NeighbourTable t;
+  // The stolen node: its copies showed 5 hops, its headers claim 1, backbone, 40 neighbours.
+  auto& liar = neighbour(t, 12, 8, 1, 8, meshsec::node::no_node, 40);
+  liar.backbone = true;
+  liar.proven_hops = 5;
+  // An honest neighbour at 5, on the backbone too, with fewer neighbours.
+  auto& honest = neighbour(t, 13, 8, 5, 8, meshsec::node::no_node, 9);
+  honest.backbone = true;
+  honest.proven_hops = 5;
+  EXPECT_EQ(liar.counted_hops(), 5);
+  EXPECT_EQ(t.way_to_gateway(8, self, 13).hops, 6) << "not 2, through the liar";
+  EXPECT_EQ(t.way_to_gateway(8, self, 13).parent, 13) << "a parent that still qualifies stays";
+  // An honest neighbour whose count climbed after a failure: its headers count.
+  auto& climbed = neighbour(t, 14, 8, 9, 8);
+  climbed.proven_hops = 4;
+  EXPECT_EQ(climbed.counted_hops(), 9);
+  // No copy seen yet: its headers count (and it leads nowhere before its first beacon).
+  Neighbour fresh;
+  fresh.hops = 3;
+  EXPECT_EQ(fresh.counted_hops(), 3);
+}
+
 }  // namespace

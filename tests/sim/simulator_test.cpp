@@ -723,7 +723,8 @@ TEST(Simulator, ANodeWhoseParentNoLongerLeadsCloserLooksAgainAtOnce) {
 // every node's clock and left the gateway's own rounds behind as old ones (measured before
 // the chain: 3,600 s of clock error, 7 % of the readings under attack and none of the
 // rekey delivered). The chain refuses the round; a genuine copy repeated under a time of
-// its own moves no clock that beacons have set.
+// its own moves no clock that beacons have set, and claiming one hop in its header draws no
+// node nearer than the copy showed.
 TEST(Simulator, AStolenNodesBeaconsMoveNeitherRoundNorClock) {
   Simulator sim(small(120, 7));
   const auto ids = boot_and_settle(sim);
@@ -808,6 +809,14 @@ TEST(Simulator, AStolenNodesBeaconsMoveNeitherRoundNorClock) {
   EXPECT_FALSE(honest.beacon_taken) << "the round is taken already";
   EXPECT_TRUE(honest.beacon_time_taken);
   EXPECT_LT(clock_error_us(), 5'000);
+  // Every copy it sent claimed one hop in its header: it counts as many as the copy showed.
+  const auto* entry = node.neighbours().find(stolen);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->hops, 1);
+  EXPECT_EQ(entry->counted_hops(), hops);
+  if (node.parent() == stolen) {
+    EXPECT_GE(node.hops(), hops + 1);
+  }
 }
 
 TEST(LowerBound, KnownTopologies) {
