@@ -2,7 +2,8 @@
 // every message parser, and a node following a firmware wave fed arbitrary wave
 // fragments from its upstream, so the erasure decoder and the verifier behind it see
 // forged data. Input: [selector] then the bytes.
-//   selector 0: one mesh message (header, then the body parser of its type)
+//   selector 0: one mesh message (header, then the body parser of its type; a beacon's
+//               chain value checked against a genuine chain: it never passes)
 //   selector 1: the wave announcement body
 //   selector 2: a run of wave fragments (item u16 ‖ number u8 ‖ 82 bytes) for a node
 //               that holds the genuine header, so rebuilt chunks reach the Merkle check
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <span>
 
+#include "mesh/beacon_chain.hpp"
 #include "mesh/cover_rekey.hpp"
 #include "mesh/rekey_bundle.hpp"
 #include "mesh/mesh_message.hpp"
@@ -33,6 +35,17 @@ using namespace meshsec;
 
 using mesh_testing::MapStore;
 
+// A gateway's chain of 64 rounds from a fixed secret end.
+struct ChainFixture {
+  static constexpr std::uint16_t net_id = 0xB123;
+  mesh::BeaconChainSource source;
+  ChainFixture() {
+    mesh::ChainValue seed{};
+    seed.fill(0x5E);
+    if (!source.init(net_id, seed, 64)) std::abort();
+  }
+};
+
 void parse_message(std::span<const std::uint8_t> bytes) {
   mesh::MeshHeader h;
   std::span<const std::uint8_t> body;
@@ -40,7 +53,15 @@ void parse_message(std::span<const std::uint8_t> bytes) {
   switch (h.type) {
     case mesh::MessageType::beacon: {
       mesh::BeaconBody b;
-      (void)mesh::parse_beacon(body, b);
+      if (!mesh::parse_beacon(body, b)) break;
+      // Checked against a genuine chain: an attacker's value never passes (it would take a
+      // preimage), whatever round and hops it claims. Rounds are kept small here: each
+      // check hashes up to 64 steps a round.
+      static const ChainFixture chain;
+      mesh::BeaconChainVerifier node;
+      if (!node.init(chain.net_id, chain.source.anchor())) std::abort();
+      if (b.round < 64 && node.check(b.round, b.chain_hops, b.chain) == mesh::BeaconChainVerifier::Verdict::genuine)
+        std::abort();
       break;
     }
     case mesh::MessageType::uplink:

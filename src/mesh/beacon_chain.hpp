@@ -1,4 +1,4 @@
-// One-way chain that authenticates the gateway's beacons (docs/wire-format.md §7.6).
+// One-way chain that authenticates the gateway's beacons (docs/wire-format.md §6.5).
 //
 // A beacon carries global time and its round; a node takes both from the first copy of a
 // new round. The network key authenticates a frame only as coming from some holder of

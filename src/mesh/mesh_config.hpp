@@ -32,7 +32,7 @@ struct MeshConfig {
   // beacons have set already, only if it moves that clock by at most the tolerance plus
   // what two clocks drifting `clock_tolerance_ppm` apart can have drifted since. A holder
   // of the network key can repeat a genuine copy under a time of its own
-  // (docs/wire-format.md §7.6): this bounds what it can move a clock by.
+  // (docs/wire-format.md §6.5): this bounds what it can move a clock by.
   std::uint64_t beacon_time_tolerance_us = 5'000;
   // A node passes a beacon on once it holds a copy that shows no more hops than it counts
   // (normally its parent's), or this long after the round's first copy, whichever first.

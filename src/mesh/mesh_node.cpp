@@ -467,7 +467,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     return;
   }
   if (config_.role != Role::gateway) {
-    // Only a round the gateway's chain shows counts (§7.6). A claim more than a round
+    // Only a round the gateway's chain shows counts (§6.5). A claim more than a round
     // ahead of this node's own clock is not even checked: each check costs hashing.
     const bool ahead = b.round > round_ + 1 && fine_synced_ &&
                        b.round > (global_us() - std::min(global_us(), round_start_us(1))) / config_.beacon_period_us + 2;

@@ -168,7 +168,7 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] node::NodeId parent() const noexcept { return parent_; }
   [[nodiscard]] bool backbone() const noexcept;
   [[nodiscard]] std::uint32_t round() const noexcept { return round_; }
-  // Genuine beacons whose time this node would not take (docs/wire-format.md §7.6).
+  // Genuine beacons whose time this node would not take (docs/wire-format.md §6.5).
   [[nodiscard]] std::uint64_t beacon_times_refused() const noexcept { return beacon_times_refused_; }
   [[nodiscard]] const BeaconChainVerifier& beacon_chain() const noexcept { return chain_; }
   [[nodiscard]] const NeighbourTable& neighbours() const noexcept { return neighbours_; }
@@ -222,7 +222,7 @@ class MeshNode final : private net::TokenHandler {
   void on_token(std::uint16_t src, std::uint8_t type, std::span<const std::uint8_t> value) noexcept override;
   void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;
   void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
-  // Whether a genuine beacon of a new round may set this node's clock (§7.6).
+  // Whether a genuine beacon of a new round may set this node's clock (§6.5).
   [[nodiscard]] bool beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now,
                                             std::uint64_t local_now) const noexcept;
   [[nodiscard]] std::uint64_t round_start_us(std::uint32_t round) const noexcept;

@@ -68,7 +68,7 @@ class NeighbourTable {
   //   may be all that is left around a hole.)
   // Each counts as many hops as it says, but no fewer than its last beacon copy showed by
   // the gateway's chain: a holder of the network key that does pass beacons on cannot
-  // draw the gradient by claiming fewer hops than it has (docs/wire-format.md §7.6).
+  // draw the gradient by claiming fewer hops than it has (docs/wire-format.md §6.5).
   // When none that meets the other two was heard this round or the last, those heard in
   // the last two rounds count (a node whose neighbours all went unheard for a round keeps
   // a way to the gateway).

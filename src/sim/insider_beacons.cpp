@@ -1,4 +1,4 @@
-// A stolen node's beacons (docs/wire-format.md §7.6, docs/simulator.md §Attacks). It holds
+// A stolen node's beacons (docs/wire-format.md §6.5, docs/simulator.md §Attacks). It holds
 // the network key, so its frames pass every network layer; what the beacon chain leaves it
 // is to repeat genuine copies it hears.
 #include <array>

@@ -100,7 +100,7 @@ struct RunReport {
   double synced_fraction = 0;
   double ready_seconds = 0;  // boot → 99 % of live nodes fine-synchronised with a parent
   double sync_error_max_us = 0, sync_error_mean_us = 0;
-  // Genuine beacons whose time nodes would not take (docs/wire-format.md §7.6), so far.
+  // Genuine beacons whose time nodes would not take (docs/wire-format.md §6.5), so far.
   std::uint64_t beacon_times_refused = 0;
   std::uint32_t max_hops = 0;
   bool commission_ran = false;

@@ -121,7 +121,7 @@ void Simulator::manufacture() {
     nodes_.push_back(std::move(sim_node));
   }
   set.wipe();
-  // The beacon chain (docs/wire-format.md §7.6): the gateway draws its secret end, every
+  // The beacon chain (docs/wire-format.md §6.5): the gateway draws its secret end, every
   // node gets the anchor with its keys. It covers the longest run the scenario can take:
   // each phase within its time limit, with room to spare.
   {

@@ -352,7 +352,7 @@ class Simulator {
   // An insider's mesh message, sealed by its own network layer on the mesh's time and put
   // on the air; false when it could not be sent.
   bool send_as_insider(Attacker& a, std::span<const std::uint8_t> mesh_message);
-  // The stolen node's beacons (insider_beacons.cpp, docs/wire-format.md §7.6): a round the
+  // The stolen node's beacons (insider_beacons.cpp, docs/wire-format.md §6.5): a round the
   // gateway has not begun (the next, or `far` a hundred on) with a time of its own; and
   // the best genuine copy its neighbours pass on, repeated with one hop claimed.
   bool send_forged_beacon(Attacker& a, bool far);

@@ -1,4 +1,4 @@
-// The beacon chain (docs/wire-format.md §7.6): genuine copies of every round and hop check
+// The beacon chain (docs/wire-format.md §6.5): genuine copies of every round and hop check
 // out, over gaps of many rounds too; a forged value, a later round, fewer hops than the copy
 // heard, another network's chain and a claim too far ahead do not.
 #include "mesh/beacon_chain.hpp"

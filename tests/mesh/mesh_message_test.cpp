@@ -496,7 +496,7 @@ TEST(NeighbourTable, TheGradientLeavesFailedLoopingAndSilentNeighboursOut) {
   EXPECT_EQ(quiet.way_to_gateway(8, self, meshsec::node::no_node).parent, 20);
 }
 
-// docs/wire-format.md §7.6: a holder of the network key that does pass beacons on, and
+// docs/wire-format.md §6.5: a holder of the network key that does pass beacons on, and
 // claims one hop in its frames, counts as many hops as its beacon copies showed by the
 // gateway's chain (the fewest it ever showed); an honest count that climbed since is taken
 // from the headers as it stands.

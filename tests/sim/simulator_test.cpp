@@ -718,7 +718,7 @@ TEST(Simulator, ANodeWhoseParentNoLongerLeadsCloserLooksAgainAtOnce) {
   EXPECT_NE(node.parent(), node::no_node);
 }
 
-// wire-format.md §7.6: a holder of the network key (a stolen node before its revocation)
+// wire-format.md §6.5: a holder of the network key (a stolen node before its revocation)
 // floods beacons of its own. A later round with a time an hour on, taken, would have moved
 // every node's clock and left the gateway's own rounds behind as old ones (measured before
 // the chain: 3,600 s of clock error, 7 % of the readings under attack and none of the
