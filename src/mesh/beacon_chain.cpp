@@ -40,31 +40,57 @@ bool BeaconChainSource::init(std::uint16_t net_id, std::span<const std::uint8_t,
                              std::uint32_t rounds) {
   if (rounds == 0 || !hash_.init(net_id)) return false;
   const std::uint64_t wanted = std::uint64_t{rounds} * beacon_chain_hops;
-  const std::uint64_t segments = (wanted + checkpoint_every - 1) / checkpoint_every;
-  const std::uint64_t end = segments * checkpoint_every;
+  const std::uint64_t segments = (wanted + segment - 1) / segment;
+  const std::uint64_t end = segments * segment;
+  if (end / beacon_chain_hops > UINT32_MAX) return false;
   rounds_ = static_cast<std::uint32_t>(end / beacon_chain_hops);
-  checkpoints_.assign(segments + 1, ChainValue{});
+  segments_.assign(segments + 1, ChainValue{});
+  loaded_ = UINT64_MAX;
   ChainValue v{};
   std::copy(seed.begin(), seed.end(), v.begin());
-  checkpoints_[segments] = v;
+  segments_[segments] = v;
   for (std::uint64_t s = segments; s > 0; --s) {
-    if (!hash_.walk(s * checkpoint_every, (s - 1) * checkpoint_every, v)) return false;
-    checkpoints_[s - 1] = v;
+    if (!hash_.walk(s * segment, (s - 1) * segment, v)) return false;
+    segments_[s - 1] = v;
   }
+  anchor_ = v;
   crypto::secure_wipe(v);
   return true;
 }
 
 BeaconChainSource::~BeaconChainSource() {
-  for (auto& c : checkpoints_) crypto::secure_wipe(c);
+  for (auto& c : segments_) crypto::secure_wipe(c);
+  for (auto& c : within_) crypto::secure_wipe(c);
 }
 
-bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) const noexcept {
-  if (round == 0 || round > rounds_ || checkpoints_.empty()) return false;
+bool BeaconChainSource::load_segment(std::uint64_t index) noexcept {
+  if (index == loaded_) return true;
+  if (index + 1 >= segments_.size()) return false;
+  // Walk down from the segment's top, keeping a checkpoint every checkpoint_every steps.
+  constexpr std::uint64_t per_segment = segment / checkpoint_every;
+  within_.assign(per_segment + 1, ChainValue{});
+  ChainValue v = segments_[index + 1];
+  const std::uint64_t base = index * segment;
+  within_[per_segment] = v;
+  for (std::uint64_t c = per_segment; c > 0; --c) {
+    if (!hash_.walk(base + c * checkpoint_every, base + (c - 1) * checkpoint_every, v)) return false;
+    within_[c - 1] = v;
+  }
+  crypto::secure_wipe(v);
+  loaded_ = index;
+  return true;
+}
+
+bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) noexcept {
+  if (round == 0 || round > rounds_ || segments_.empty()) return false;
   const std::uint64_t position = chain_position(round, 0);
-  const std::uint64_t segment = (position + checkpoint_every - 1) / checkpoint_every;
-  out = checkpoints_[segment];
-  return hash_.walk(segment * checkpoint_every, position, out);
+  // The segment holding the position below its top (a segment's top is the next one's base).
+  const std::uint64_t index = (position - 1) / segment;
+  if (!load_segment(index)) return false;
+  const std::uint64_t offset = position - index * segment;
+  const std::uint64_t checkpoint = (offset + checkpoint_every - 1) / checkpoint_every;
+  out = within_[checkpoint];
+  return hash_.walk(index * segment + checkpoint * checkpoint_every, position, out);
 }
 
 bool BeaconChainVerifier::init(std::uint16_t net_id, const ChainValue& anchor) noexcept {

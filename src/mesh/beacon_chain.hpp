@@ -48,23 +48,36 @@ class ChainHash {
   crypto::AesBlock aes_;
 };
 
-// Gateway: the chain from its secret end, kept as checkpoints every `checkpoint_every`
-// positions (each value then costs at most that many steps).
+// Gateway: the chain from its secret end, kept as checkpoints on two levels: one every
+// `segment` positions for the whole chain, and one every `checkpoint_every` within the
+// segment in use (rebuilt from its segment's checkpoint when the rounds move into the next
+// segment). Each value then costs at most checkpoint_every steps, and a chain for ten
+// years of 10-s rounds (2·10^9 positions) keeps 490 KB of checkpoints.
 class BeaconChainSource {
  public:
   static constexpr std::uint64_t checkpoint_every = 512;
-  // Builds a chain for `rounds` rounds (rounded up to whole checkpoints) from `seed`.
+  static constexpr std::uint64_t segment = std::uint64_t{1} << 16;
+  // Builds a chain for `rounds` rounds (rounded up to whole segments) from `seed`: one
+  // step per position, once.
   [[nodiscard]] bool init(std::uint16_t net_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
                           std::uint32_t rounds);
+  BeaconChainSource() = default;
+  BeaconChainSource(const BeaconChainSource&) = delete;
+  BeaconChainSource& operator=(const BeaconChainSource&) = delete;
   ~BeaconChainSource();
-  [[nodiscard]] const ChainValue& anchor() const noexcept { return checkpoints_.front(); }
+  [[nodiscard]] const ChainValue& anchor() const noexcept { return anchor_; }
   [[nodiscard]] std::uint32_t rounds() const noexcept { return rounds_; }
   // c_{r·M}: the value round r's beacon leaves the gateway with; false past the chain's end.
-  [[nodiscard]] bool round_value(std::uint32_t round, ChainValue& out) const noexcept;
+  [[nodiscard]] bool round_value(std::uint32_t round, ChainValue& out) noexcept;
 
  private:
+  [[nodiscard]] bool load_segment(std::uint64_t index) noexcept;
   ChainHash hash_;
-  std::vector<ChainValue> checkpoints_;  // secret until their rounds come: wiped at the end
+  ChainValue anchor_{};
+  // Secret until their rounds come: wiped at the end.
+  std::vector<ChainValue> segments_;  // value at position s·segment, s = 0 … end/segment
+  std::vector<ChainValue> within_;    // the loaded segment's, every checkpoint_every positions
+  std::uint64_t loaded_ = UINT64_MAX;  // index of the loaded segment
   std::uint32_t rounds_ = 0;
 };
 

@@ -30,7 +30,7 @@ struct Chain {
     EXPECT_TRUE(node.init(id, source.anchor()));
   }
   // Round r's copy `hops` hops out, as the flood carries it.
-  ChainValue copy(std::uint32_t round, std::uint32_t hops) const {
+  ChainValue copy(std::uint32_t round, std::uint32_t hops) {
     ChainValue v{};
     EXPECT_TRUE(source.round_value(round, v));
     // Each relay on the way checks the copy it heard and passes it on one step further.
@@ -108,15 +108,24 @@ TEST(BeaconChain, AnotherNetworksChainAndFarClaimsDoNotCount) {
 }
 
 TEST(BeaconChain, TheGatewayRunsOutOnlyPastItsRounds) {
-  Chain c(10);
+  Chain c(1500);  // two segments of checkpoints
+  const std::uint32_t per_segment = BeaconChainSource::segment / beacon_chain_hops;
+  ASSERT_EQ(c.source.rounds(), 2 * per_segment);
   ChainValue v{};
-  EXPECT_TRUE(c.source.round_value(c.source.rounds(), v));
   EXPECT_FALSE(c.source.round_value(c.source.rounds() + 1, v));
   EXPECT_FALSE(c.source.round_value(0, v));
-  // Checkpoints give the same values as walking the whole chain from its end.
-  BeaconChainVerifier node;
-  ASSERT_TRUE(node.init(net_id, c.source.anchor()));
-  EXPECT_EQ(node.check(c.source.rounds(), 0, v), Verdict::genuine);
+  // Round by round across the segments' border, and back into the first segment: the
+  // checkpoints give the values the chain has, each checked from the one before.
+  for (std::uint32_t round = per_segment - 2; round <= per_segment + 2; ++round) {
+    ASSERT_TRUE(c.source.round_value(round, v)) << round;
+    EXPECT_EQ(c.node.check(round, 0, v), Verdict::genuine) << round;
+  }
+  ASSERT_TRUE(c.source.round_value(3, v));
+  BeaconChainVerifier fresh;
+  ASSERT_TRUE(fresh.init(net_id, c.source.anchor()));
+  EXPECT_EQ(fresh.check(3, 0, v), Verdict::genuine);
+  ASSERT_TRUE(c.source.round_value(c.source.rounds(), v));
+  EXPECT_EQ(c.node.check(c.source.rounds(), 0, v), Verdict::genuine);
 }
 
 }  // namespace
