@@ -343,11 +343,14 @@ class MeshNode final : private net::TokenHandler {
 
   std::uint32_t round_ = 0;
   std::uint8_t hops_ = 0xFF;
+  std::uint8_t claimed_hops_ = 0xFF;
   node::NodeId parent_ = node::no_node;
   std::uint64_t next_beacon_at_ = 0;
   bool beacon_pending_ = false;
   std::uint64_t beacon_due_us_ = 0;
   std::uint64_t beacon_last_call_us_ = 0;  // passed on by then whatever copy it holds
+  std::uint32_t beacon_sent_round_ = 0;    // the round of the last copy this node sent
+  std::uint8_t beacon_sent_hops_ = 0xFF;   // and the hops it showed
   std::uint16_t seq_ = 0;
   std::uint64_t tx_ready_at_ = 0;
   std::uint64_t routed_quiet_until_ = 0;  // local time; see build_tokens()

@@ -51,14 +51,14 @@ std::uint32_t NeighbourTable::gradient_rounds(std::uint32_t round, node::NodeId 
   return 2;
 }
 
-NeighbourTable::Way NeighbourTable::way_to_gateway(std::uint32_t round, node::NodeId self,
-                                                   node::NodeId current) const noexcept {
+NeighbourTable::Way NeighbourTable::way(std::uint32_t round, node::NodeId self, node::NodeId current,
+                                        bool proven) const noexcept {
   const std::uint32_t rounds = gradient_rounds(round, self);
   Way way;
   const Neighbour* best = nullptr;  // the best ranked of those at way.hops - 1
   bool current_qualifies = false;
   for (const auto& n : entries_) {
-    const std::uint8_t hops = n.counted_hops();
+    const std::uint8_t hops = proven ? n.counted_hops() : n.hops;
     if (!leads_to_gateway(n, round, self, rounds) || hops >= 0xFE || hops + 1 > way.hops) continue;
     if (hops + 1 < way.hops) {
       way.hops = static_cast<std::uint8_t>(hops + 1);

@@ -78,7 +78,15 @@ class NeighbourTable {
     std::uint8_t hops = 0xFF;
     node::NodeId parent = node::no_node;
   };
-  [[nodiscard]] Way way_to_gateway(std::uint32_t round, node::NodeId self, node::NodeId current) const noexcept;
+  [[nodiscard]] Way way_to_gateway(std::uint32_t round, node::NodeId self, node::NodeId current) const noexcept {
+    return way(round, self, current, true);
+  }
+  // The same, taking every neighbour's headers at their word: the way an honest mesh has,
+  // and so the copy a node should wait for before it passes a beacon on (its neighbours
+  // count it no nearer than that copy shows, MeshNode::beacon_copy_near_enough()).
+  [[nodiscard]] Way way_by_headers(std::uint32_t round, node::NodeId self, node::NodeId current) const noexcept {
+    return way(round, self, current, false);
+  }
   [[nodiscard]] bool is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept;
   // A live neighbour holding the complete blob (parent first, then fewest hops); or the
   // one with the most chunks above `have`; no_node when none.
@@ -97,6 +105,7 @@ class NeighbourTable {
     return n.id != node::no_node && n.heard_round + rounds >= round && n.beacon_round != 0 && n.parent != self;
   }
   [[nodiscard]] std::uint32_t gradient_rounds(std::uint32_t round, node::NodeId self) const noexcept;
+  [[nodiscard]] Way way(std::uint32_t round, node::NodeId self, node::NodeId current, bool proven) const noexcept;
   [[nodiscard]] bool live(const Neighbour& n, std::uint32_t round) const noexcept {
     return n.id != node::no_node && n.heard_round + expiry_rounds >= round;
   }
