@@ -514,6 +514,10 @@ TEST(NeighbourTable, NoNeighbourCountsFewerHopsThanItsBeaconCopiesShowed) {
   EXPECT_EQ(liar.counted_hops(), 5);
   EXPECT_EQ(t.way_to_gateway(8, self, 13).hops, 6) << "not 2, through the liar";
   EXPECT_EQ(t.way_to_gateway(8, self, 13).parent, 13) << "a parent that still qualifies stays";
+  // Trusting every header, the way runs through the liar: the count a node advertises and
+  // the copy it waits for (an honest mesh has that way), never the parent it chooses.
+  EXPECT_EQ(t.way_by_headers(8, self, 13).hops, 2);
+  EXPECT_EQ(t.way_by_headers(8, self, 13).parent, 12);
   // An honest neighbour whose count climbed after a failure: its headers count.
   auto& climbed = neighbour(t, 14, 8, 9, 8);
   climbed.proven_hops = 4;
