@@ -93,6 +93,15 @@ bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) noexce
   return hash_.walk(index * segment + checkpoint * checkpoint_every, position, out);
 }
 
+bool BeaconChainSource::genuine(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept {
+  ChainValue v{};
+  if (hops >= beacon_chain_hops || !round_value(round, v)) return false;
+  const std::uint64_t top = chain_position(round, 0);
+  const bool same = hash_.walk(top, top - hops, v) && crypto::equal_constant_time(v, value);
+  crypto::secure_wipe(v);
+  return same;
+}
+
 bool BeaconChainVerifier::init(std::uint16_t net_id, const ChainValue& anchor) noexcept {
   ready_ = hash_.init(net_id);
   trusted_ = anchor;

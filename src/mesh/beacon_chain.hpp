@@ -69,6 +69,9 @@ class BeaconChainSource {
   [[nodiscard]] std::uint32_t rounds() const noexcept { return rounds_; }
   // c_{r·M}: the value round r's beacon leaves the gateway with; false past the chain's end.
   [[nodiscard]] bool round_value(std::uint32_t round, ChainValue& out) noexcept;
+  // Whether `value` is round `round`'s copy `hops` hops out (the gateway checks the copies
+  // its neighbours pass back from its own end of the chain, at most 512 + M steps).
+  [[nodiscard]] bool genuine(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept;
 
  private:
   [[nodiscard]] bool load_segment(std::uint64_t index) noexcept;

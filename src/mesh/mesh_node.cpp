@@ -466,15 +466,17 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     drop(node::DropReason::malformed);
     return;
   }
-  if (config_.role != Role::gateway) {
-    // Only a round the gateway's chain shows counts (§6.5). A claim more than a round
-    // ahead of this node's own clock is not even checked: each check costs hashing.
-    const bool ahead = b.round > round_ + 1 && fine_synced_ &&
-                       b.round > (global_us() - std::min(global_us(), round_start_us(1))) / config_.beacon_period_us + 2;
-    if (ahead || chain_.check(b.round, b.chain_hops, b.chain) != BeaconChainVerifier::Verdict::genuine) {
-      drop(node::DropReason::bad_beacon);
-      return;
-    }
+  // Only a round the gateway's chain shows counts (§6.5). A claim more than a round ahead
+  // of this node's own clock is not even checked: each check costs hashing. The gateway
+  // checks the copies passed back to it from its own end of the chain.
+  const bool ahead = b.round > round_ + 1 && fine_synced_ &&
+                     b.round > (global_us() - std::min(global_us(), round_start_us(1))) / config_.beacon_period_us + 2;
+  const bool genuine =
+      !ahead && (chain_source_ ? b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)
+                               : chain_.check(b.round, b.chain_hops, b.chain) == BeaconChainVerifier::Verdict::genuine);
+  if (!genuine) {
+    drop(node::DropReason::bad_beacon);
+    return;
   }
   const bool fresh = b.round > round_ && config_.role != Role::gateway;
   if (fresh) {

@@ -126,6 +126,11 @@ TEST(BeaconChain, TheGatewayRunsOutOnlyPastItsRounds) {
   EXPECT_EQ(fresh.check(3, 0, v), Verdict::genuine);
   ASSERT_TRUE(c.source.round_value(c.source.rounds(), v));
   EXPECT_EQ(c.node.check(c.source.rounds(), 0, v), Verdict::genuine);
+  // The gateway checks copies passed back to it from its own end.
+  EXPECT_TRUE(c.source.genuine(7, 3, c.copy(7, 3)));
+  EXPECT_FALSE(c.source.genuine(7, 2, c.copy(7, 3)));
+  EXPECT_FALSE(c.source.genuine(8, 3, c.copy(7, 3)));
+  EXPECT_FALSE(c.source.genuine(7, beacon_chain_hops, c.copy(7, 3)));
 }
 
 }  // namespace
