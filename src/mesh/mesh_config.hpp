@@ -34,8 +34,9 @@ struct MeshConfig {
   // of the network key can repeat a genuine copy under a time of its own
   // (docs/wire-format.md §6.5): this bounds what it can move a clock by.
   std::uint64_t beacon_time_tolerance_us = 5'000;
-  // A node passes a beacon on once it holds a copy that shows no more hops than it counts
-  // (normally its parent's), or this long after the round's first copy, whichever first.
+  // A node passes a beacon on once it holds a copy as near as its headers' way says, or
+  // that way's parent's copy, or this long after the round's first copy, whichever first
+  // (MeshNode::beacon_copy_near_enough()).
   std::uint64_t beacon_proof_wait_us = 500'000;
   std::uint32_t clock_tolerance_ppm = 100;
   std::uint8_t flood_ttl = 250;

@@ -35,7 +35,9 @@ bool Simulator::send_forged_beacon(Attacker& a, bool far) {
   b.degree = 40;
   b.chain.fill(static_cast<std::uint8_t>(a.counter++));  // it cannot know the round's value
   std::array<std::uint8_t, mesh::max_message_size> message{};
-  return send_as_insider(a, std::span<const std::uint8_t>(message).first(encode_insider_beacon(b, message)));
+  if (!send_as_insider(a, std::span<const std::uint8_t>(message).first(encode_insider_beacon(b, message)))) return false;
+  last_transmission_of(a.station).forged_beacon = true;
+  return true;
 }
 
 bool Simulator::send_poisoned_beacon(Attacker& a) {

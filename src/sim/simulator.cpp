@@ -339,6 +339,7 @@ void Simulator::hand_over() {
         copy.bytes = t.bytes;
         copy.tag = t.tag;
         copy.jam = t.jam;
+        copy.forged_beacon = t.forged_beacon;
         copy.original_time = t.original_time;
         copy.original_accepted_by = t.original_accepted_by;
         push(*to, t.start_us, EventKind::tx_start, copy_id, 0);
@@ -386,6 +387,7 @@ std::uint32_t Simulator::new_transmission(Lane& lane) {
   t.listener_was_sending.clear();
   t.tag = AttackKind::none;
   t.jam = false;
+  t.forged_beacon = false;
   t.accepted_somewhere = false;
   t.harmful = false;
   t.accepted_by.clear();
@@ -707,17 +709,14 @@ void Simulator::deliver(Lane& lane, std::uint32_t station, Transmission& t, bool
       case AttackKind::rogue_blob_injector:
         if (out.chunk_stored || out.header_accepted) t.harmful = true;
         break;
-      case AttackKind::stolen_node_before_revocation: {
-        // Its beacons: a round the gateway has not begun, or a clock moved off the gateway's
-        // by more than a beacon's tolerance. (Taking the current round from a genuine copy
-        // it repeats is no harm: the round is the gateway's.)
-        const auto& gw = *nodes_[0]->mesh;
-        const auto clock_error = std::llabs(static_cast<long long>(n.mesh->global_us()) - static_cast<long long>(gw.global_us()));
-        if (out.chunk_stored || out.header_accepted || (out.beacon_taken && n.mesh->round() > gw.round()) ||
-            (out.beacon_time_taken && clock_error > 5'000))
+      case AttackKind::stolen_node_before_revocation:
+        // Its forged beacons win if a node takes their round or their time. (Taking the
+        // round or time from a genuine copy it repeats is no harm: both are the gateway's;
+        // what such a copy can win is counted as nodes misled through it.)
+        if (out.chunk_stored || out.header_accepted ||
+            (t.forged_beacon && (out.beacon_taken || out.beacon_time_taken)))
           t.harmful = true;
         break;
-      }
       default: break;
     }
     if (out.net_reason == net::DropReason::none &&

@@ -203,6 +203,7 @@ class Simulator {
     std::vector<std::uint8_t> listener_was_sending;
     AttackKind tag = AttackKind::none;
     bool jam = false;
+    bool forged_beacon = false;  // a stolen node's beacon of a round the gateway has not begun
     bool accepted_somewhere = false;
     bool harmful = false;  // an attack frame achieved its goal somewhere
     std::vector<std::uint32_t> accepted_by;  // stations whose network layer accepted it
