@@ -128,12 +128,17 @@ BeaconChainVerifier::Verdict BeaconChainVerifier::check(std::uint32_t round, std
   return crypto::equal_constant_time(v, value) ? Verdict::genuine : Verdict::forged;
 }
 
-bool BeaconChainVerifier::pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept {
-  if (!ready_ || round == 0) return false;
+std::uint8_t BeaconChainVerifier::pass_on_hops(std::uint32_t round) const noexcept {
+  if (!ready_ || round == 0) return 0xFF;
   const std::uint64_t top = chain_position(round, 0);
-  if (trusted_position_ > top || top - trusted_position_ + 1 >= beacon_chain_hops) return false;
+  if (trusted_position_ > top || top - trusted_position_ + 1 >= beacon_chain_hops) return 0xFF;
+  return static_cast<std::uint8_t>(top - trusted_position_ + 1);
+}
+
+bool BeaconChainVerifier::pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept {
+  hops = pass_on_hops(round);
+  if (hops == 0xFF) return false;
   out = trusted_;
-  hops = static_cast<std::uint8_t>(top - trusted_position_ + 1);
   return hash_.walk(trusted_position_, trusted_position_ - 1, out);
 }
 

@@ -103,6 +103,8 @@ class BeaconChainVerifier {
   // The copy this node passes on for `round`: the trusted value one step on, one hop more.
   // False when nothing of that round is trusted, or the copy would go M hops or more.
   [[nodiscard]] bool pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept;
+  // The hops that copy would show, without making it (0xFF: none to pass on).
+  [[nodiscard]] std::uint8_t pass_on_hops(std::uint32_t round) const noexcept;
 
  private:
   ChainHash hash_;

@@ -469,8 +469,9 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   // Only a round the gateway's chain shows counts (§6.5). A claim more than a round ahead
   // of this node's own clock is not even checked: each check costs hashing. The gateway
   // checks the copies passed back to it from its own end of the chain.
+  const std::uint64_t global = global_us();
   const bool ahead = b.round > round_ + 1 && fine_synced_ &&
-                     b.round > (global_us() - std::min(global_us(), round_start_us(1))) / config_.beacon_period_us + 2;
+                     b.round > (global - std::min(global, round_start_us(1))) / config_.beacon_period_us + 2;
   const bool genuine =
       !ahead && (chain_source_ ? b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)
                                : chain_.check(b.round, b.chain_hops, b.chain) == BeaconChainVerifier::Verdict::genuine);
@@ -528,10 +529,8 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     // per hop gained. Otherwise a copy lost on the way from its parent, round after round
     // over the same link, kept it (and everything it leads) counted a hop too far: a tenth
     // of the nodes at 3,000 nodes.
-    std::uint8_t could = 0;
-    ChainValue unused{};
     if (!beacon_pending_ && beacon_sent_round_ == round_ && config_.role != Role::gateway &&
-        chain_.pass_on(round_, could, unused) && could < beacon_sent_hops_) {
+        chain_.pass_on_hops(round_) < beacon_sent_hops_) {
       beacon_pending_ = true;
       beacon_due_us_ = beacon_last_call_us_ = platform_.local_us() + backoff_us(0, 8U * config_.backoff_slots);
     }
@@ -557,9 +556,8 @@ bool MeshNode::beacon_copy_near_enough() const noexcept {
   // 90 s), or for that way's parent's copy.
   if (config_.role == Role::gateway) return true;
   const NeighbourTable::Way way = neighbours_.way_by_headers(round_, id_, parent_);
-  std::uint8_t hops = 0;
-  ChainValue unused{};
-  if (way.hops == 0xFF || !chain_.pass_on(round_, hops, unused) || hops <= way.hops) return true;
+  const std::uint8_t hops = chain_.pass_on_hops(round_);
+  if (way.hops == 0xFF || hops == 0xFF || hops <= way.hops) return true;
   const Neighbour* parent = neighbours_.find(way.parent);
   return parent != nullptr && parent->beacon_round == round_;
 }
