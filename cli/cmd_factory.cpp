@@ -1,7 +1,7 @@
 // `meshsec factory`: customers and node personalisation on the PKCS#11 HSM (docs/factory.md).
 //   factory init        --customer ID --env dev|prod [--json]
 //   factory seal        --customer ID --image FILE --out BLOB [--product N --version V ...] [--json]
-//   factory personalise --customer ID --count N --out DIR --firmware BLOB [--json]
+//   factory personalise --customer ID --count N --out DIR --firmware BLOB [--beacon-rounds N] [--json]
 // No command here prints or returns a secret: images go only into their 0600 files.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,6 +16,7 @@
 #include "firmware_args.hpp"
 #include "hsm_config.hpp"
 #include "keys/customer_masters.hpp"
+#include "keys/node_key_set.hpp"
 #include "wire/hex.hpp"
 
 namespace {
@@ -152,6 +153,8 @@ struct PersonaliseOptions {
   unsigned key_bits = 256;
   bool gateway = false;
   std::uint32_t blob_key_version = 1;
+  std::uint64_t beacon_rounds = 0;
+  bool beacon_rounds_given = false;
   bool json = false;
 };
 
@@ -171,6 +174,11 @@ void run_personalise(const PersonaliseOptions& o) {
   r.key_size = o.key_bits == 128 ? keys::KeySize::bits128 : keys::KeySize::bits256;
   r.gateway = o.gateway;
   r.blob_key_version = o.blob_key_version;
+  if (o.beacon_rounds_given) {
+    if (o.beacon_rounds < 1 || o.beacon_rounds > keys::max_beacon_chain_rounds)
+      throw std::runtime_error("--beacon-rounds must be 1.." + std::to_string(keys::max_beacon_chain_rounds));
+    r.beacon_rounds = static_cast<std::uint32_t>(o.beacon_rounds);
+  }
   auto store = cli::open_factory_store(settings, false);
   const nlohmann::json manifest = cli::personalise_nodes(*store, settings.home, r);
   print(manifest, o.json,
@@ -224,10 +232,16 @@ const bool registered = meshsec::cli::register_command(40, [](CLI::App& root) {
   p->add_option("--network-id", pers->network_id, "Installation (network) id");
   p->add_option("--network-key-index", pers->network_key_index, "Network key index 0..255");
   p->add_option("--key-bits", pers->key_bits, "Derived key size: 128 or 256");
-  p->add_flag("--gateway", pers->gateway, "Gateways: add the blob decryption key");
+  p->add_flag("--gateway", pers->gateway, "Gateways: add the blob decryption key and the beacon chain seed");
   p->add_option("--blob-key-version", pers->blob_key_version, "Version of the blob key");
+  auto* rounds = p->add_option("--beacon-rounds", pers->beacon_rounds,
+                               "Rounds of the network's beacon chain, fixed by its first batch (default: the "
+                               "recorded chain, or 31536000 = ten years of 10-s rounds)");
   p->add_flag("--json", pers->json, "JSON output (the manifest)");
-  p->callback([pers] { guarded([&] { run_personalise(*pers); }); });
+  p->callback([pers, rounds] {
+    pers->beacon_rounds_given = rounds->count() > 0;
+    guarded([&] { run_personalise(*pers); });
+  });
 });
 
 }  // namespace

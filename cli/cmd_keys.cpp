@@ -1,5 +1,5 @@
 // `meshsec keys derive`: the key id (and, for development customers only, the bytes) of one
-// node key of the hierarchy (docs/keys.md §8). Production key bytes are never printed:
+// node key of the hierarchy (docs/keys.md §9). Production key bytes are never printed:
 // production masters live only in the customer's custody, and the key id is computed from
 // public fields alone.
 #include <CLI/CLI.hpp>

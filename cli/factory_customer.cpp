@@ -10,6 +10,7 @@
 #include "firmware/customer_tag.hpp"
 #include "keys/custody_derivation.hpp"
 #include "keys/key_id.hpp"
+#include "keys/node_key_set.hpp"
 #include "wire/hex.hpp"
 
 namespace meshsec::cli {
@@ -35,6 +36,12 @@ FactoryCustomer complete(hsm::KeyStore& store, const std::string& customer, keys
 
 }  // namespace
 
+const BeaconChainRecord* CustomerRecord::beacon_chain(std::uint32_t network_id) const noexcept {
+  for (const auto& c : beacon_chains)
+    if (c.network_id == network_id) return &c;
+  return nullptr;
+}
+
 std::filesystem::path customer_record_path(const std::filesystem::path& home, const std::string& customer,
                                            keys::Environment environment) {
   return home / "factory" / customer / (std::string(keys::to_string(environment)) + ".json");
@@ -43,10 +50,14 @@ std::filesystem::path customer_record_path(const std::filesystem::path& home, co
 void write_customer_record(const std::filesystem::path& home, const CustomerRecord& record) {
   const auto path = customer_record_path(home, record.customer, record.environment);
   std::filesystem::create_directories(path.parent_path());
+  nlohmann::json chains = nlohmann::json::array();
+  for (const auto& c : record.beacon_chains)
+    chains.push_back({{"network_id", c.network_id}, {"rounds", c.rounds}, {"anchor", c.anchor_hex}});
   nlohmann::json j{{"customer", record.customer},
                    {"environment", keys::to_string(record.environment)},
                    {"blob_verification_key", record.blob_verification_key_hex},
-                   {"next_node_id", record.next_node_id}};
+                   {"next_node_id", record.next_node_id},
+                   {"beacon_chains", chains}};
   const auto tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp);
@@ -70,6 +81,21 @@ CustomerRecord read_customer_record(const std::filesystem::path& home, const std
   r.environment = environment;
   r.blob_verification_key_hex = j.at("blob_verification_key").get<std::string>();
   r.next_node_id = j.at("next_node_id").get<std::uint32_t>();
+  // A record from before any network's chain was fixed has none.
+  if (j.contains("beacon_chains")) {
+    for (const auto& c : j.at("beacon_chains")) {
+      BeaconChainRecord chain;
+      chain.network_id = c.at("network_id").get<std::uint32_t>();
+      chain.rounds = c.at("rounds").get<std::uint32_t>();
+      chain.anchor_hex = c.at("anchor").get<std::string>();
+      const auto anchor = wire::from_hex(chain.anchor_hex);
+      if (chain.rounds == 0 || chain.rounds > keys::max_beacon_chain_rounds || chain.anchor_hex.size() != 32 ||
+          !anchor || anchor->size() != keys::beacon_chain_seed_size || r.beacon_chain(chain.network_id) != nullptr)
+        throw std::runtime_error(path.string() + ": bad beacon chain record of network " +
+                                 std::to_string(chain.network_id));
+      r.beacon_chains.push_back(std::move(chain));
+    }
+  }
   return r;
 }
 

@@ -1,10 +1,12 @@
 // A factory customer: its custody objects (keys/customer_masters.hpp) and its record under
 // $MESHSEC_HOME/factory/<customer>/<env>.json (public facts only: environment, blob
-// verification key, next node id). Host side; throws std::runtime_error at the edge.
+// verification key, next node id, each network's beacon chain). Host side; throws
+// std::runtime_error at the edge.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "firmware/blob_layout.hpp"
 #include "firmware/blob_signer.hpp"
@@ -22,11 +24,24 @@ struct FactoryCustomer {
   firmware::Ed25519PublicKey blob_verification_key{};
 };
 
+// A network's beacon chain, fixed by the first batch personalised for it (docs/factory.md
+// §3): every later batch of the network gets the same rounds and anchor. Public: the
+// anchor is what every node of the network holds; the seed is never recorded.
+struct BeaconChainRecord {
+  std::uint32_t network_id = 0;
+  std::uint32_t rounds = 0;
+  std::string anchor_hex;  // 32 hex digits
+};
+
 struct CustomerRecord {
   std::string customer;
   keys::Environment environment = keys::Environment::prod;
   std::string blob_verification_key_hex;
   std::uint32_t next_node_id = 1;
+  std::vector<BeaconChainRecord> beacon_chains;  // one per network, in the order first made
+
+  // The recorded chain of a network; nullptr when none is recorded yet.
+  [[nodiscard]] const BeaconChainRecord* beacon_chain(std::uint32_t network_id) const noexcept;
 };
 
 [[nodiscard]] std::filesystem::path customer_record_path(const std::filesystem::path& home, const std::string& customer,

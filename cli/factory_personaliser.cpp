@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "keys/key_id.hpp"
 #include "keys/node_key_set.hpp"
 #include "keys/personalisation_image.hpp"
+#include "mesh/beacon_chain.hpp"
 #include "wire/hex.hpp"
 
 namespace meshsec::cli {
@@ -80,6 +83,77 @@ std::vector<std::uint8_t> build_node_keystore(hsm::KeyStore& store, const Factor
   return out;
 }
 
+// The network's beacon chain as every image of this batch carries it.
+struct BatchChain {
+  std::uint32_t rounds = 0;
+  mesh::ChainValue anchor{};
+  bool new_network = false;  // to be recorded once the batch is written
+};
+
+// The recorded chain of the network, checked against the rounds asked for. Derives and
+// writes nothing: a conflict ends the run before the blob is even opened.
+BatchChain recorded_chain(const CustomerRecord& record, const PersonaliseRequest& request) {
+  if (request.beacon_rounds > keys::max_beacon_chain_rounds)
+    throw std::runtime_error("--beacon-rounds must be 1.." + std::to_string(keys::max_beacon_chain_rounds));
+  BatchChain chain;
+  const BeaconChainRecord* recorded = record.beacon_chain(request.network_id);
+  if (recorded == nullptr) {
+    chain.rounds = request.beacon_rounds != 0 ? request.beacon_rounds : default_beacon_chain_rounds;
+    chain.new_network = true;
+    return chain;
+  }
+  // One chain per network: its nodes hold the anchor, and a gateway with another chain
+  // would send beacons none of them could check.
+  if (request.beacon_rounds != 0 && request.beacon_rounds != recorded->rounds)
+    throw std::runtime_error("network " + std::to_string(request.network_id) + "'s beacon chain has " +
+                             std::to_string(recorded->rounds) + " rounds (asked for " +
+                             std::to_string(request.beacon_rounds) + "): no node was personalised");
+  const auto anchor = wire::from_hex(recorded->anchor_hex);
+  if (!anchor || anchor->size() != chain.anchor.size()) throw std::runtime_error("recorded beacon anchor");
+  std::copy(anchor->begin(), anchor->end(), chain.anchor.begin());
+  chain.rounds = recorded->rounds;
+  return chain;
+}
+
+// A new network's anchor: the seed derived in custody exactly as a gateway's image gets it
+// (purpose chain), walked down to position 0. The seed is exported for the walk and wiped;
+// only the anchor, public, is kept. A long walk (the default rounds: over a minute) shows
+// its progress on stderr, a line per tenth.
+void compute_anchor(hsm::KeyStore& store, const FactoryCustomer& customer, const keys::CustomerContext& ctx,
+                    std::uint32_t network_id, BatchChain& chain) {
+  keys::NodeKeyRequest req;
+  req.network_id = network_id;
+  req.gateway = true;
+  auto seed = keys::derive_key_for_export(store, customer.masters.master(keys::KeyPurpose::chain),
+                                          keys::node_key_input(ctx, req, keys::KeyPurpose::chain));
+  if (!seed) throw std::runtime_error("deriving the beacon chain seed: " + std::string(hsm::to_string(seed.error())));
+  if (seed.value().size() != keys::beacon_chain_seed_size) throw std::runtime_error("beacon chain seed size");
+  const std::uint64_t positions = std::uint64_t{mesh::chain_rounds(chain.rounds)} * mesh::beacon_chain_hops;
+  const bool show = positions >= (std::uint64_t{1} << 26);  // a few seconds and more
+  const std::string name = "beacon chain of network " + std::to_string(network_id);
+  const auto start = std::chrono::steady_clock::now();
+  if (show)
+    std::fprintf(stderr, "%s: computing the anchor of %u rounds (%llu steps)\n", name.c_str(), chain.rounds,
+                 static_cast<unsigned long long>(positions));
+  std::uint64_t next_tenth = 1;
+  const auto progress = [&](std::uint64_t walked, std::uint64_t total) {
+    if (!show) return;
+    while (next_tenth <= 10 && walked * 10 >= total * next_tenth) {
+      std::fprintf(stderr, "%s: %3llu %%\n", name.c_str(), static_cast<unsigned long long>(next_tenth * 10));
+      ++next_tenth;
+    }
+  };
+  const std::span<const std::uint8_t, keys::beacon_chain_seed_size> seed_bytes(seed.value().data(),
+                                                                              keys::beacon_chain_seed_size);
+  const bool ok = mesh::chain_anchor(network_id, seed_bytes, chain.rounds, chain.anchor, progress);
+  seed.value().wipe();
+  if (!ok) throw std::runtime_error("computing the beacon chain anchor failed");
+  if (show) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%s: anchor computed in %.1f s\n", name.c_str(), seconds);
+  }
+}
+
 }  // namespace
 
 nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::path& home,
@@ -89,6 +163,7 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
   const FactoryCustomer customer = open_customer(store, request.customer, request.environment);
   if (wire::to_hex(customer.blob_verification_key) != record.blob_verification_key_hex)
     throw std::runtime_error("the token's blob signing key differs from the customer's record");
+  BatchChain chain = recorded_chain(record, request);
 
   // Step 2: nothing is derived or written unless the blob verifies and decrypts.
   const std::vector<std::uint8_t> blob = read_file_bytes(request.firmware_blob.string());
@@ -105,12 +180,14 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
     throw std::runtime_error("node ids must lie in 1.." + std::to_string(keys::max_mesh_node_id) +
                              ": no node was personalised");
   const std::vector<std::uint8_t> keystore = build_node_keystore(store, customer);
+  keys::CustomerContext ctx{customer.id, customer.environment, request.key_size};
+  // Step 3, before anything is written: a failed walk leaves no half batch behind.
+  if (chain.new_network) compute_anchor(store, customer, ctx, request.network_id, chain);
 
   std::filesystem::create_directories(request.out_dir);
   write_new_private_file(request.out_dir / "firmware.bin", firmware_image);
   crypto::secure_wipe(firmware_image);
 
-  keys::CustomerContext ctx{customer.id, customer.environment, request.key_size};
   nlohmann::json nodes = nlohmann::json::array();
   std::vector<std::uint8_t> buffer(keys::max_personalisation_image_size);
   for (std::uint32_t n = 0; n < request.count; ++n) {
@@ -127,6 +204,8 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
     auto set = keys::derive_node_key_set(store, customer.masters, ctx, req);
     if (!set) throw std::runtime_error("deriving node keys: " + std::string(hsm::to_string(set.error())));
     image.keys = std::move(set).value();
+    image.keys.beacon_chain_rounds = chain.rounds;
+    image.keys.beacon_anchor = chain.anchor;
     if (crypto::random_secret_bytes(image.secret_serial.span()) != crypto::Status::ok)
       throw std::runtime_error("random serial");
     std::array<std::uint8_t, crypto::p256_point_size> device_public{};
@@ -164,6 +243,9 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
       {"network_id", request.network_id},
       {"network_key_index", request.network_key_index},
       {"blob_verification_key", wire::to_hex(customer.blob_verification_key)},
+      // Public: every node of the network holds the anchor. The seed, in gateway images only,
+      // is not here.
+      {"beacon_chain", {{"rounds", chain.rounds}, {"anchor", wire::to_hex(chain.anchor)}}},
       {"firmware",
        {{"blob_id", wire::to_hex(header.blob_id)},
         {"product_id", header.product_id},
@@ -176,6 +258,8 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
   const std::string text = manifest.dump(2) + "\n";
   write_new_private_file(request.out_dir / "manifest.json", as_bytes(text));
   record.next_node_id = std::max(record.next_node_id, first + request.count);
+  if (chain.new_network)
+    record.beacon_chains.push_back({request.network_id, chain.rounds, wire::to_hex(chain.anchor)});
   write_customer_record(home, record);
   return manifest;
 }

@@ -23,7 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   keys::PersonalisationImage image;
   if (keys::parse_personalisation_image(bytes, image) != keys::ImageError::ok) {
-    if (image.keys.node_id != 0 || image.customer_id_size != 0 || image.keystore_size != 0) std::abort();
+    if (image.keys.node_id != 0 || image.customer_id_size != 0 || image.keystore_size != 0 ||
+        image.keys.beacon_chain_rounds != 0)
+      std::abort();
     return 0;
   }
   std::vector<std::uint8_t> again(keys::max_personalisation_image_size);

@@ -103,6 +103,14 @@ hsm::Result<NodeKeySet> derive_node_key_set(hsm::KeyStore& store, const Customer
     if (value.value().size() != dst.size()) return hsm::HsmError::backend_failure;
     std::copy(value.value().span().begin(), value.value().span().end(), dst.begin());
   }
+  if (request.gateway) {
+    auto value = derive_key_for_export(store, masters.master(KeyPurpose::chain),
+                                       node_key_input(customer, request, KeyPurpose::chain));
+    if (!value) return value.error();
+    if (value.value().size() != out.beacon_chain_seed.size()) return hsm::HsmError::backend_failure;
+    out.beacon_chain_seed.assign(std::span<const std::uint8_t, beacon_chain_seed_size>(value.value().span().data(),
+                                                                                      beacon_chain_seed_size));
+  }
   return out;
 }
 

@@ -27,8 +27,9 @@ namespace meshsec::keys {
 [[nodiscard]] hsm::Result<crypto::SecretBytes> derive_key_for_export(hsm::KeyStore& store, hsm::ObjectHandle master,
                                                                      const DerivationInput& input);
 
-// A node's whole key set, its cover keys included, from custody; equal to
-// derive_node_key_set() over literal masters. Errors: bad_argument (invalid key size, or a
+// A node's whole key set, its cover keys included (and a gateway's chain seed), from
+// custody; equal to derive_node_key_set() over literal masters, beacon_chain_rounds and
+// beacon_anchor likewise left 0 for the caller. Errors: bad_argument (invalid key size, or a
 // node id above max_mesh_node_id), and those of derive_key_for_export.
 [[nodiscard]] hsm::Result<NodeKeySet> derive_node_key_set(hsm::KeyStore& store, const CustomerMasters& masters,
                                                           const CustomerContext& customer,

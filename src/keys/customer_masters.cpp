@@ -114,7 +114,8 @@ hsm::Result<CustomerMasters> open_masters(hsm::KeyStore& store, Environment envi
       case KeyPurpose::e2: masters.e2 = h; break;
       case KeyPurpose::net: masters.net = h; break;
       case KeyPurpose::blob: masters.blob = h; break;
-      case KeyPurpose::cover: break;  // not in kMasterPurposes: no master of its own
+      case KeyPurpose::cover:
+      case KeyPurpose::chain: break;  // not in kMasterPurposes: no master of its own
     }
   }
 
@@ -142,7 +143,8 @@ hsm::ObjectHandle CustomerMasters::master(KeyPurpose purpose) const noexcept {
     case KeyPurpose::e2: return e2;
     case KeyPurpose::net: return net;
     case KeyPurpose::blob: return blob;
-    case KeyPurpose::cover: break;  // master_purpose() never gives cover
+    case KeyPurpose::cover:
+    case KeyPurpose::chain: break;  // master_purpose() never gives cover or chain
   }
   return hsm::invalid_handle;
 }

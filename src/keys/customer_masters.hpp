@@ -1,7 +1,7 @@
 // M2: a customer's masters as custody handles (host side).
 //
-// Custody object labels (CKA_LABEL), one place (cover keys have no master of their own: they
-// are derived from the net master, keys/derivation_input.hpp master_purpose()):
+// Custody object labels (CKA_LABEL), one place (cover keys and chain seeds have no master of
+// their own: they are derived from the net master, keys/derivation_input.hpp master_purpose()):
 //   prod: meshsec/prod/<customer>/master/<purpose>   meshsec/prod/<customer>/blob-signing
 //   dev:  meshsec/dev/master/<purpose>               meshsec/dev/blob-signing
 // Development masters are shared by all development customers (W9), so their labels carry
@@ -31,13 +31,13 @@ struct CustomerMasters {
   hsm::ObjectHandle blob = hsm::invalid_handle;
   hsm::KeyPairHandles blob_signing;
 
-  // The master that derives keys of `purpose` (cover: net); invalid_handle for an invalid
-  // purpose.
+  // The master that derives keys of `purpose` (cover, chain: net); invalid_handle for an
+  // invalid purpose.
   [[nodiscard]] hsm::ObjectHandle master(KeyPurpose purpose) const noexcept;
 };
 
-// The label of the master that derives keys of `purpose`: cover keys name the net master's,
-// since no cover master exists.
+// The label of the master that derives keys of `purpose`: cover keys and chain seeds name the
+// net master's, since no cover or chain master exists.
 [[nodiscard]] std::string master_object_label(Environment environment, std::string_view customer_id,
                                               KeyPurpose purpose);
 [[nodiscard]] std::string blob_signing_object_label(Environment environment, std::string_view customer_id);

@@ -20,6 +20,7 @@ enum class KeyPurpose : std::uint8_t {
   net = 0x04,   // network key of one installation (E1, M3); version = key index
   blob = 0x05,  // blob decryption key, gateways only (M8)
   cover = 0x06,  // key of one subset of a network's cover tree (keys/cover_tree.hpp); from the net master
+  chain = 0x07,  // seed of a gateway's beacon chain (mesh/beacon_chain.hpp); from the net master, always 128 bits
 };
 
 enum class KeySize : std::uint16_t { bits128 = 128, bits256 = 256 };
@@ -28,12 +29,23 @@ inline constexpr std::size_t max_customer_id_size = 64;
 inline constexpr std::size_t max_key_bytes = 32;
 inline constexpr std::uint32_t max_network_key_index = 0xff;
 
+// The beacon chain's seed is its secret end c_N, a value of the chain itself: the chain is
+// Matyas-Meyer-Oseas over AES-128, so each value is one 16-byte block, and a 256-bit
+// customer still gets a 16-byte seed (derived with L = 128, never a cut 256-bit key).
+inline constexpr std::size_t beacon_chain_seed_size = 16;
+inline constexpr KeySize beacon_chain_seed_key_size = KeySize::bits128;
+// The version of every seed derivation. One chain covers a network's service life, so this
+// stays 1 until a network needs a new chain (its rounds run out): the next generation gives
+// a new seed, and every node of that network then needs the new anchor.
+inline constexpr std::uint32_t beacon_chain_generation = 1;
+
 struct DerivationInput {
   std::string_view customer_id;       // 1..64 bytes of [A-Za-z0-9._-]
   Environment environment = Environment::prod;
   KeyPurpose purpose = KeyPurpose::auth;
-  std::uint32_t subject_id = 0;       // node id (auth, enc, e2); network id (net, cover); 0 (blob)
-  std::uint32_t version = 0;          // key version; net: key index 0..255; cover: subtree index
+  std::uint32_t subject_id = 0;       // node id (auth, enc, e2); network id (net, cover, chain); 0 (blob)
+  std::uint32_t version = 0;          // key version; net: key index 0..255; cover: subtree index;
+                                      // chain: the chain's generation
   KeySize key_size = KeySize::bits256;
 };
 
@@ -44,14 +56,15 @@ struct DerivationInput {
 }
 [[nodiscard]] constexpr bool is_valid(KeyPurpose p) noexcept {
   return p == KeyPurpose::auth || p == KeyPurpose::enc || p == KeyPurpose::e2 || p == KeyPurpose::net ||
-         p == KeyPurpose::blob || p == KeyPurpose::cover;
+         p == KeyPurpose::blob || p == KeyPurpose::cover || p == KeyPurpose::chain;
 }
 
-// The purpose whose master derives keys of `p`. Cover keys come from the network master:
-// whoever may issue a network's keys may issue its subsets' keys, and no second master per
-// network has to be generated, guarded and backed up.
+// The purpose whose master derives keys of `p`. Cover keys and beacon chain seeds come from
+// the network master: whoever may issue a network's keys may issue its subsets' keys and
+// its gateways' chain, and no second master per network has to be generated, guarded and
+// backed up.
 [[nodiscard]] constexpr KeyPurpose master_purpose(KeyPurpose p) noexcept {
-  return p == KeyPurpose::cover ? KeyPurpose::net : p;
+  return p == KeyPurpose::cover || p == KeyPurpose::chain ? KeyPurpose::net : p;
 }
 [[nodiscard]] constexpr bool is_valid(KeySize s) noexcept { return s == KeySize::bits128 || s == KeySize::bits256; }
 
@@ -79,6 +92,7 @@ struct DerivationInput {
     case KeyPurpose::net: return "net";
     case KeyPurpose::blob: return "blob";
     case KeyPurpose::cover: return "cover";
+    case KeyPurpose::chain: return "chain";
   }
   return "invalid";
 }
@@ -90,8 +104,8 @@ struct DerivationInput {
   return true;
 }
 [[nodiscard]] constexpr bool parse_purpose(std::string_view text, KeyPurpose& out) noexcept {
-  for (KeyPurpose p :
-       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover}) {
+  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob,
+                       KeyPurpose::cover, KeyPurpose::chain}) {
     if (text == to_string(p)) {
       out = p;
       return true;

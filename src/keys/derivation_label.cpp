@@ -25,6 +25,9 @@ KeyError validate_derivation_input(const DerivationInput& input) noexcept {
   if (input.purpose == KeyPurpose::net && input.version > max_network_key_index) return KeyError::bad_version;
   // A cover key names one subset of the cover tree; 0 and indices past the leaves name none.
   if (input.purpose == KeyPurpose::cover && !is_valid_subtree(input.version)) return KeyError::bad_version;
+  // A chain seed is one AES-128 block of the chain (mesh/beacon_chain.hpp), whatever size
+  // the customer's keys have.
+  if (input.purpose == KeyPurpose::chain && input.key_size != beacon_chain_seed_key_size) return KeyError::bad_key_size;
   return KeyError::ok;
 }
 

@@ -17,7 +17,7 @@
 namespace meshsec::keys {
 
 inline constexpr std::uint8_t label_format_version = 0x01;
-inline constexpr std::size_t max_label_size = 16;    // 1 + 7 + 1 + 1 + 1 + 5 ("cover")
+inline constexpr std::size_t max_label_size = 16;    // 1 + 7 + 1 + 1 + 1 + 5 ("cover", "chain")
 inline constexpr std::size_t max_context_size = 76;  // 1 + 1 + 64 + 4 + 4 + 2
 
 class DerivationLabel {
@@ -38,7 +38,8 @@ class DerivationLabel {
 };
 
 // Validates the input and encodes it. On error `out` is left empty.
-// Errors: bad_customer_id, bad_environment, bad_purpose, bad_key_size, bad_subject, bad_version.
+// Errors: bad_customer_id, bad_environment, bad_purpose, bad_key_size (also a chain seed of
+// any size but 128 bits), bad_subject, bad_version.
 [[nodiscard]] KeyError validate_derivation_input(const DerivationInput& input) noexcept;
 [[nodiscard]] KeyError encode_derivation_label(const DerivationInput& input, DerivationLabel& out) noexcept;
 

@@ -20,7 +20,7 @@ namespace meshsec::keys {
 inline constexpr std::string_view insecure_dev_key_text_prefix =
     "meshsec INSECURE development key, never for production: ";
 
-// The published master for a purpose (32 bytes; cover: the network master's); empty for an
+// The published master for a purpose (32 bytes; cover, chain: the network master's); empty for an
 // invalid purpose.
 [[nodiscard]] std::span<const std::uint8_t> insecure_dev_master(KeyPurpose purpose) noexcept;
 // The published Ed25519 seed of the development blob signing key.

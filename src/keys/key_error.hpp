@@ -10,7 +10,7 @@ enum class KeyError : std::uint8_t {
   bad_customer_id,  // empty, longer than 64 bytes, or a byte outside [A-Za-z0-9._-]
   bad_environment,  // not dev or prod
   bad_purpose,      // not a known purpose code
-  bad_key_size,     // not 128 or 256 bits, or an output buffer of the wrong size
+  bad_key_size,     // not 128 or 256 bits (a chain seed: not 128), or an output buffer of the wrong size
   bad_subject,      // subject id not allowed for the purpose (blob keys are customer-wide: 0), or a
                     // node id no mesh node has (above max_mesh_node_id: no cover keys)
   bad_version,      // version out of range for the purpose (network key index: 0..255; cover: a subtree)

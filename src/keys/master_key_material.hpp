@@ -23,7 +23,8 @@ struct MasterKeyMaterial {
   // Public half of the customer's blob signing key (the private half stays in custody).
   std::array<std::uint8_t, blob_verification_key_size> blob_verification_key{};
 
-  // The master for a purpose (cover keys: the network master); nullptr for an invalid purpose.
+  // The master for a purpose (cover keys and chain seeds: the network master); nullptr for an
+  // invalid purpose.
   [[nodiscard]] const crypto::SecretArray<master_key_size>* master(KeyPurpose purpose) const noexcept {
     switch (master_purpose(purpose)) {
       case KeyPurpose::auth: return &auth;
@@ -31,7 +32,8 @@ struct MasterKeyMaterial {
       case KeyPurpose::e2: return &e2;
       case KeyPurpose::net: return &net;
       case KeyPurpose::blob: return &blob;
-      case KeyPurpose::cover: break;  // master_purpose() never gives cover
+      case KeyPurpose::cover:
+      case KeyPurpose::chain: break;  // master_purpose() never gives cover or chain
     }
     return nullptr;
   }

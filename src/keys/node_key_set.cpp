@@ -11,11 +11,12 @@ crypto::SecretArray<max_key_bytes>* slot(NodeKeySet& set, KeyPurpose purpose) no
     case KeyPurpose::net: return &set.network_key;
     case KeyPurpose::blob: return set.has_blob_decryption_key ? &set.blob_decryption_key : nullptr;
     case KeyPurpose::cover: return nullptr;  // one per level: NodeKeySet::cover_key()
+    case KeyPurpose::chain: return nullptr;  // 16 bytes whatever the key size: beacon_chain_seed
   }
   return nullptr;
 }
 
-// The purposes a node holds one key of (every purpose but cover).
+// The purposes a node holds one key of the customer's key size of (all but cover and chain).
 constexpr KeyPurpose kSinglePurposes[] = {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net,
                                           KeyPurpose::blob};
 
@@ -47,6 +48,7 @@ void NodeKeySet::wipe() noexcept {
   network_key.wipe();
   blob_decryption_key.wipe();
   for (auto& k : cover_keys) k.wipe();
+  beacon_chain_seed.wipe();
   has_blob_decryption_key = false;
 }
 
@@ -76,6 +78,12 @@ DerivationInput node_key_input(const CustomerContext& customer, const NodeKeyReq
       input.subject_id = request.network_id;
       input.version = no_subtree;  // which subset depends on the level: cover_key_input()
       break;
+    case KeyPurpose::chain:
+      // One chain per network, shared by its gateways; its values are AES-128 blocks.
+      input.subject_id = request.network_id;
+      input.version = beacon_chain_generation;
+      input.key_size = beacon_chain_seed_key_size;
+      break;
   }
   return input;
 }
@@ -98,6 +106,8 @@ KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerCon
   out.has_blob_decryption_key = request.gateway;
   out.blob_key_version = request.gateway ? request.blob_key_version : 0;
   out.blob_verification_key = masters.blob_verification_key;
+  out.beacon_chain_rounds = 0;
+  out.beacon_anchor.fill(0);
   if (!is_valid(customer.key_size)) {
     out.wipe();
     return KeyError::bad_key_size;
@@ -122,6 +132,15 @@ KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerCon
   const auto& cover_master = *masters.master(KeyPurpose::cover);  // the net master, never null
   for (unsigned level = 0; level <= cover_depth; ++level) {
     const KeyError e = derive_key(cover_master.span(), cover_key_input(customer, request, level), out.cover_key(level));
+    if (e != KeyError::ok) {
+      out.wipe();
+      return e;
+    }
+  }
+  if (request.gateway) {
+    const auto& chain_master = *masters.master(KeyPurpose::chain);  // the net master, never null
+    const KeyError e = derive_key(chain_master.span(), node_key_input(customer, request, KeyPurpose::chain),
+                                  out.beacon_chain_seed.span());
     if (e != KeyError::ok) {
       out.wipe();
       return e;

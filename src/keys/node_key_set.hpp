@@ -29,9 +29,13 @@ struct NodeKeyRequest {
   std::uint32_t key_version = 1;         // of the auth, enc and E2 keys; raised to re-key a node
   std::uint32_t network_id = 0;          // the installation whose network key the node gets
   std::uint8_t network_key_index = 0;    // which network key (B1 refresh raises it)
-  bool gateway = false;                  // gateways also get the blob decryption key
+  bool gateway = false;                  // gateways also get the blob decryption key and chain seed
   std::uint32_t blob_key_version = 1;
 };
+
+// The longest beacon chain: every position r·64 of its rounds (mesh/beacon_chain.hpp, 64 =
+// beacon_chain_hops) fits in 32 bits. 67 million rounds, 21 years of 10-s rounds.
+inline constexpr std::uint32_t max_beacon_chain_rounds = UINT32_MAX / 64;
 
 struct NodeKeySet {
   std::uint32_t node_id = 0;
@@ -53,8 +57,17 @@ struct NodeKeySet {
   // cover_keys[0] is the whole network's, cover_keys[cover_depth] the node's own leaf's.
   std::array<crypto::SecretArray<max_key_bytes>, cover_path_keys> cover_keys;
 
-  // The active bytes of the key for a purpose; empty for blob on a non-gateway, and for
-  // cover (a node holds one cover key per level: cover_key()).
+  // The network's beacon chain (mesh/beacon_chain.hpp, wire-format.md §6.5), fixed for the
+  // network: the rounds it covers (1..max_beacon_chain_rounds; 0 = none yet) and its
+  // anchor c_0, public, in every set; its secret end c_N, the seed, in a gateway's only.
+  // derive_node_key_set() derives the seed and leaves rounds and anchor to the caller: the
+  // anchor takes rounds·64 AES steps (mesh::chain_anchor), once per network, not per node.
+  std::uint32_t beacon_chain_rounds = 0;
+  std::array<std::uint8_t, beacon_chain_seed_size> beacon_anchor{};
+  crypto::SecretArray<beacon_chain_seed_size> beacon_chain_seed;  // gateways only
+
+  // The active bytes of the key for a purpose; empty for blob on a non-gateway, for cover
+  // (a node holds one cover key per level: cover_key()) and for chain (beacon_chain_seed).
   [[nodiscard]] std::span<const std::uint8_t> key(KeyPurpose purpose) const noexcept;
   [[nodiscard]] std::span<std::uint8_t> key(KeyPurpose purpose) noexcept;
   // The active bytes of the cover key at `level` (0 = the whole network); empty when level
@@ -65,7 +78,9 @@ struct NodeKeySet {
 };
 
 // The DerivationInput of one key of a node's set (shared by both derivation paths). For
-// cover the version is no_subtree, which no derivation accepts: use cover_key_input().
+// cover the version is no_subtree, which no derivation accepts: use cover_key_input(). For
+// chain (a gateway's seed): subject = network id, version = beacon_chain_generation, and
+// 128 bits whatever the customer's key size.
 [[nodiscard]] DerivationInput node_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
                                              KeyPurpose purpose) noexcept;
 
@@ -75,9 +90,10 @@ struct NodeKeySet {
 [[nodiscard]] DerivationInput cover_key_input(const CustomerContext& customer, const NodeKeyRequest& request,
                                               unsigned level) noexcept;
 
-// Derives a node's whole set, its cover_path_keys cover keys included, from literal masters.
-// On error `out` is wiped. Errors: bad_subject (a node id above max_mesh_node_id), those of
-// encode_derivation_label, crypto_failure.
+// Derives a node's whole set, its cover_path_keys cover keys included (and a gateway's chain
+// seed), from literal masters; beacon_chain_rounds and beacon_anchor are left 0 for the
+// caller. On error `out` is wiped. Errors: bad_subject (a node id above max_mesh_node_id),
+// those of encode_derivation_label, crypto_failure.
 [[nodiscard]] KeyError derive_node_key_set(const MasterKeyMaterial& masters, const CustomerContext& customer,
                                            const NodeKeyRequest& request, NodeKeySet& out) noexcept;
 

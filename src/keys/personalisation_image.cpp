@@ -22,6 +22,10 @@ ImageError from_wire(wire::WireError e) noexcept {
 
 bool key_bits_valid(std::uint16_t bits) noexcept { return bits == 128 || bits == 256; }
 
+// A node without a chain could never take a beacon, and a gateway could not build one past
+// 32-bit positions: neither is a node worth booting.
+bool chain_rounds_valid(std::uint32_t rounds) noexcept { return rounds >= 1 && rounds <= max_beacon_chain_rounds; }
+
 }  // namespace
 
 bool PersonalisationImage::set_customer_id(std::string_view id) noexcept {
@@ -49,6 +53,8 @@ void PersonalisationImage::wipe() noexcept {
   keys.blob_key_version = 0;
   keys.has_blob_decryption_key = false;
   keys.blob_verification_key.fill(0);
+  keys.beacon_chain_rounds = 0;
+  keys.beacon_anchor.fill(0);
   secret_serial.wipe();
   device_auth_key.wipe();
   keystore.fill(0);
@@ -61,7 +67,7 @@ ImageError encode_personalisation_image(const PersonalisationImage& image, std::
                                         std::size_t& written) noexcept {
   written = 0;
   if (!is_valid(image.environment) || !is_valid(image.keys.key_size) || !is_valid_customer_id(image.customer_id()) ||
-      image.keystore_size > image.keystore.size() ||
+      image.keystore_size > image.keystore.size() || !chain_rounds_valid(image.keys.beacon_chain_rounds) ||
       (!image.keys.has_blob_decryption_key && image.keys.blob_key_version != 0)) {
     return ImageError::bad_field;
   }
@@ -86,7 +92,12 @@ ImageError encode_personalisation_image(const PersonalisationImage& image, std::
   w.bytes(image.keys.e2_key.span().first(k));
   w.bytes(image.keys.network_key.span().first(k));
   for (const auto& cover_key : image.keys.cover_keys) w.bytes(cover_key.span().first(k));
-  if (image.keys.has_blob_decryption_key) w.bytes(image.keys.blob_decryption_key.span().first(k));
+  w.u32be(image.keys.beacon_chain_rounds);
+  w.bytes(image.keys.beacon_anchor);
+  if (image.keys.has_blob_decryption_key) {
+    w.bytes(image.keys.blob_decryption_key.span().first(k));
+    w.bytes(image.keys.beacon_chain_seed.span());
+  }
   w.bytes(image.keys.blob_verification_key);
   w.bytes(image.device_auth_key.span());
   w.u16be(static_cast<std::uint16_t>(image.keystore_size));
@@ -139,7 +150,12 @@ ImageError parse_personalisation_image(std::span<const std::uint8_t> bytes, Pers
     r.copy_to(out.keys.e2_key.span().first(k));
     r.copy_to(out.keys.network_key.span().first(k));
     for (auto& cover_key : out.keys.cover_keys) r.copy_to(cover_key.span().first(k));
-    if (gateway) r.copy_to(out.keys.blob_decryption_key.span().first(k));
+    out.keys.beacon_chain_rounds = r.u32be();
+    r.copy_to(out.keys.beacon_anchor);
+    if (gateway) {
+      r.copy_to(out.keys.blob_decryption_key.span().first(k));
+      r.copy_to(out.keys.beacon_chain_seed.span());
+    }
     r.copy_to(out.keys.blob_verification_key);
     r.copy_to(out.device_auth_key.span());
     const auto keystore = r.prefixed_u16(0, max_image_keystore_size);
@@ -150,7 +166,8 @@ ImageError parse_personalisation_image(std::span<const std::uint8_t> bytes, Pers
     std::array<std::uint8_t, personalisation_checksum_size> expected{};
     if (parsed != wire::WireError::ok) {
       result = from_wire(parsed);
-    } else if (!is_valid_customer_id(id_text) || (!gateway && out.keys.blob_key_version != 0)) {
+    } else if (!is_valid_customer_id(id_text) || (!gateway && out.keys.blob_key_version != 0) ||
+               !chain_rounds_valid(out.keys.beacon_chain_rounds)) {
       result = ImageError::bad_field;
     } else if (crypto::sha256({bytes.first(body)}, expected) != crypto::Status::ok) {
       result = ImageError::crypto_failure;

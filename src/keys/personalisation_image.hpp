@@ -3,16 +3,20 @@
 // §Image, byte by byte). Encoded and parsed only here, through wire::BoundedWriter and
 // wire::BoundedReader; fixed-size fields, no heap, so the parser runs on a device.
 //
-//   "MSPI" ‖ version 2 ‖ flags ‖ environment ‖ u16 key bits ‖ u8 n ‖ customer id (n)
+//   "MSPI" ‖ version 3 ‖ flags ‖ environment ‖ u16 key bits ‖ u8 n ‖ customer id (n)
 //   ‖ u32 node id ‖ u32 key version ‖ u32 network id ‖ u8 network key index
 //   ‖ u32 blob key version ‖ secret serial (9) ‖ auth ‖ enc ‖ e2 ‖ network key (k each)
 //   ‖ 17 cover keys (k each, level 0 = the whole network first, the node's leaf last)
-//   ‖ [blob decryption key (k), gateways only] ‖ blob verification key (32)
-//   ‖ device authentication key (32) ‖ u16 m ‖ keystore (m) ‖ SHA-256 of all before (32)
+//   ‖ u32 beacon chain rounds ‖ beacon anchor (16)
+//   ‖ [blob decryption key (k) ‖ beacon chain seed (16), gateways only]
+//   ‖ blob verification key (32) ‖ device authentication key (32) ‖ u16 m ‖ keystore (m)
+//   ‖ SHA-256 of all before (32)
 //
-// Version 2 added the cover keys (broadcast rekeying, keys/cover_tree.hpp). A version 1
-// image lacks them, so a node booted from one could never follow a broadcast rekey: it is
-// refused (unsupported_version) rather than accepted half-provisioned.
+// Version 2 added the cover keys (broadcast rekeying, keys/cover_tree.hpp), version 3 the
+// beacon chain (mesh/beacon_chain.hpp). An older image lacks one or both: a node booted
+// from version 1 could never follow a broadcast rekey, one booted from version 2 could
+// never check a beacon (no anchor), and a gateway from version 2 could send none (no seed).
+// Both are refused (unsupported_version) rather than accepted half-provisioned.
 //
 // The trailing SHA-256 is a checksum against corruption on the programming link, not
 // authentication: the image is produced by the factory HSM flow and written once into the
@@ -32,7 +36,7 @@
 namespace meshsec::keys {
 
 inline constexpr std::array<std::uint8_t, 4> personalisation_magic = {'M', 'S', 'P', 'I'};
-inline constexpr std::uint8_t personalisation_format_version = 2;
+inline constexpr std::uint8_t personalisation_format_version = 3;
 inline constexpr std::uint8_t personalisation_flag_gateway = 0x01;
 // MySensors' soft serial length (S3 salting, S5 compatibility).
 inline constexpr std::size_t secret_serial_size = 9;
@@ -41,10 +45,12 @@ inline constexpr std::size_t max_image_keystore_size = 1024;
 inline constexpr std::size_t personalisation_checksum_size = 32;
 // Keys of k bytes in an image: auth, enc, e2, network, the cover path, the blob key.
 inline constexpr std::size_t max_image_keys = 4 + cover_path_keys + 1;
+// The beacon chain: rounds and anchor in every image, the seed in a gateway's.
+inline constexpr std::size_t max_image_chain_size = 4 + beacon_chain_seed_size + beacon_chain_seed_size;
 inline constexpr std::size_t max_personalisation_image_size =
     4 + 1 + 1 + 1 + 2 + 1 + max_customer_id_size + 4 + 4 + 4 + 1 + 4 + secret_serial_size +
-    max_image_keys * max_key_bytes + blob_verification_key_size + device_auth_key_size + 2 + max_image_keystore_size +
-    personalisation_checksum_size;
+    max_image_keys * max_key_bytes + max_image_chain_size + blob_verification_key_size + device_auth_key_size + 2 +
+    max_image_keystore_size + personalisation_checksum_size;
 
 enum class ImageError : std::uint8_t {
   ok = 0,
@@ -52,7 +58,8 @@ enum class ImageError : std::uint8_t {
   trailing_bytes,       // bytes after the checksum
   bad_magic,            // not a personalisation image
   unsupported_version,  // format version this code does not know
-  bad_field,            // a field holds a value the layout forbids (flags, environment, sizes, id)
+  bad_field,            // a field holds a value the layout forbids (flags, environment, sizes, id,
+                        // beacon chain rounds outside 1..max_beacon_chain_rounds)
   bad_checksum,         // the trailing SHA-256 does not match
   no_room,              // encode: output buffer too small
   crypto_failure,
@@ -77,7 +84,8 @@ struct PersonalisationImage {
   Environment environment = Environment::prod;
   std::array<char, max_customer_id_size> customer_id_bytes{};
   std::size_t customer_id_size = 0;
-  NodeKeySet keys;  // node id, key size, versions, derived keys, network and cover keys, blob keys
+  NodeKeySet keys;  // node id, key size, versions, derived keys, network and cover keys, blob keys,
+                    // beacon chain (rounds, anchor; a gateway's seed)
   crypto::SecretArray<secret_serial_size> secret_serial;
   crypto::SecretArray<device_auth_key_size> device_auth_key;
   std::array<std::uint8_t, max_image_keystore_size> keystore{};

@@ -8,14 +8,16 @@
 
 namespace meshsec::mesh {
 
-bool ChainHash::init(std::uint16_t net_id) noexcept {
+bool ChainHash::init(std::uint32_t network_id) noexcept {
   // The block cipher's key is public: what makes f one-way is the feed-forward
   // (Matyas-Meyer-Oseas), not a secret. One key per network, so that work spent on one
   // network's chains does not carry over to another's.
   constexpr std::string_view label = "meshsec beacon chain 1";
   crypto::Sha256 sha;
   std::array<std::uint8_t, 32> digest{};
-  const std::array<std::uint8_t, 2> id{static_cast<std::uint8_t>(net_id >> 8), static_cast<std::uint8_t>(net_id)};
+  const std::array<std::uint8_t, 4> id{
+      static_cast<std::uint8_t>(network_id >> 24), static_cast<std::uint8_t>(network_id >> 16),
+      static_cast<std::uint8_t>(network_id >> 8), static_cast<std::uint8_t>(network_id)};
   if (sha.update({reinterpret_cast<const std::uint8_t*>(label.data()), label.size()}) != crypto::Status::ok ||
       sha.update(id) != crypto::Status::ok || sha.finish(digest) != crypto::Status::ok)
     return false;
@@ -36,14 +38,13 @@ bool ChainHash::walk(std::uint64_t from, std::uint64_t to, ChainValue& v) const 
   return true;
 }
 
-bool BeaconChainSource::init(std::uint16_t net_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
+bool BeaconChainSource::init(std::uint32_t network_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
                              std::uint32_t rounds) {
-  if (rounds == 0 || !hash_.init(net_id)) return false;
-  const std::uint64_t wanted = std::uint64_t{rounds} * beacon_chain_hops;
-  const std::uint64_t segments = (wanted + segment - 1) / segment;
-  const std::uint64_t end = segments * segment;
-  if (end / beacon_chain_hops > UINT32_MAX) return false;
-  rounds_ = static_cast<std::uint32_t>(end / beacon_chain_hops);
+  const std::uint32_t covered = chain_rounds(rounds);
+  if (covered == 0 || !hash_.init(network_id)) return false;
+  const std::uint64_t end = std::uint64_t{covered} * beacon_chain_hops;
+  const std::uint64_t segments = end / segment;
+  rounds_ = covered;
   segments_.assign(segments + 1, ChainValue{});
   loaded_ = UINT64_MAX;
   ChainValue v{};
@@ -102,8 +103,8 @@ bool BeaconChainSource::genuine(std::uint32_t round, std::uint32_t hops, const C
   return same;
 }
 
-bool BeaconChainVerifier::init(std::uint16_t net_id, const ChainValue& anchor) noexcept {
-  ready_ = hash_.init(net_id);
+bool BeaconChainVerifier::init(std::uint32_t network_id, const ChainValue& anchor) noexcept {
+  ready_ = hash_.init(network_id);
   trusted_ = anchor;
   trusted_position_ = 0;
   return ready_;

@@ -8,9 +8,11 @@
 //
 // The chain (in the manner of TESLA and SAODV hop-count chains) is a sequence of 16-byte
 // values c_0 … c_N with c_{j-1} = f_j(c_j), f a one-way function (Matyas-Meyer-Oseas over
-// AES-128 with a public per-network key, the position j mixed in). The gateway draws
-// c_N at random and keeps it; every node holds the anchor c_0. Round r's beacon, k hops
-// from the gateway, carries c_{r·M−k} (M = beacon_chain_hops). So:
+// AES-128 with a public per-network key, the position j mixed in). The gateway holds c_N,
+// the seed custody derives for its network (keys::KeyPurpose::chain); every node holds the
+// anchor c_0, computed once per network at the factory (chain_anchor). Both come with the
+// keys (keys::NodeKeySet, the personalisation image). Round r's beacon, k hops from the
+// gateway, carries c_{r·M−k} (M = beacon_chain_hops). So:
 // - nobody but the gateway can show a value of a round not yet begun (it would take a
 //   preimage of f): a later round cannot be forged;
 // - a copy passed on is the value heard, hashed once per hop: a node can claim as many
@@ -19,28 +21,46 @@
 // - a node checks a copy by hashing it down to the last value it trusts, about M steps
 //   a round, and trusts the new one from then on.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "crypto/aes_block.hpp"
+#include "crypto/secure_memory.hpp"
+#include "keys/node_key_set.hpp"
 
 namespace meshsec::mesh {
 
 inline constexpr std::uint32_t beacon_chain_hops = 64;  // M: a beacon goes at most this many hops
 inline constexpr std::size_t beacon_chain_value_size = 16;
 using ChainValue = std::array<std::uint8_t, beacon_chain_value_size>;
+static_assert(beacon_chain_value_size == keys::beacon_chain_seed_size, "the seed is the chain's end value");
+static_assert(std::uint64_t{keys::max_beacon_chain_rounds} * beacon_chain_hops <= UINT32_MAX,
+              "keys::max_beacon_chain_rounds keeps every position within 32 bits");
 
 // Position of round r (≥ 1) at hop k (< M); the anchor is position 0.
 [[nodiscard]] constexpr std::uint64_t chain_position(std::uint32_t round, std::uint32_t hops) noexcept {
   return std::uint64_t{round} * beacon_chain_hops - hops;
 }
 
-// f itself: one network's one-way step.
+// A gateway keeps checkpoints a segment at a time (BeaconChainSource), so a chain asked for
+// `rounds` rounds is built to the end of the segment they reach: it covers this many rounds,
+// a multiple of 1,024, and its end (the seed) sits at position chain_rounds(rounds)·M. 0 when
+// rounds is 0 or beyond keys::max_beacon_chain_rounds.
+[[nodiscard]] constexpr std::uint32_t chain_rounds(std::uint32_t rounds) noexcept {
+  constexpr std::uint64_t per_segment = (std::uint64_t{1} << 16) / beacon_chain_hops;
+  if (rounds == 0 || rounds > keys::max_beacon_chain_rounds) return 0;
+  return static_cast<std::uint32_t>((rounds + per_segment - 1) / per_segment * per_segment);
+}
+
+// f itself: one network's one-way step. The network is the installation's id in the key
+// hierarchy (keys::NodeKeySet::network_id, the same the seed's derivation names), not the
+// radio's 16-bit net field: the factory fixes the chain, and knows the former only.
 class ChainHash {
  public:
-  [[nodiscard]] bool init(std::uint16_t net_id) noexcept;
+  [[nodiscard]] bool init(std::uint32_t network_id) noexcept;
   // v, the value at position `from`, becomes the value at position `to` (to ≤ from).
   [[nodiscard]] bool walk(std::uint64_t from, std::uint64_t to, ChainValue& v) const noexcept;
 
@@ -57,9 +77,10 @@ class BeaconChainSource {
  public:
   static constexpr std::uint64_t checkpoint_every = 512;
   static constexpr std::uint64_t segment = std::uint64_t{1} << 16;
-  // Builds a chain for `rounds` rounds (rounded up to whole segments) from `seed`: one
-  // step per position, once.
-  [[nodiscard]] bool init(std::uint16_t net_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
+  // Builds a chain for `rounds` rounds (chain_rounds(): rounded up to whole segments) from
+  // `seed`: one step per position, once. False for rounds outside
+  // 1..keys::max_beacon_chain_rounds.
+  [[nodiscard]] bool init(std::uint32_t network_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
                           std::uint32_t rounds);
   BeaconChainSource() = default;
   BeaconChainSource(const BeaconChainSource&) = delete;
@@ -92,7 +113,7 @@ class BeaconChainVerifier {
   static constexpr std::uint64_t max_steps = std::uint64_t{1} << 22;
   enum class Verdict : std::uint8_t { genuine, forged, too_far };
 
-  [[nodiscard]] bool init(std::uint16_t net_id, const ChainValue& anchor) noexcept;
+  [[nodiscard]] bool init(std::uint32_t network_id, const ChainValue& anchor) noexcept;
   [[nodiscard]] bool ready() const noexcept { return ready_; }
   // Checks round `round`'s copy claiming `hops`; a genuine one further along the chain than
   // anything trusted so far becomes the trusted value.
@@ -112,5 +133,41 @@ class BeaconChainVerifier {
   std::uint64_t trusted_position_ = 0;
   bool ready_ = false;
 };
+
+// The anchor c_0 of the chain BeaconChainSource::init builds from the same arguments,
+// without keeping any checkpoint: what the factory (and the simulator's manufacture) hands
+// every node of a network. It costs chain_rounds(rounds)·M steps, 2·10^9 for ten years of
+// 10-s rounds, so it walks a segment at a time and calls progress(walked, total) after each
+// with the positions walked so far and the total. False for rounds outside
+// 1..keys::max_beacon_chain_rounds or when the block cipher fails; `out` is then zero.
+template <class Progress>
+[[nodiscard]] bool chain_anchor(std::uint32_t network_id, std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                                std::uint32_t rounds, ChainValue& out, Progress&& progress) {
+  out.fill(0);
+  const std::uint32_t covered = chain_rounds(rounds);
+  ChainHash hash;
+  if (covered == 0 || !hash.init(network_id)) return false;
+  // From the seed's position down to 0, the walk BeaconChainSource::init makes, one segment
+  // a piece (the end is a multiple of the segment: whole pieces only).
+  const std::uint64_t end = std::uint64_t{covered} * beacon_chain_hops;
+  constexpr std::uint64_t piece = BeaconChainSource::segment;
+  ChainValue v{};
+  std::copy(seed.begin(), seed.end(), v.begin());
+  for (std::uint64_t at = end; at > 0; at -= piece) {
+    if (!hash.walk(at, at - piece, v)) {
+      crypto::secure_wipe(v);
+      return false;
+    }
+    progress(end - (at - piece), end);
+  }
+  out = v;
+  crypto::secure_wipe(v);
+  return true;
+}
+[[nodiscard]] inline bool chain_anchor(std::uint32_t network_id,
+                                       std::span<const std::uint8_t, beacon_chain_value_size> seed,
+                                       std::uint32_t rounds, ChainValue& out) {
+  return chain_anchor(network_id, seed, rounds, out, [](std::uint64_t, std::uint64_t) {});
+}
 
 }  // namespace meshsec::mesh

@@ -40,11 +40,24 @@ MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& pl
 }
 
 bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
+  // The beacon chain first, so a set refused for its chain leaves nothing taken. A gateway
+  // builds its chain (one step per position, once) and checks that it ends at the anchor
+  // its network's nodes were given; it checks its own copies against that anchor too.
+  if (keys.beacon_chain_rounds == 0) return false;
+  std::unique_ptr<BeaconChainSource> source;
+  if (config_.role == Role::gateway) {
+    source = std::make_unique<BeaconChainSource>();
+    if (!source->init(keys.network_id, keys.beacon_chain_seed.span(), keys.beacon_chain_rounds) ||
+        !crypto::equal_constant_time(source->anchor(), keys.beacon_anchor))
+      return false;
+  }
   if (net_.provision(keys.network_key_index, keys.key(keys::KeyPurpose::net), keys.key(keys::KeyPurpose::enc)) !=
       net::SetupError::ok)
     return false;
   if (!sealer_.init(keys.key(keys::KeyPurpose::e2))) return false;
   if (config_.role != Role::gateway && !cover_.init(id_, keys)) return false;
+  if (!chain_.init(keys.network_id, keys.beacon_anchor)) return false;
+  chain_source_ = std::move(source);
   acked_epoch_ = keys.network_key_index;
   firmware::Ed25519PublicKey vk{};
   for (std::size_t i = 0; i < vk.size(); ++i) vk[i] = keys.blob_verification_key[i];
@@ -412,23 +425,6 @@ void MeshNode::transmit_in_slot(MessageType type, std::span<const std::uint8_t> 
     return;
   // A scheduled slot: no carrier sense (the schedule keeps the channel ours).
   if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(type)];
-}
-
-bool MeshNode::hold_beacon_chain(std::span<const std::uint8_t, beacon_chain_value_size> seed,
-                                 std::uint32_t rounds) noexcept {
-  if (config_.role != Role::gateway) return false;
-  auto source = std::make_unique<BeaconChainSource>();
-  if (!source->init(net_.net_id(), seed, rounds) || !chain_.init(net_.net_id(), source->anchor())) return false;
-  chain_source_ = std::move(source);
-  return true;
-}
-
-const ChainValue* MeshNode::beacon_anchor() const noexcept {
-  return chain_source_ ? &chain_source_->anchor() : nullptr;
-}
-
-bool MeshNode::take_beacon_anchor(const ChainValue& anchor) noexcept {
-  return config_.role == Role::node && chain_.init(net_.net_id(), anchor);
 }
 
 std::uint64_t MeshNode::round_start_us(std::uint32_t round) const noexcept {

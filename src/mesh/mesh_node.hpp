@@ -101,14 +101,12 @@ class MeshNode final : private net::TokenHandler {
   MeshNode& operator=(const MeshNode&) = delete;
 
   // Personalisation (M6): the network key and key-encryption key go to the network layer,
-  // the E2 key to the record sealer, the blob verification key to the disseminator.
+  // the E2 key to the record sealer, the blob verification key to the disseminator, and the
+  // beacon chain (beacon_chain.hpp) to the chain's holders: a gateway builds the chain from
+  // its seed, every node keeps the anchor. False (nothing taken) when the set has no chain
+  // (0 rounds: a node without an anchor could take no beacon), or a gateway's seed does not
+  // lead to the set's anchor (the nodes of its network would refuse every beacon it sends).
   [[nodiscard]] bool personalise(const keys::NodeKeySet& keys) noexcept;
-  // The beacon chain (beacon_chain.hpp): the gateway holds the chain from its secret end,
-  // every node the anchor. A node without an anchor takes no beacon.
-  [[nodiscard]] bool hold_beacon_chain(std::span<const std::uint8_t, beacon_chain_value_size> seed,
-                                       std::uint32_t rounds) noexcept;
-  [[nodiscard]] const ChainValue* beacon_anchor() const noexcept;
-  [[nodiscard]] bool take_beacon_anchor(const ChainValue& anchor) noexcept;
   // Boot: the gateway sets global time and starts beaconing; nodes ask for time.
   void start() noexcept;
 

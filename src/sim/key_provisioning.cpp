@@ -6,6 +6,7 @@
 #include "keys/dev_master_keys.hpp"
 #include "keys/key_derivation.hpp"
 #include "keys/node_key_set.hpp"
+#include "mesh/beacon_chain.hpp"
 
 namespace meshsec::sim {
 namespace {
@@ -51,11 +52,24 @@ keys::NodeKeyRequest request_for(std::uint32_t node_id, std::uint8_t network_epo
 
 }  // namespace
 
+void KeyProvisioning::fix_beacon_chain(std::uint32_t rounds) {
+  // The seed as a gateway's set carries it: the one derivation both paths share.
+  keys::NodeKeySet gateway;
+  node_keys(1, 1, true, gateway);
+  mesh::ChainValue anchor{};
+  if (!mesh::chain_anchor(sim_network_id, gateway.beacon_chain_seed.span(), rounds, anchor))
+    throw std::runtime_error("beacon chain anchor failed for " + std::to_string(rounds) + " rounds");
+  beacon_chain_rounds_ = rounds;
+  beacon_anchor_ = anchor;
+}
+
 void KeyProvisioning::node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway,
                                 keys::NodeKeySet& out) const {
   const keys::KeyError e =
       keys::derive_node_key_set(*masters_, customer(keys::KeySize::bits128), request_for(node_id, network_epoch, gateway), out);
   if (e != keys::KeyError::ok) throw std::runtime_error("node key derivation failed: " + std::string(keys::to_string(e)));
+  out.beacon_chain_rounds = beacon_chain_rounds_;
+  out.beacon_anchor = beacon_anchor_;
 }
 
 void KeyProvisioning::derive(const keys::DerivationInput& input, crypto::SecretArray<16>& out) const {

@@ -2,6 +2,8 @@
 // derives every node's key set with the real key hierarchy (keys::derive_node_key_set)
 // from the published development masters of a development customer — literal bytes, the
 // twin of the HSM custody path — and the blob key and signing seed the vendor would hold.
+// As the factory does, it fixes the network's beacon chain once (the gateway's seed derived
+// like every key, the anchor computed from it) and puts it into every node's set.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -21,8 +23,14 @@ class KeyProvisioning {
  public:
   // Throws std::runtime_error when the masters cannot be loaded.
   KeyProvisioning();
-  // The key set personalised into node `node_id` (network key of `network_epoch`).
-  // Throws std::runtime_error on a derivation failure.
+  // Fixes the network's beacon chain for `rounds` rounds: derives the gateway's seed (purpose
+  // chain, network sim_network_id) and computes the anchor from it, once. Throws
+  // std::runtime_error on a derivation failure or rounds outside 1..max_beacon_chain_rounds.
+  void fix_beacon_chain(std::uint32_t rounds);
+  // The key set personalised into node `node_id` (network key of `network_epoch`), with the
+  // beacon chain's rounds and anchor (0 rounds before fix_beacon_chain(), which personalise
+  // refuses); a gateway's with the chain's seed. Throws std::runtime_error on a derivation
+  // failure.
   void node_keys(std::uint32_t node_id, std::uint8_t network_epoch, bool gateway, keys::NodeKeySet& out) const;
   // One key of node `node_id`'s set (auth, enc or e2), as custody derives it on demand
   // for the back office. Throws std::runtime_error on a derivation failure.
@@ -44,6 +52,8 @@ class KeyProvisioning {
 
   std::unique_ptr<keys::MasterKeyMaterial> masters_;
   crypto::SecretArray<32> blob_key_;
+  std::uint32_t beacon_chain_rounds_ = 0;
+  std::array<std::uint8_t, keys::beacon_chain_seed_size> beacon_anchor_{};
 };
 
 }  // namespace meshsec::sim

@@ -39,6 +39,7 @@ void expect_sets_equal(const NodeKeySet& a, const NodeKeySet& b) {
     EXPECT_EQ(a.cover_key(level).size(), key_bytes(a.key_size)) << "cover level " << level;
     EXPECT_EQ(to_vector(a.cover_key(level)), to_vector(b.cover_key(level))) << "cover level " << level;
   }
+  EXPECT_EQ(to_vector(a.beacon_chain_seed.span()), to_vector(b.beacon_chain_seed.span())) << "chain seed";
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ TEST(DerivationLabel, RejectsInvalidInputAndLeavesOutputEmpty) {
       {"environment 3", [](DerivationInput& in) { in.environment = static_cast<Environment>(3); },
        KeyError::bad_environment},
       {"purpose 0", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(0); }, KeyError::bad_purpose},
-      {"purpose 7", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(7); }, KeyError::bad_purpose},
+      {"purpose 8", [](DerivationInput& in) { in.purpose = static_cast<KeyPurpose>(8); }, KeyError::bad_purpose},
       {"192 bits", [](DerivationInput& in) { in.key_size = static_cast<KeySize>(192); }, KeyError::bad_key_size},
       {"blob with subject",
        [](DerivationInput& in) {
@@ -113,6 +113,12 @@ TEST(DerivationLabel, RejectsInvalidInputAndLeavesOutputEmpty) {
          in.version = max_subtree + 1;
        },
        KeyError::bad_version},
+      {"chain seed of 256 bits",
+       [](DerivationInput& in) {
+         in.purpose = KeyPurpose::chain;
+         in.key_size = KeySize::bits256;
+       },
+       KeyError::bad_key_size},
   };
   for (const Case& c : cases) {
     DerivationInput in = base_input();
@@ -159,6 +165,7 @@ TEST(DerivationLabel, EveryFieldChangesTheEncodingAndTheKeyId) {
     in.subject_id = 0;
   });
   add([](DerivationInput& in) { in.purpose = KeyPurpose::cover; });  // same subject and version as net
+  add([](DerivationInput& in) { in.purpose = KeyPurpose::chain; });  // as long a name as cover
   add([](DerivationInput& in) { in.subject_id = 0x01020305; });
   add([](DerivationInput& in) { in.subject_id = 0x04030201; });
   add([](DerivationInput& in) {
@@ -182,8 +189,8 @@ TEST(DerivationLabel, EveryFieldChangesTheEncodingAndTheKeyId) {
 }
 
 TEST(DerivationLabel, NamesParseBack) {
-  for (KeyPurpose p :
-       {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob, KeyPurpose::cover}) {
+  for (KeyPurpose p : {KeyPurpose::auth, KeyPurpose::enc, KeyPurpose::e2, KeyPurpose::net, KeyPurpose::blob,
+                       KeyPurpose::cover, KeyPurpose::chain}) {
     KeyPurpose back{};
     ASSERT_TRUE(parse_purpose(to_string(p), back));
     EXPECT_EQ(back, p);

@@ -1,5 +1,5 @@
 // The personalisation image layout: round trip, and every malformed input refused with the
-// output wiped.
+// output wiped; images of the versions before the beacon chain refused.
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 
 #include "crypto/mac.hpp"
 #include "crypto/random.hpp"
+#include "crypto/secure_memory.hpp"
 #include "keys/personalisation_image.hpp"
 
 namespace meshsec::keys {
@@ -32,7 +33,12 @@ PersonalisationImage sample(bool gateway, KeySize size) {
   fill(image.keys.e2_key.span().first(k));
   fill(image.keys.network_key.span().first(k));
   for (auto& cover_key : image.keys.cover_keys) fill(cover_key.span().first(k));
-  if (gateway) fill(image.keys.blob_decryption_key.span().first(k));
+  image.keys.beacon_chain_rounds = 31'536'000;
+  fill(image.keys.beacon_anchor);
+  if (gateway) {
+    fill(image.keys.blob_decryption_key.span().first(k));
+    fill(image.keys.beacon_chain_seed.span());
+  }
   fill(image.keys.blob_verification_key);
   fill(image.secret_serial.span());
   fill(image.device_auth_key.span());
@@ -60,8 +66,9 @@ TEST(PersonalisationImage, RoundTripsNodesAndGateways) {
       const PersonalisationImage image = sample(gateway, size);
       const auto bytes = encode(image);
       const std::size_t k = key_bytes(size);
-      EXPECT_EQ(bytes.size(), 9 + 1 + 13 + 17 + 9 + (4 + 17 + (gateway ? 1 : 0)) * k + 32 + 32 + 2 + 150 + 32);
-      EXPECT_EQ(bytes[4], 2);  // format version
+      EXPECT_EQ(bytes.size(), 9 + 1 + 13 + 17 + 9 + (4 + 17 + (gateway ? 1 : 0)) * k + 20 + (gateway ? 16 : 0) + 32 +
+                                  32 + 2 + 150 + 32);
+      EXPECT_EQ(bytes[4], 3);  // format version
       PersonalisationImage back;
       ASSERT_EQ(parse_personalisation_image(bytes, back), ImageError::ok);
       EXPECT_EQ(back.customer_id(), "acme-lighting");
@@ -75,6 +82,10 @@ TEST(PersonalisationImage, RoundTripsNodesAndGateways) {
       for (unsigned level = 0; level <= cover_depth; ++level)
         EXPECT_TRUE(same(back.keys.cover_key(level), image.keys.cover_key(level))) << "cover level " << level;
       EXPECT_TRUE(same(back.keys.blob_decryption_key.span(), image.keys.blob_decryption_key.span()));
+      EXPECT_EQ(back.keys.beacon_chain_rounds, 31'536'000U);
+      EXPECT_EQ(back.keys.beacon_anchor, image.keys.beacon_anchor);
+      EXPECT_TRUE(same(back.keys.beacon_chain_seed.span(), image.keys.beacon_chain_seed.span()));
+      EXPECT_EQ(crypto::is_all_zero_constant_time(back.keys.beacon_chain_seed.span()), !gateway) << "a gateway's only";
       EXPECT_TRUE(same(back.secret_serial.span(), image.secret_serial.span()));
       EXPECT_TRUE(same(back.device_auth_key.span(), image.device_auth_key.span()));
       EXPECT_TRUE(same({back.keystore.data(), back.keystore_size}, {image.keystore.data(), image.keystore_size}));
@@ -92,6 +103,8 @@ TEST(PersonalisationImage, EveryFlippedByteIsRefusedAndOutputWiped) {
     EXPECT_NE(e, ImageError::ok) << "byte " << i;
     EXPECT_EQ(out.keys.node_id, 0U);
     EXPECT_EQ(out.customer_id_size, 0U);
+    EXPECT_EQ(out.keys.beacon_chain_rounds, 0U);
+    EXPECT_TRUE(crypto::is_all_zero_constant_time(out.keys.beacon_chain_seed.span()));
   }
 }
 
@@ -114,7 +127,7 @@ TEST(PersonalisationImage, SpecificFieldErrors) {
   bad[0] = 'X';
   EXPECT_EQ(parse_personalisation_image(bad, out), ImageError::bad_magic);
   bad = bytes;
-  bad[4] = 3;
+  bad[4] = 4;
   EXPECT_EQ(parse_personalisation_image(bad, out), ImageError::unsupported_version);
   bad = bytes;
   bad[5] = 0x80;  // unknown flag
@@ -138,8 +151,88 @@ TEST(PersonalisationImage, CoverKeysFollowTheNetworkKeyRootFirst) {
   for (unsigned level = 0; level <= cover_depth; ++level)
     EXPECT_TRUE(same(std::span(bytes).subspan(network_key + (1 + level) * k, k), image.keys.cover_key(level)))
         << "cover level " << level;
-  const std::size_t blob_key = network_key + (1 + cover_path_keys) * k;
+  const std::size_t chain = network_key + (1 + cover_path_keys) * k;
+  EXPECT_EQ(bytes[chain], 0x01);  // 31,536,000 = 0x01E13380 rounds, big-endian
+  EXPECT_EQ(bytes[chain + 3], 0x80);
+  EXPECT_TRUE(same(std::span(bytes).subspan(chain + 4, 16), image.keys.beacon_anchor));
+  const std::size_t blob_key = chain + 20;
   EXPECT_TRUE(same(std::span(bytes).subspan(blob_key, k), image.keys.key(KeyPurpose::blob)));
+  EXPECT_TRUE(same(std::span(bytes).subspan(blob_key + k, 16), image.keys.beacon_chain_seed.span()));
+}
+
+// Fixes up the trailing checksum of an image edited by hand.
+void reseal(std::vector<std::uint8_t>& image) {
+  const std::size_t body = image.size() - personalisation_checksum_size;
+  ASSERT_EQ(
+      crypto::sha256({std::span<const std::uint8_t>(image).first(body)}, std::span<std::uint8_t>(image).subspan(body)),
+      crypto::Status::ok);
+}
+
+// A version 2 image (no beacon chain), well formed down to its checksum, is refused: its
+// node could never check a beacon, its gateway never send one.
+TEST(PersonalisationImage, VersionTwoImagesAreRefused) {
+  for (bool gateway : {false, true}) {
+    for (KeySize size : {KeySize::bits128, KeySize::bits256}) {
+      const PersonalisationImage image = sample(gateway, size);
+      auto v2 = encode(image);
+      const std::size_t k = key_bytes(size);
+      const std::size_t chain = 36 + image.customer_id_size + (4 + cover_path_keys) * k;
+      if (gateway)  // the seed after the blob key
+        v2.erase(v2.begin() + static_cast<std::ptrdiff_t>(chain + 20 + k),
+                 v2.begin() + static_cast<std::ptrdiff_t>(chain + 20 + k + 16));
+      v2.erase(v2.begin() + static_cast<std::ptrdiff_t>(chain), v2.begin() + static_cast<std::ptrdiff_t>(chain + 20));
+      v2[4] = 2;
+      reseal(v2);
+      PersonalisationImage out;
+      EXPECT_EQ(parse_personalisation_image(v2, out), ImageError::unsupported_version);
+      EXPECT_EQ(out.keys.node_id, 0U);
+      // The same bytes claiming version 3 are too short for the layout.
+      v2[4] = 3;
+      reseal(v2);
+      EXPECT_NE(parse_personalisation_image(v2, out), ImageError::ok);
+    }
+  }
+}
+
+// A chain of no rounds is no chain, and one past 32-bit positions no gateway can build:
+// both are refused, by the parser and by the encoder alike.
+TEST(PersonalisationImage, BeaconChainRoundsMustBeOneToTheMaximum) {
+  for (const std::uint32_t rounds : {0U, max_beacon_chain_rounds + 1, UINT32_MAX}) {
+    PersonalisationImage image = sample(true, KeySize::bits128);
+    std::vector<std::uint8_t> out(max_personalisation_image_size);
+    std::size_t n = 0;
+    image.keys.beacon_chain_rounds = rounds;
+    EXPECT_EQ(encode_personalisation_image(image, out, n), ImageError::bad_field) << rounds;
+    EXPECT_EQ(n, 0U);
+    image.keys.beacon_chain_rounds = 1;
+    auto bytes = encode(image);
+    const std::size_t chain = 36 + image.customer_id_size + (4 + cover_path_keys) * 16;
+    for (std::size_t b = 0; b < 4; ++b) bytes[chain + b] = static_cast<std::uint8_t>(rounds >> (24 - 8 * b));
+    reseal(bytes);
+    PersonalisationImage back;
+    EXPECT_EQ(parse_personalisation_image(bytes, back), ImageError::bad_field) << rounds;
+    EXPECT_EQ(back.keys.beacon_chain_rounds, 0U);
+  }
+  for (const std::uint32_t rounds : {1U, max_beacon_chain_rounds}) {
+    PersonalisationImage image = sample(false, KeySize::bits256);
+    image.keys.beacon_chain_rounds = rounds;
+    PersonalisationImage back;
+    ASSERT_EQ(parse_personalisation_image(encode(image), back), ImageError::ok) << rounds;
+    EXPECT_EQ(back.keys.beacon_chain_rounds, rounds);
+  }
+}
+
+// A seed left in a node's set never reaches its image: only a gateway's carries one.
+TEST(PersonalisationImage, OnlyAGatewaysImageCarriesTheSeed) {
+  PersonalisationImage image = sample(false, KeySize::bits128);
+  fill(image.keys.beacon_chain_seed.span());
+  PersonalisationImage back;
+  const auto bytes = encode(image);
+  ASSERT_EQ(parse_personalisation_image(bytes, back), ImageError::ok);
+  EXPECT_TRUE(crypto::is_all_zero_constant_time(back.keys.beacon_chain_seed.span()));
+  const std::string text(bytes.begin(), bytes.end());
+  const auto seed = image.keys.beacon_chain_seed.span();
+  EXPECT_EQ(text.find(std::string(seed.begin(), seed.end())), std::string::npos);
 }
 
 // A version 1 image (no cover keys), well formed down to its checksum, is refused: a node
@@ -160,8 +253,8 @@ TEST(PersonalisationImage, VersionOneImagesAreRefused) {
     PersonalisationImage out;
     EXPECT_EQ(parse_personalisation_image(v1, out), ImageError::unsupported_version);
     EXPECT_EQ(out.keys.node_id, 0U);
-    // The same bytes claiming version 2 are too short for the layout.
-    v1[4] = 2;
+    // The same bytes claiming the current version are too short for the layout.
+    v1[4] = personalisation_format_version;
     EXPECT_NE(parse_personalisation_image(v1, out), ImageError::ok);
   }
 }
@@ -173,7 +266,8 @@ TEST(PersonalisationImage, MaximumSizeHoldsTheLargestImage) {
   ASSERT_TRUE(image.set_keystore(keystore));
   const auto bytes = encode(image);
   EXPECT_EQ(bytes.size(), max_personalisation_image_size);
-  EXPECT_EQ(max_personalisation_image_size, 134 + 64 + 1024 + 22 * 32);
+  EXPECT_EQ(max_personalisation_image_size, 154 + 16 + 64 + 1024 + 22 * 32);
+  EXPECT_EQ(max_personalisation_image_size, 1962U);
 }
 
 TEST(PersonalisationImage, EncoderRefusesInconsistentImagesAndSmallBuffers) {

@@ -1,12 +1,15 @@
 // The beacon chain (docs/wire-format.md §6.5): genuine copies of every round and hop check
 // out, over gaps of many rounds too; a forged value, a later round, fewer hops than the copy
-// heard, another network's chain and a claim too far ahead do not.
+// heard, another network's chain and a claim too far ahead do not. The anchor computed on
+// its own (the factory's) is the gateway's.
 #include "mesh/beacon_chain.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace meshsec::mesh {
 namespace {
@@ -131,6 +134,54 @@ TEST(BeaconChain, TheGatewayRunsOutOnlyPastItsRounds) {
   EXPECT_FALSE(c.source.genuine(7, 2, c.copy(7, 3)));
   EXPECT_FALSE(c.source.genuine(8, 3, c.copy(7, 3)));
   EXPECT_FALSE(c.source.genuine(7, beacon_chain_hops, c.copy(7, 3)));
+}
+
+// The anchor the factory computes once per network (chain_anchor) is the one the gateway's
+// chain ends at, for rounds inside one segment, on its border and past it; the walk reports
+// its progress piece by piece up to the whole.
+TEST(BeaconChain, TheFactorysAnchorIsTheGatewaysAnchor) {
+  const std::uint32_t per_segment = BeaconChainSource::segment / beacon_chain_hops;
+  for (const std::uint32_t rounds : {1U, 40U, per_segment, per_segment + 1, 3 * per_segment - 5}) {
+    for (const std::uint32_t network : {0x00000007U, 0xB123U, 0xFFFFFFFFU}) {
+      const ChainValue seed = seed_of(static_cast<std::uint8_t>(rounds));
+      BeaconChainSource source;
+      ASSERT_TRUE(source.init(network, seed, rounds));
+      std::vector<std::uint64_t> walked;
+      std::uint64_t total = 0;
+      ChainValue anchor{};
+      ASSERT_TRUE(chain_anchor(network, seed, rounds, anchor, [&](std::uint64_t w, std::uint64_t t) {
+        walked.push_back(w);
+        total = t;
+      }));
+      EXPECT_EQ(anchor, source.anchor()) << rounds << " rounds, network " << network;
+      EXPECT_EQ(source.rounds(), chain_rounds(rounds));
+      EXPECT_EQ(total, std::uint64_t{chain_rounds(rounds)} * beacon_chain_hops);
+      ASSERT_FALSE(walked.empty());
+      EXPECT_EQ(walked.size(), total / BeaconChainSource::segment);
+      EXPECT_TRUE(std::is_sorted(walked.begin(), walked.end()));
+      EXPECT_EQ(walked.back(), total);
+    }
+  }
+}
+
+TEST(BeaconChain, ChainsAreBuiltForWholeSegmentsWithin32BitPositions) {
+  EXPECT_EQ(chain_rounds(0), 0U);
+  EXPECT_EQ(chain_rounds(1), 1024U);
+  EXPECT_EQ(chain_rounds(1024), 1024U);
+  EXPECT_EQ(chain_rounds(1025), 2048U);
+  EXPECT_EQ(chain_rounds(31'536'000), 31'536'128U);  // ten years of 10-s rounds
+  EXPECT_EQ(chain_rounds(keys::max_beacon_chain_rounds), std::uint32_t{1} << 26);
+  EXPECT_EQ(chain_rounds(keys::max_beacon_chain_rounds + 1), 0U);
+  // Nothing is built or computed for no rounds or too many.
+  const ChainValue seed = seed_of(0x5E);
+  ChainValue anchor{};
+  anchor.fill(0xAA);
+  EXPECT_FALSE(chain_anchor(net_id, seed, 0, anchor));
+  EXPECT_EQ(anchor, ChainValue{});
+  EXPECT_FALSE(chain_anchor(net_id, seed, keys::max_beacon_chain_rounds + 1, anchor));
+  BeaconChainSource source;
+  EXPECT_FALSE(source.init(net_id, seed, 0));
+  EXPECT_FALSE(source.init(net_id, seed, keys::max_beacon_chain_rounds + 1));
 }
 
 }  // namespace

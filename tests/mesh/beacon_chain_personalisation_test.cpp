@@ -1,0 +1,187 @@
+// The beacon chain reaches a MeshNode through its key set only (MeshNode::personalise):
+// a gateway builds its chain from the seed and must end at the anchor its network's nodes
+// hold; a node keeps the anchor and takes the gateway's beacons with it; a set without a
+// chain is refused.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "keys/dev_master_keys.hpp"
+#include "keys/node_key_set.hpp"
+#include "mesh/beacon_chain.hpp"
+#include "mesh/mesh_node.hpp"
+#include "node/nv_ram_store.hpp"
+#include "node/platform.hpp"
+#include "support/mesh_test_blob.hpp"
+
+namespace meshsec::mesh {
+namespace {
+
+constexpr std::uint32_t network_id = 7;
+constexpr std::uint32_t rounds = 40;  // one segment of checkpoints: 1,024 rounds
+
+// One device on a bench: a shared clock, a radio that hands every frame to the test, one
+// wake-up timer.
+class BenchPlatform final : public node::Platform {
+ public:
+  explicit BenchPlatform(const std::uint64_t& now) : now_(now) {}
+  [[nodiscard]] std::uint64_t local_us() const noexcept override { return now_; }
+  [[nodiscard]] bool channel_clear(std::size_t) const noexcept override { return true; }
+  [[nodiscard]] bool transmit(std::span<const std::uint8_t> frame) noexcept override {
+    sent.emplace_back(frame.begin(), frame.end());
+    return true;
+  }
+  [[nodiscard]] bool radio_busy() const noexcept override { return false; }
+  void wake_at(std::uint64_t at_us) noexcept override { wake = at_us; }
+  [[nodiscard]] std::uint32_t random_u32() noexcept override {
+    state_ ^= state_ << 13;
+    state_ ^= state_ >> 17;
+    state_ ^= state_ << 5;
+    return state_;
+  }
+
+  std::vector<std::vector<std::uint8_t>> sent;
+  std::uint64_t wake = UINT64_MAX;
+
+ private:
+  const std::uint64_t& now_;
+  std::uint32_t state_ = 0x9E3779B9U;
+};
+
+struct Device {
+  Device(node::NodeId id, Role role, const std::uint64_t& now) : platform(now) {
+    MeshConfig config;
+    config.role = role;
+    config.net.channel = 11;
+    config.net.domain = 0x123;
+    config.join = false;
+    mesh = std::make_unique<MeshNode>(id, config, platform, store, nv);
+  }
+  BenchPlatform platform;
+  mesh_testing::MapStore store;
+  node::NvRamStore nv;
+  std::unique_ptr<MeshNode> mesh;
+};
+
+// A node's set as the factory fixes it: keys from the published development masters, the
+// network's chain (rounds and anchor) in every set, the seed in a gateway's.
+keys::NodeKeySet key_set(std::uint32_t node_id, bool gateway, std::uint32_t network = network_id) {
+  keys::MasterKeyMaterial masters;
+  EXPECT_EQ(keys::load_insecure_dev_masters(masters), keys::KeyError::ok);
+  keys::NodeKeyRequest request;
+  request.node_id = node_id;
+  request.network_id = network;
+  request.network_key_index = 1;
+  request.gateway = gateway;
+  keys::NodeKeySet set;
+  EXPECT_EQ(keys::derive_node_key_set(masters, {"bench", keys::Environment::dev, keys::KeySize::bits128}, request, set),
+            keys::KeyError::ok);
+  // The anchor comes from the network's seed, which only a gateway's set carries.
+  keys::NodeKeySet gateway_set;
+  request.gateway = true;
+  EXPECT_EQ(keys::derive_node_key_set(masters, {"bench", keys::Environment::dev, keys::KeySize::bits128}, request,
+                                      gateway_set),
+            keys::KeyError::ok);
+  ChainValue anchor{};
+  EXPECT_TRUE(chain_anchor(network, gateway_set.beacon_chain_seed.span(), rounds, anchor));
+  set.beacon_chain_rounds = rounds;
+  set.beacon_anchor = anchor;
+  return set;
+}
+
+TEST(BeaconChainPersonalisation, AGatewayWhoseSeedMissesItsAnchorIsRefused) {
+  std::uint64_t now = 1'000'000;
+  keys::NodeKeySet set = key_set(1, true);
+  {
+    Device gateway(1, Role::gateway, now);
+    EXPECT_TRUE(gateway.mesh->personalise(set));
+  }
+  // Another network's anchor, or a seed off by one bit: its nodes would refuse every beacon.
+  keys::NodeKeySet other = key_set(1, true, network_id + 1);
+  set.beacon_anchor = other.beacon_anchor;
+  Device wrong_anchor(1, Role::gateway, now);
+  EXPECT_FALSE(wrong_anchor.mesh->personalise(set));
+  set = key_set(1, true);
+  set.beacon_chain_seed.span()[15] ^= 0x01;
+  Device wrong_seed(1, Role::gateway, now);
+  EXPECT_FALSE(wrong_seed.mesh->personalise(set));
+  // A node set (no seed) in a gateway.
+  Device no_seed(1, Role::gateway, now);
+  EXPECT_FALSE(no_seed.mesh->personalise(key_set(2, false)));
+}
+
+TEST(BeaconChainPersonalisation, ASetWithoutAChainIsRefused) {
+  std::uint64_t now = 1'000'000;
+  for (const bool gateway : {false, true}) {
+    keys::NodeKeySet set = key_set(gateway ? 1 : 2, gateway);
+    set.beacon_chain_rounds = 0;
+    Device device(gateway ? 1 : 2, gateway ? Role::gateway : Role::node, now);
+    EXPECT_FALSE(device.mesh->personalise(set)) << "gateway " << gateway;
+    EXPECT_FALSE(device.mesh->beacon_chain().ready());
+  }
+}
+
+// A gateway and a node on the bench: the node gets time from the gateway, then takes the
+// gateway's round-1 beacon (heard before it had time, so it drops it first and takes it
+// when it comes again) with nothing but the anchor its set carried.
+TEST(BeaconChainPersonalisation, ANodeTakesTheGatewaysFirstBeaconWithTheAnchorOfItsSet) {
+  std::uint64_t now = 1'000'000;
+  Device gateway(1, Role::gateway, now);
+  Device node(2, Role::node, now);
+  ASSERT_TRUE(gateway.mesh->personalise(key_set(1, true)));
+  ASSERT_TRUE(node.mesh->personalise(key_set(2, false)));
+  EXPECT_TRUE(node.mesh->beacon_chain().ready());
+  EXPECT_EQ(node.mesh->beacon_chain().trusted_position(), 0U);
+  gateway.mesh->start();
+  node.mesh->start();
+
+  std::vector<std::uint8_t> first_beacon;
+  auto deliver = [&](Device& from, Device& to) {
+    auto frames = std::move(from.platform.sent);
+    from.platform.sent.clear();
+    for (const auto& f : frames) {
+      // The gateway's first frame is its round-1 beacon; the node has no time yet.
+      const RxOutcome rx = to.mesh->receive(f);
+      if (&from == &gateway && first_beacon.empty()) {
+        EXPECT_EQ(rx.net_reason, net::DropReason::not_synced);
+        first_beacon = f;
+      }
+      from.mesh->on_radio_idle();
+    }
+  };
+  // Run both until the node holds network time (a sync request answered), 5 s at most.
+  for (int step = 0; step < 10'000 && !node.mesh->synced(); ++step) {
+    const std::uint64_t next = std::min(gateway.platform.wake, node.platform.wake);
+    ASSERT_NE(next, UINT64_MAX);
+    now = std::max(now, next);
+    ASSERT_LT(now, 6'000'000U);
+    for (Device* d : {&gateway, &node}) {
+      if (d->platform.wake <= now) {
+        d->platform.wake = UINT64_MAX;
+        d->mesh->on_wake();
+      }
+    }
+    deliver(gateway, node);
+    deliver(node, gateway);
+  }
+  ASSERT_TRUE(node.mesh->synced());
+  ASSERT_FALSE(first_beacon.empty()) << "the gateway beacons as it starts";
+  EXPECT_EQ(node.mesh->round(), 0U) << "a node without time took no beacon yet";
+
+  const RxOutcome rx = node.mesh->receive(first_beacon);
+  EXPECT_EQ(rx.net_reason, net::DropReason::none);
+  EXPECT_TRUE(rx.beacon_taken);
+  EXPECT_EQ(node.mesh->round(), 1U);
+  EXPECT_EQ(node.mesh->beacon_chain().trusted_position(), chain_position(1, 0));
+  // The value it now trusts is the gateway's own for round 1, from the seed of its set.
+  const keys::NodeKeySet gateway_set = key_set(1, true);
+  BeaconChainSource source;
+  ASSERT_TRUE(source.init(network_id, gateway_set.beacon_chain_seed.span(), rounds));
+  ChainValue round_one{};
+  ASSERT_TRUE(source.round_value(1, round_one));
+  EXPECT_EQ(node.mesh->beacon_chain().trusted(), round_one);
+}
+
+}  // namespace
+}  // namespace meshsec::mesh
