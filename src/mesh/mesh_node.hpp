@@ -231,7 +231,8 @@ class MeshNode final : private net::TokenHandler {
   // Whether the copy this node would pass on shows no more hops than it counts.
   [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
   void follow_gradient() noexcept;
-  void handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_uplink(node::NodeId sender, std::uint8_t sender_hops, const MeshHeader& h,
+                     std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_routed(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   // Queue a routed message on to `via`; false when no slot is free.
@@ -252,7 +253,7 @@ class MeshNode final : private net::TokenHandler {
     return std::span<const FloodSlot>(slots_).first(slot_limit_);
   }
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
-  void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_ack(node::NodeId sender, std::uint8_t sender_hops, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   bool follow_wave(const WaveAnnouncement& announcement) noexcept;  // false: known already
   // The back office's signature over a flood it originates (blob signing key).
