@@ -576,9 +576,15 @@ void MeshNode::follow_gradient() noexcept {
   claimed_hops_ = neighbours_.way_by_headers(round_, id_, parent_).hops;
   if (joined_ && parent_ != old_parent && parent_ != node::no_node) {
     // A new parent (the old one failed, M10): announce ourselves again so that the routes
-    // to us follow, at most once a minute (a flapping link must not flood the gateway).
+    // to us follow. Spread like the first joins: one beacon round can move the parents of
+    // most of the mesh at once (3,000 nodes: 2,400 join records within two seconds, and for
+    // ten seconds almost no reading got through). And no sooner than the rejoin interval
+    // after the last, counted from a moment of this node's own: a flapping link must not
+    // flood the gateway, and nodes whose joins went out together must not rejoin together.
     joined_ = false;
-    join_at_us_ = std::max(platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots), last_join_us_ + rejoin_interval_us);
+    const std::uint64_t interval = rejoin_interval_us();
+    join_at_us_ = std::max(platform_.local_us() + join_spread_draw() + 1,
+                           last_join_us_ + interval + platform_.random_u32() % interval);
   }
 }
 
@@ -913,16 +919,35 @@ bool MeshNode::join_unblocked() const noexcept {
          parent_ != node::no_node;
 }
 
+std::uint64_t MeshNode::rejoin_interval_us() const noexcept {
+  // Parents change often on lossy links, so in a large mesh the rejoins add up to a steady
+  // load on the gateway's neighbourhood: at most four join spreads' worth of nodes, each
+  // once per interval, keeps it a quarter of the load of the first joins.
+  return std::max<std::uint64_t>(min_rejoin_interval_us, 4 * config_.join_spread_us);
+}
+
+std::uint64_t MeshNode::join_spread_draw() noexcept {
+  return config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us;
+}
+
 void MeshNode::maybe_join(std::uint64_t now) noexcept {
   if (!join_unblocked()) return;
   if (join_at_us_ == 0) {
-    join_at_us_ = now + (config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us) + 1;
+    join_at_us_ = now + join_spread_draw() + 1;
     return;
   }
-  // Not while a firmware wave runs: its schedule keeps the channels for the wave.
-  if (now < join_at_us_ || free_slot() == nullptr || (wave_.following() && global_us() < wave_.end_us())) return;
+  // Not while a firmware wave runs: its schedule keeps the channels for the wave. The joins
+  // it held back go out over the join spread after it, as at boot, not all as it ends (at
+  // 3,000 nodes, 2,900 join records at once kept the mesh's uplinks storming for seconds).
+  if (wave_.following() && global_us() < wave_.end_us()) {
+    const std::uint64_t end = local_of(wave_.end_us());
+    if (join_at_us_ < end) join_at_us_ = end + join_spread_draw() + 1;
+    return;
+  }
+  if (now < join_at_us_ || free_slot() == nullptr) return;
   joined_ = true;
   last_join_us_ = now;
+  ++joins_sent_;
   std::array<std::uint8_t, 3> plain{};
   wire::BoundedWriter w(plain);
   w.u8(hops_);
