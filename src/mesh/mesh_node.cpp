@@ -220,8 +220,14 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
   // again now rather than at the next beacon: counts that chase each other around a hole
   // then climb at the pace of the frames, not of the beacon rounds.
   if (sender == parent_ && h.hops >= hops_ && hops_ != 0xFF && config_.role != Role::gateway) follow_gradient();
+  // The uplink rules compare this node with the sender by the hops the gradient counts for
+  // it, not by its headers alone: a neighbour of a stolen node that claims one hop
+  // advertises a count through it that its beacon copies never showed (docs/simulator.md
+  // §Gradient); taken at its word, nodes nearer the gateway would leave their retries to
+  // it and drop their copies when it carries one.
+  const std::uint8_t sender_hops = n.counted_hops();
   switch (h.type) {
-    case MessageType::uplink: handle_uplink(sender, h, body); break;
+    case MessageType::uplink: handle_uplink(sender, sender_hops, h, body); break;
     case MessageType::downlink: handle_downlink(h, body); break;
     case MessageType::routed: handle_routed(sender, h, body); break;
     case MessageType::advert: {
@@ -264,13 +270,13 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
       break;
     }
     case MessageType::wave: handle_wave(sender, body); break;
-    case MessageType::ack: handle_ack(sender, h, body); break;
+    case MessageType::ack: handle_ack(sender, sender_hops, body); break;
     case MessageType::probe: handle_probe(sender, h, body); break;
     case MessageType::beacon: break;
   }
 }
 
-void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+void MeshNode::handle_ack(node::NodeId sender, std::uint8_t sender_hops, std::span<const std::uint8_t> body) noexcept {
   AckBody a;
   if (!parse_ack(body, a)) {
     drop(node::DropReason::malformed);
@@ -281,7 +287,7 @@ void MeshNode::handle_ack(node::NodeId sender, const MeshHeader& h, std::span<co
   for (std::size_t i = 0; i < a.count; ++i) routed_carried(a.entries[i].origin, a.entries[i].seq, sender);
   // Uplinks: the gateway acknowledges what it took; a relay closer to the gateway what it
   // had already carried on when a retry of it came (the sender missed hearing it).
-  if (config_.role == Role::gateway || h.hops >= hops_) return;
+  if (config_.role == Role::gateway || sender_hops >= hops_) return;
   for (std::size_t i = 0; i < a.count; ++i)
     for (auto& s : slots())
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
@@ -566,9 +572,15 @@ void MeshNode::follow_gradient() noexcept {
   claimed_hops_ = neighbours_.way_by_headers(round_, id_, parent_).hops;
   if (joined_ && parent_ != old_parent && parent_ != node::no_node) {
     // A new parent (the old one failed, M10): announce ourselves again so that the routes
-    // to us follow, at most once a minute (a flapping link must not flood the gateway).
+    // to us follow. Spread like the first joins: one beacon round can move the parents of
+    // most of the mesh at once (3,000 nodes: 2,400 join records within two seconds, and for
+    // ten seconds almost no reading got through). And no sooner than the rejoin interval
+    // after the last, counted from a moment of this node's own: a flapping link must not
+    // flood the gateway, and nodes whose joins went out together must not rejoin together.
     joined_ = false;
-    join_at_us_ = std::max(platform_.local_us() + backoff_us(0, 32U * config_.backoff_slots), last_join_us_ + rejoin_interval_us);
+    const std::uint64_t interval = rejoin_interval_us();
+    join_at_us_ = std::max(platform_.local_us() + join_spread_draw() + 1,
+                           last_join_us_ + interval + platform_.random_u32() % interval);
   }
 }
 
@@ -602,7 +614,8 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.due_us = due;
 }
 
-void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, const MeshHeader& h,
+                             std::span<const std::uint8_t> body) noexcept {
   // Implicit acknowledgement: a node no farther from the gateway carrying our pending
   // message on (one on our own level only carries a retry, see below). A copy we still
   // hold (a backup or sideways copy waiting its turn, or our retry) is dropped once a
@@ -612,7 +625,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   for (auto& s : slots()) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && h.hops <= hops_) || h.hops < hops_ || (h.hops <= hops_ && dense())))
+        ((s.sent && sender_hops <= hops_) || sender_hops < hops_ || (sender_hops <= hops_ && dense())))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin) {
       const RoutedAddresses to = routed_addresses_of(s);
@@ -646,11 +659,11 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
     drop(node::DropReason::duplicate);
     return;
   }
-  const bool backup = retry && hops_ < h.hops;
+  const bool backup = retry && hops_ < sender_hops;
   // A retry nobody closer carried: its sender's parent may be gone and it may have no other
   // neighbour closer to the gateway. A neighbour on the same level carries it on, last,
   // unless a closer node does meanwhile (M10 would re-route only after missed beacons).
-  const bool sideways = retry && hops_ == h.hops && !named;
+  const bool sideways = retry && hops_ == sender_hops && !named;
   if (!named && !backup && !sideways) return;  // not ours to carry (a retry may make it ours)
   if (h.ttl == 0) {
     drop(node::DropReason::ttl_expired);
@@ -666,7 +679,7 @@ void MeshNode::handle_uplink(node::NodeId sender, const MeshHeader& h, std::span
   // here. A route away from the gateway replaces what we knew; one from the side (or from
   // a node that thinks itself closer) only fills a gap: two nodes of one level must not
   // come to point at each other (a loop only the TTL would end).
-  (void)routes_.learn(h.origin, sender, h.hops != 0xFF && h.hops > hops_);
+  (void)routes_.learn(h.origin, sender, sender_hops != 0xFF && sender_hops > hops_);
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   fwd.flags = 0;
@@ -902,16 +915,35 @@ bool MeshNode::join_unblocked() const noexcept {
          parent_ != node::no_node;
 }
 
+std::uint64_t MeshNode::rejoin_interval_us() const noexcept {
+  // Parents change often on lossy links, so in a large mesh the rejoins add up to a steady
+  // load on the gateway's neighbourhood: at most four join spreads' worth of nodes, each
+  // once per interval, keeps it a quarter of the load of the first joins.
+  return std::max<std::uint64_t>(min_rejoin_interval_us, 4 * config_.join_spread_us);
+}
+
+std::uint64_t MeshNode::join_spread_draw() noexcept {
+  return config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us;
+}
+
 void MeshNode::maybe_join(std::uint64_t now) noexcept {
   if (!join_unblocked()) return;
   if (join_at_us_ == 0) {
-    join_at_us_ = now + (config_.join_spread_us == 0 ? 0 : platform_.random_u32() % config_.join_spread_us) + 1;
+    join_at_us_ = now + join_spread_draw() + 1;
     return;
   }
-  // Not while a firmware wave runs: its schedule keeps the channels for the wave.
-  if (now < join_at_us_ || free_slot() == nullptr || (wave_.following() && global_us() < wave_.end_us())) return;
+  // Not while a firmware wave runs: its schedule keeps the channels for the wave. The joins
+  // it held back go out over the join spread after it, as at boot, not all as it ends (at
+  // 3,000 nodes, 2,900 join records at once kept the mesh's uplinks storming for seconds).
+  if (wave_.following() && global_us() < wave_.end_us()) {
+    const std::uint64_t end = local_of(wave_.end_us());
+    if (join_at_us_ < end) join_at_us_ = end + join_spread_draw() + 1;
+    return;
+  }
+  if (now < join_at_us_ || free_slot() == nullptr) return;
   joined_ = true;
   last_join_us_ = now;
+  ++joins_sent_;
   std::array<std::uint8_t, 3> plain{};
   wire::BoundedWriter w(plain);
   w.u8(hops_);

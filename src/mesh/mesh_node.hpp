@@ -189,6 +189,8 @@ class MeshNode final : private net::TokenHandler {
   // Wave announcements said once more, one hop, before this relay's part of the wave.
   [[nodiscard]] std::uint32_t announcement_echoes() const noexcept { return announcement_echoes_; }
   [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
+  // Join records this node has originated (the first, and one after each change of parent).
+  [[nodiscard]] std::uint32_t joins_sent() const noexcept { return joins_sent_; }
   // What this node answers a link survey with: the neighbours whose probes it heard, best
   // heard first, in as many records as they fill (the table's 40 fit in two).
   using LinkReports = std::array<LinkReport, 2>;
@@ -229,7 +231,8 @@ class MeshNode final : private net::TokenHandler {
   // Whether the copy this node would pass on shows no more hops than it counts.
   [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
   void follow_gradient() noexcept;
-  void handle_uplink(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_uplink(node::NodeId sender, std::uint8_t sender_hops, const MeshHeader& h,
+                     std::span<const std::uint8_t> body) noexcept;
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_routed(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   // Queue a routed message on to `via`; false when no slot is free.
@@ -239,6 +242,10 @@ class MeshNode final : private net::TokenHandler {
   // rides beside it as a network token and is already applied).
   void deliver(std::span<const std::uint8_t> payload, bool routed) noexcept;
   void maybe_join(std::uint64_t now) noexcept;
+  // A moment within the join spread (MeshConfig::join_spread_us), at random.
+  [[nodiscard]] std::uint64_t join_spread_draw() noexcept;
+  // The least time from one join record to the next (rejoin_interval_us() … twice that).
+  [[nodiscard]] std::uint64_t rejoin_interval_us() const noexcept;
   // Everything a join record needs but its time: a settled clock and a parent.
   [[nodiscard]] bool join_unblocked() const noexcept;
   [[nodiscard]] RoutedAddresses routed_addresses_of(const FloodSlot& slot) noexcept;
@@ -250,7 +257,7 @@ class MeshNode final : private net::TokenHandler {
     return std::span<const FloodSlot>(slots_).first(slot_limit_);
   }
   void handle_wave(node::NodeId sender, std::span<const std::uint8_t> body) noexcept;
-  void handle_ack(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  void handle_ack(node::NodeId sender, std::uint8_t sender_hops, std::span<const std::uint8_t> body) noexcept;
   void queue_ack(node::NodeId origin, std::uint16_t seq) noexcept;
   bool follow_wave(const WaveAnnouncement& announcement) noexcept;  // false: known already
   // The back office's signature over a flood it originates (blob signing key).
@@ -359,7 +366,8 @@ class MeshNode final : private net::TokenHandler {
   bool joined_ = false;
   std::uint64_t join_at_us_ = 0;  // 0: not yet drawn
   std::uint64_t last_join_us_ = 0;
-  static constexpr std::uint64_t rejoin_interval_us = 60'000'000;
+  std::uint32_t joins_sent_ = 0;
+  static constexpr std::uint64_t min_rejoin_interval_us = 60'000'000;
   std::uint32_t downlink_counter_ = 0;   // of the last commissioning record applied
   std::uint32_t wave_part_counter_ = 0;  // of the last wave part applied
   std::uint32_t report_request_counter_ = 0;  // of the last link report request answered

@@ -622,10 +622,18 @@ void Simulator::phase_revocation() {
   // per_node_limit nodes there are no routes (no joins), and a delivery flooded to one
   // node costs a whole flood of the mesh: they are left out, and the note below tells the
   // nodes that lack the key from those whose acknowledgement was lost.
-  if (node_count() <= per_node_limit)
-    (void)send_per_node(
-        "revocation", per_node_time_us(), 0, [&](node::NodeId id) { return back_office_->key_acked_epoch(id) >= epoch; },
-        [&](const std::vector<node::NodeId>& ids) { return back_office_->key_delivery_bodies(ids, epoch, key.span()); });
+  // Only to the asked nodes: the others were never to acknowledge, so their silence says
+  // nothing (3,000 nodes, one in 8 asked: a delivery to every node without an
+  // acknowledgement went to some 2,570 nodes, and the revocation took 1.6 million frames
+  // and 302 s instead of 0.4 million and 75 s).
+  if (node_count() <= per_node_limit) {
+    auto settled = [&](node::NodeId id) { return !list.asks_ack_of(id) || back_office_->key_acked_epoch(id) >= epoch; };
+    for (std::uint32_t i = 1; i < node_count(); ++i)
+      report_.revocation_per_node += nodes_[i]->alive && !settled(static_cast<node::NodeId>(i + 1)) ? 1U : 0U;
+    (void)send_per_node("revocation", per_node_time_us(), 0, settled, [&](const std::vector<node::NodeId>& ids) {
+      return back_office_->key_delivery_bodies(ids, epoch, key.span());
+    });
+  }
   report_.revocation_acked = report_.revocation_targets - static_cast<std::uint32_t>(pending().size());
   // Switch: the gateway seals with the new key and floods the switch under it; then retire.
   // Each phase flood goes out a few times (repeats are harmless: "unchanged").

@@ -120,6 +120,7 @@ nlohmann::json to_json(const RunReport& r) {
                                     {"live_nodes", r.revocation_audience},
                                     {"holding_key", r.revocation_holding},
                                     {"seconds", r.revocation_broadcast_seconds}}},
+                     {"per_node_deliveries", r.revocation_per_node},
                      {"catch_up", {{"asleep", r.revocation_asleep},
                                    {"caught_up", r.revocation_caught_up},
                                    {"handed_on", r.revocation_handed_on},
@@ -226,7 +227,7 @@ std::string summary_table(const RunReport& r) {
                                        std::to_string(r.revocation_targets) + " asked (one in " +
                                        std::to_string(r.revocation_ack_one_in) + ") in " +
                                        num(r.revocation_broadcast_seconds, 1) + " s; " + std::to_string(r.revocation_acked) +
-                                       " after per-node deliveries");
+                                       " after per-node deliveries to " + std::to_string(r.revocation_per_node));
     if (r.revocation_asleep > 0)
       row("revocation catch-up", std::to_string(r.revocation_caught_up) + " / " + std::to_string(r.revocation_asleep) +
                                      " nodes asleep through it took the key from neighbours in " +

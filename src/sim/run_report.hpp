@@ -123,6 +123,8 @@ struct RunReport {
   // after it (which the simulator, not the back office, can tell).
   std::uint32_t revocation_sealed_keys = 0, revocation_broadcast_acked = 0, revocation_ack_one_in = 1;
   std::uint32_t revocation_audience = 0, revocation_holding = 0;
+  // Asked nodes that had not acknowledged after the broadcast and got a delivery of their own.
+  std::uint32_t revocation_per_node = 0;
   double revocation_broadcast_seconds = 0;
   // Nodes asleep through the broadcast, those of them that took the key from a neighbour
   // after waking (wire-format.md §7.5), how long the last one took, and the hand-ons sent.
