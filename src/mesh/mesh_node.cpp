@@ -932,13 +932,17 @@ void MeshNode::maybe_join(std::uint64_t now) noexcept {
     join_at_us_ = now + join_spread_draw() + 1;
     return;
   }
-  // Not while a firmware wave runs: its schedule keeps the channels for the wave. The joins
-  // it held back go out over the join spread after it, as at boot, not all as it ends (at
-  // 3,000 nodes, 2,900 join records at once kept the mesh's uplinks storming for seconds).
-  if (wave_.following() && global_us() < wave_.end_us()) {
+  // Not while a firmware wave runs: its schedule keeps the channels for the wave. A join
+  // that fell due before the wave's end goes out at a moment drawn within the join spread
+  // after it, as at boot, not as it ends: at 3,000 nodes the joins the wave held back, all
+  // at once, kept the mesh's uplinks storming for seconds. (Whether or not this node woke
+  // during the wave: one that sleeps through it is woken at its end, and draws then.)
+  if (wave_.following()) {
     const std::uint64_t end = local_of(wave_.end_us());
-    if (join_at_us_ < end) join_at_us_ = end + join_spread_draw() + 1;
-    return;
+    if (join_at_us_ < end) {
+      join_at_us_ = end + join_spread_draw() + 1;
+      return;
+    }
   }
   if (now < join_at_us_ || free_slot() == nullptr) return;
   joined_ = true;

@@ -130,4 +130,36 @@ TEST(WaveRollout, ARelayDyingMidWaveOnlyDelaysItsListeners) {
   }
 }
 
+// A join record that falls due while a firmware wave runs waits for the wave, and then goes
+// out at a moment drawn within the join spread after it, not as the wave ends: at 3,000
+// nodes every join the wave had held back went out at once and kept the mesh's uplinks
+// storming for seconds.
+TEST(WaveRollout, JoinsTheWaveHeldBackGoOutSpreadAfterIt) {
+  Scenario s = wave_scenario(150, 4);
+  s.firmware.blob_kib = 32;    // a wave of some 10 s
+  s.mesh.join_spread_s = 120;  // many first joins fall due during the rollout
+  Simulator sim(s);
+  sim.manufacture();
+  sim.boot();
+  sim.run_for(35'000'000);
+  sim.begin_rollout();
+  const auto& gateway = *sim.node(0).mesh;
+  const std::uint64_t end = gateway.wave().end_us();
+  ASSERT_GT(end, gateway.global_us());
+  sim.run_for(end - gateway.global_us());
+  std::vector<std::uint32_t> at_end;
+  for (std::uint32_t i = 0; i < sim.node_count(); ++i) at_end.push_back(sim.node(i).mesh->joins_sent());
+  auto joined_since_end = [&] {
+    std::uint32_t n = 0;
+    for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->joins_sent() - at_end[i];
+    return n;
+  };
+  sim.run_for(2'000'000);
+  const std::uint32_t first_two_seconds = joined_since_end();
+  sim.run_for(130'000'000);
+  const std::uint32_t after = joined_since_end();
+  ASSERT_GE(after, 20U) << "joins sent after the wave";
+  EXPECT_LE(first_two_seconds, after / 10) << first_two_seconds << " of " << after << " in the first two seconds";
+}
+
 }  // namespace
