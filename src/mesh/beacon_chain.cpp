@@ -50,13 +50,11 @@ bool BeaconChainSource::init(std::uint32_t network_id, std::span<const std::uint
   ChainValue v{};
   std::copy(seed.begin(), seed.end(), v.begin());
   segments_[segments] = v;
-  for (std::uint64_t s = segments; s > 0; --s) {
-    if (!hash_.walk(s * segment, (s - 1) * segment, v)) return false;
-    segments_[s - 1] = v;
-  }
-  anchor_ = v;
+  const bool ok =
+      hash_.walk(end, 0, segment, v, [&](std::uint64_t at, const ChainValue& value) { segments_[at / segment] = value; });
+  if (ok) anchor_ = v;
   crypto::secure_wipe(v);
-  return true;
+  return ok;
 }
 
 BeaconChainSource::~BeaconChainSource() {
@@ -73,13 +71,12 @@ bool BeaconChainSource::load_segment(std::uint64_t index) noexcept {
   ChainValue v = segments_[index + 1];
   const std::uint64_t base = index * segment;
   within_[per_segment] = v;
-  for (std::uint64_t c = per_segment; c > 0; --c) {
-    if (!hash_.walk(base + c * checkpoint_every, base + (c - 1) * checkpoint_every, v)) return false;
-    within_[c - 1] = v;
-  }
+  const bool ok = hash_.walk(base + segment, base, checkpoint_every, v, [&](std::uint64_t at, const ChainValue& value) {
+    within_[(at - base) / checkpoint_every] = value;
+  });
   crypto::secure_wipe(v);
-  loaded_ = index;
-  return true;
+  if (ok) loaded_ = index;
+  return ok;
 }
 
 bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) noexcept {

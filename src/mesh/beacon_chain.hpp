@@ -63,6 +63,17 @@ class ChainHash {
   [[nodiscard]] bool init(std::uint32_t network_id) noexcept;
   // v, the value at position `from`, becomes the value at position `to` (to ≤ from).
   [[nodiscard]] bool walk(std::uint64_t from, std::uint64_t to, ChainValue& v) const noexcept;
+  // The same walk in pieces of `piece` steps (from − to a multiple of it), calling
+  // at_piece(position, value) at the end of each: how checkpoints are laid and progress shown.
+  template <class AtPiece>
+  [[nodiscard]] bool walk(std::uint64_t from, std::uint64_t to, std::uint64_t piece, ChainValue& v,
+                          AtPiece&& at_piece) const {
+    for (std::uint64_t at = from; at > to; at -= piece) {
+      if (!walk(at, at - piece, v)) return false;
+      at_piece(at - piece, static_cast<const ChainValue&>(v));
+    }
+    return true;
+  }
 
  private:
   crypto::AesBlock aes_;
@@ -150,19 +161,13 @@ template <class Progress>
   // From the seed's position down to 0, the walk BeaconChainSource::init makes, one segment
   // a piece (the end is a multiple of the segment: whole pieces only).
   const std::uint64_t end = std::uint64_t{covered} * beacon_chain_hops;
-  constexpr std::uint64_t piece = BeaconChainSource::segment;
   ChainValue v{};
   std::copy(seed.begin(), seed.end(), v.begin());
-  for (std::uint64_t at = end; at > 0; at -= piece) {
-    if (!hash.walk(at, at - piece, v)) {
-      crypto::secure_wipe(v);
-      return false;
-    }
-    progress(end - (at - piece), end);
-  }
-  out = v;
+  const bool ok = hash.walk(end, 0, BeaconChainSource::segment, v,
+                            [&](std::uint64_t at, const ChainValue&) { progress(end - at, end); });
+  if (ok) out = v;
   crypto::secure_wipe(v);
-  return true;
+  return ok;
 }
 [[nodiscard]] inline bool chain_anchor(std::uint32_t network_id,
                                        std::span<const std::uint8_t, beacon_chain_value_size> seed,
