@@ -55,6 +55,7 @@ bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
       net::SetupError::ok)
     return false;
   if (!sealer_.init(keys.key(keys::KeyPurpose::e2))) return false;
+  if (!digest_.init(keys.key(keys::KeyPurpose::e2), id_)) return false;
   if (config_.role != Role::gateway && !cover_.init(id_, keys)) return false;
   if (!chain_.init(keys.network_id, keys.beacon_anchor)) return false;
   chain_source_ = std::move(source);
@@ -614,6 +615,18 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.due_us = due;
 }
 
+FloodKey MeshNode::flood_key(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
+  // A routed message names its next hop first, which changes at every hop; the rest, like
+  // an uplink's or downlink's whole body, travels unchanged.
+  const auto carried = h.type == MessageType::routed && body.size() >= 2 ? body.subspan(2) : body;
+  return FloodKey{static_cast<std::uint8_t>(h.type), h.origin, h.seq, digest_.of(carried)};
+}
+
+bool MeshNode::same_body(const FloodSlot& slot, std::span<const std::uint8_t> body) noexcept {
+  const auto& stored = body_of(slot);
+  return slot.length == body.size() && std::equal(body.begin(), body.end(), stored.begin());
+}
+
 void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, const MeshHeader& h,
                              std::span<const std::uint8_t> body) noexcept {
   // Implicit acknowledgement: a node no farther from the gateway carrying our pending
@@ -625,7 +638,7 @@ void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, cons
   for (auto& s : slots()) {
     if (!s.used) continue;
     if (s.header.type == MessageType::uplink && s.header.origin == h.origin && s.header.seq == h.seq &&
-        ((s.sent && sender_hops <= hops_) || sender_hops < hops_ || (sender_hops <= hops_ && dense())))
+        same_body(s, body) && ((s.sent && sender_hops <= hops_) || sender_hops < hops_ || (sender_hops <= hops_ && dense())))
       s = FloodSlot{};
     else if (s.header.type == MessageType::routed && sender == h.origin) {
       const RoutedAddresses to = routed_addresses_of(s);
@@ -637,12 +650,13 @@ void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, cons
     drop(node::DropReason::malformed);
     return;
   }
+  const FloodKey key = flood_key(h, body);
   if (config_.role == Role::gateway) {
     // The end of the line: acknowledge even a copy already taken (its sender missed the
     // first acknowledgement and is retrying). The latest copy names the way back.
     (void)routes_.learn(h.origin, sender);
     queue_ack(h.origin, h.seq);
-    if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+    if (!duplicates_.insert(key)) {
       drop(node::DropReason::duplicate);
       return;
     }
@@ -652,7 +666,7 @@ void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, cons
   const bool named = h.parent == id_;
   const bool retry = (h.flags & flag_retry) != 0;
   const bool repeat = (h.flags & flag_repeat) != 0;
-  if (h.origin == id_ || duplicates_.contains(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+  if (h.origin == id_ || duplicates_.contains(key)) {
     // A repeat or retry of what we carried on already: its sender missed hearing us, so
     // tell it.
     if (named && (retry || repeat) && h.origin != id_) queue_ack(h.origin, h.seq);
@@ -674,7 +688,7 @@ void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, cons
     drop(node::DropReason::queue_full);
     return;
   }
-  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  (void)duplicates_.insert(key);
   // Whoever carries an uplink learns the way back, or the route the gateway learns ends
   // here. A route away from the gateway replaces what we knew; one from the side (or from
   // a node that thinks itself closer) only fills a gap: two nodes of one level must not
@@ -690,12 +704,12 @@ void MeshNode::handle_uplink(node::NodeId sender, std::uint8_t sender_hops, cons
 }
 
 void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept {
-  if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+  if (!duplicates_.insert(flood_key(h, body))) {
     // Another copy of a flood we may still carry on conditionally: enough copies around
     // us and ours is not needed.
     for (auto& s : slots())
       if (s.used && s.conditional && s.header.type == MessageType::downlink && s.header.origin == h.origin &&
-          s.header.seq == h.seq && ++s.copies_heard >= flood_copies_enough)
+          s.header.seq == h.seq && same_body(s, body) && ++s.copies_heard >= flood_copies_enough)
         s = FloodSlot{};
     drop(node::DropReason::duplicate);
     return;
@@ -837,17 +851,18 @@ void MeshNode::routed_carried(node::NodeId origin, std::uint16_t seq, node::Node
       s = FloodSlot{};
 }
 
-bool MeshNode::carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app, std::uint64_t due) noexcept {
+MeshNode::FloodSlot* MeshNode::carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app,
+                                            std::uint64_t due) noexcept {
   FloodSlot* slot = free_slot();
-  if (slot == nullptr) return false;
+  if (slot == nullptr) return nullptr;
   RoutedBody b;
   b.via = via;
   b.app = app;
   std::array<std::uint8_t, max_message_size> buffer{};
   const std::size_t len = encode_routed(h, b, buffer);
-  if (len <= mesh_header_size) return false;
+  if (len <= mesh_header_size) return nullptr;
   fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size), due);
-  return true;
+  return slot;
 }
 
 bool MeshNode::send_routed(node::NodeId destination, std::span<const std::uint8_t> body) noexcept {
@@ -861,9 +876,10 @@ bool MeshNode::send_routed(node::NodeId destination, std::span<const std::uint8_
   app.destination = destination;
   app.length = static_cast<std::uint16_t>(body.size());
   std::copy(body.begin(), body.end(), app.payload.begin());
-  if (!carry_routed(h, via, app, platform_.local_us())) return false;
+  const FloodSlot* slot = carry_routed(h, via, app, platform_.local_us());
+  if (slot == nullptr) return false;
   ++seq_;
-  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
+  (void)duplicates_.insert(flood_key(h, std::span<const std::uint8_t>(body_of(*slot)).first(slot->length)));
   schedule();
   return true;
 }
@@ -879,7 +895,7 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
   routed_carried(h.origin, h.seq, sender);
   if (b.via != id_ || config_.role == Role::gateway) return;  // overheard: not ours to carry
   const auto payload = std::span<const std::uint8_t>(b.app.payload).first(b.app.length);
-  if (!duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq)) {
+  if (!duplicates_.insert(flood_key(h, body))) {
     // A repeat: the hop before us missed our carrying it on (or, at the destination, our
     // answer). Unless we still hold it, tell it so in an acknowledgement; carrying it on
     // again would send every hop after us round again too.
@@ -906,7 +922,7 @@ void MeshNode::handle_routed(node::NodeId sender, const MeshHeader& h, std::span
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   fwd.flags = 0;
-  if (!carry_routed(fwd, next, b.app, platform_.local_us() + backoff_us(0, config_.backoff_slots)))
+  if (carry_routed(fwd, next, b.app, platform_.local_us() + backoff_us(0, config_.backoff_slots)) == nullptr)
     drop(node::DropReason::queue_full);
 }
 
@@ -1220,8 +1236,9 @@ void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::u
   std::array<std::uint8_t, max_message_size> buffer{};
   const std::size_t len = encode_app(h, app, buffer);
   if (len <= mesh_header_size) return;
-  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
-  fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size),
+  const auto carried = std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size);
+  (void)duplicates_.insert(flood_key(h, carried));
+  fill_slot(*slot, h, carried,
             platform_.local_us() + delay_us + backoff_us(0, config_.backoff_slots));
   schedule();
 }
@@ -1246,8 +1263,9 @@ bool MeshNode::send_downlink(std::span<const std::uint8_t> body) noexcept {
   std::array<std::uint8_t, max_message_size> buffer{};
   const std::size_t len = encode_app(h, app, buffer);
   if (len <= mesh_header_size) return false;
-  (void)duplicates_.insert(static_cast<std::uint8_t>(h.type), h.origin, h.seq);
-  fill_slot(*slot, h, std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size),
+  const auto carried = std::span<const std::uint8_t>(buffer).subspan(mesh_header_size, len - mesh_header_size);
+  (void)duplicates_.insert(flood_key(h, carried));
+  fill_slot(*slot, h, carried,
             platform_.local_us());
   schedule();
   return true;

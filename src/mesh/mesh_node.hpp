@@ -29,6 +29,7 @@
 #include "mesh/beacon_chain.hpp"
 #include "mesh/disseminator.hpp"
 #include "mesh/duplicate_cache.hpp"
+#include "mesh/flood_digest.hpp"
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/cover_rekey.hpp"
@@ -182,6 +183,11 @@ class MeshNode final : private net::TokenHandler {
   // What this node keeps of the newest broadcast rekey to hand on (§7.5).
   [[nodiscard]] const RekeyBundle& rekey_bundle() const noexcept { return catch_up_.bundle(); }
   [[nodiscard]] const node::DropCounters& drops() const noexcept { return drops_; }
+  // Messages taken although their (type, origin, number) was in use with other contents:
+  // what an insider sending under numbers not its own shows (duplicate_cache.hpp).
+  [[nodiscard]] std::uint64_t flood_numbers_reused() const noexcept { return duplicates_.numbers_reused(); }
+  // The sequence number of this node's last message of its own (the next takes one more).
+  [[nodiscard]] std::uint16_t last_seq() const noexcept { return seq_; }
   [[nodiscard]] const net::NetworkLayer& network() const noexcept { return net_; }
   [[nodiscard]] std::uint64_t sent_of(MessageType t) const noexcept { return sent_[static_cast<std::size_t>(t)]; }
   // One-hop clear frames: sync requests and answers, and rekeys handed on (§7.5).
@@ -236,7 +242,12 @@ class MeshNode final : private net::TokenHandler {
   void handle_downlink(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   void handle_routed(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   // Queue a routed message on to `via`; false when no slot is free.
-  [[nodiscard]] bool carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app, std::uint64_t due) noexcept;
+  // The slot now holding it, or nullptr (no free slot, or it does not encode).
+  [[nodiscard]] FloodSlot* carry_routed(const MeshHeader& h, node::NodeId via, const AppBody& app,
+                                        std::uint64_t due) noexcept;
+  // What the duplicate cache keys a message on (duplicate_cache.hpp, flood_digest.hpp).
+  [[nodiscard]] FloodKey flood_key(const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
+  [[nodiscard]] bool same_body(const FloodSlot& slot, std::span<const std::uint8_t> body) noexcept;
   // A downlink payload (kind byte first) for this node, from a flood or a routed message.
   // Key deliveries inside routed messages go to the network layer from here (a flood's
   // rides beside it as a network token and is already applied).
@@ -387,6 +398,7 @@ class MeshNode final : private net::TokenHandler {
   NeighbourTable neighbours_;
   RouteTable routes_;
   DuplicateCache duplicates_;
+  FloodDigest digest_;
   WaveEngine wave_;
   Disseminator disseminator_;
   node::RecordSealer sealer_;

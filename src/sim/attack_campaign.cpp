@@ -201,6 +201,12 @@ void Simulator::start_jam(std::uint32_t station, std::uint64_t duration_us) {
   if (start_transmission(station, noise, AttackKind::jammer)) last_transmission_of(station).jam = true;
 }
 
+std::uint64_t Simulator::flood_numbers_reused() const {
+  std::uint64_t n = 0;
+  for (const auto& node : nodes_) n += node->mesh->flood_numbers_reused();
+  return n;
+}
+
 void Simulator::phase_attacks(bool after_revocation) {
   if (attackers_.empty()) return;
   if (!after_revocation) fail_node(stolen_station_);  // the device is gone from the mesh
@@ -210,6 +216,7 @@ void Simulator::phase_attacks(bool after_revocation) {
   const std::uint64_t readings_forged_before = back_office_->forged_accepted();
   forged_flood_starts_.clear();  // each phase counts the floods it forged
   const ReadingsCount readings_before = readings_count();
+  const std::uint64_t reused_before = flood_numbers_reused();
   // Legitimate traffic for the attackers to work on, and to show what still gets through.
   schedule_readings(attack_window, scenario_.phases.attack_s);
   attack_round(after_revocation);
@@ -232,7 +239,10 @@ void Simulator::phase_attacks(bool after_revocation) {
     stolen.succeeded += misled.by_more;
     stolen.note = std::to_string(misled.by_one) +
                   " nodes send through it by a way one hop shorter than it has (its genuine beacon copies repeated as "
-                  "its own, which the chain cannot tell apart; two or more hops shorter would count as successes)";
+                  "its own, which the chain cannot tell apart; two or more hops shorter would count as successes); " +
+                  std::to_string(flood_numbers_reused() - reused_before) +
+                  " messages taken as new under a number used before with other contents (its forgeries go under the "
+                  "numbers the gateway and its victims use next)";
   }
   for (std::uint32_t i = 1; i < node_count(); ++i) {
     if (nodes_[i]->mesh->params().group == 0xBEE) ++stolen.succeeded;
@@ -366,9 +376,12 @@ void Simulator::attack_round(bool after_revocation) {
               if (k % 6 == 4 ? send_forged_beacon(*a, (k / 6) % 2 == 0) : send_poisoned_beacon(*a)) ++tally.attempts;
               return;
             }
+            // Every forged message goes under a number its claimed origin uses next (numbers
+            // are sequential, and it hears them all): were the duplicate cache keyed on the
+            // number alone, the genuine message would then be dropped everywhere as a copy.
             mesh::MeshHeader h;
             h.origin = victim;
-            h.seq = static_cast<std::uint16_t>(0xF000 + a->counter);
+            h.seq = static_cast<std::uint16_t>(nodes_[victim - 1U]->mesh->last_seq() + 1U);
             h.ttl = 200;
             h.hops = 200;
             h.parent = 0;
@@ -376,6 +389,7 @@ void Simulator::attack_round(bool after_revocation) {
             if (k % 4 >= 2) {
               h.type = mesh::MessageType::downlink;
               h.origin = 1;  // pretends to be the gateway
+              h.seq = static_cast<std::uint16_t>(nodes_[0]->mesh->last_seq() + 1U + a->counter % 4U);
               // The last announcement or survey every node heard, moved to a start of the
               // attacker's choosing; it cannot sign, so it keeps the genuine signature.
               const std::uint64_t start = nodes_[0]->mesh->global_us() + 2'000'000 + 1'000ULL * a->counter++;
@@ -403,6 +417,7 @@ void Simulator::attack_round(bool after_revocation) {
             } else {
               h.type = mesh::MessageType::downlink;
               h.origin = 1;  // pretends to be the gateway
+              h.seq = static_cast<std::uint16_t>(nodes_[0]->mesh->last_seq() + 1U + a->counter % 4U);
               std::array<std::uint8_t, 8> params{0x00, 0x3C, 0x0B, 0xEE, 1, 4, 0, 0};
               app.payload[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
               app.payload[1] = static_cast<std::uint8_t>(node::RecordKind::commission);

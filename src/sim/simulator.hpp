@@ -364,6 +364,8 @@ class Simulator {
     std::uint32_t by_one = 0, by_more = 0;
   };
   [[nodiscard]] Misled nodes_misled_through_stolen_node() const;
+  // Summed over the nodes: MeshNode::flood_numbers_reused().
+  [[nodiscard]] std::uint64_t flood_numbers_reused() const;
   std::uint32_t stolen_station_ = 0;
   static constexpr std::uint32_t revoked_epoch = 2;  // the network key that leaves the stolen node out
   std::vector<std::uint64_t> forged_flood_starts_;    // t0 of the stolen node's forged announcements and surveys

@@ -6,6 +6,7 @@
 
 #include "crypto/ed25519.hpp"
 #include "mesh/duplicate_cache.hpp"
+#include "mesh/flood_digest.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/neighbour_table.hpp"
 
@@ -428,11 +429,52 @@ TEST(MeshMessage, AProbeIsAHeaderOnlyMessage) {
 
 TEST(DuplicateCache, RemembersAndForgetsOldest) {
   DuplicateCache c;
-  EXPECT_TRUE(c.insert(2, 5, 1));
-  EXPECT_FALSE(c.insert(2, 5, 1));
-  EXPECT_TRUE(c.insert(3, 5, 1));  // another type is another message
-  for (std::uint16_t s = 100; s < 100 + DuplicateCache::capacity; ++s) (void)c.insert(2, 9, s);
-  EXPECT_FALSE(c.contains(2, 5, 1));  // evicted by 64 newer entries
+  EXPECT_TRUE(c.insert({2, 5, 1, 0xABCDEF}));
+  EXPECT_FALSE(c.insert({2, 5, 1, 0xABCDEF}));
+  EXPECT_TRUE(c.insert({3, 5, 1, 0xABCDEF}));  // another type is another message
+  for (std::uint16_t s = 100; s < 100 + DuplicateCache::capacity; ++s) (void)c.insert({2, 9, s, 7});
+  EXPECT_FALSE(c.contains({2, 5, 1, 0xABCDEF}));  // evicted by 64 newer entries
+  EXPECT_EQ(c.numbers_reused(), 0U);
+}
+
+TEST(DuplicateCache, AMessageUnderATakenNumberIsNoCopyOfIt) {
+  // An insider sends under the number the gateway uses next: the genuine message, other
+  // contents under the same number, is still new, and the reuse is counted.
+  DuplicateCache c;
+  EXPECT_TRUE(c.insert({2, 1, 41, 0x111111}));   // the forged one, first
+  EXPECT_TRUE(c.insert({2, 1, 41, 0x222222}));   // the genuine one
+  EXPECT_FALSE(c.insert({2, 1, 41, 0x222222}));  // and its copies are copies
+  EXPECT_EQ(c.numbers_reused(), 1U);
+  EXPECT_TRUE(c.contains({2, 1, 41, 0x111111}));
+  EXPECT_FALSE(c.contains({2, 1, 41, 0x333333}));
+}
+
+TEST(FloodDigest, KeyedPerNodeAndStableForTheSameBytes) {
+  std::array<std::uint8_t, 16> secret_a{};
+  std::array<std::uint8_t, 16> secret_b{};
+  secret_a.fill(0x11);
+  secret_b.fill(0x22);
+  FloodDigest before_init;
+  const std::array<std::uint8_t, 5> body{1, 2, 3, 4, 5};
+  EXPECT_EQ(before_init.of(body), 0U);
+  FloodDigest a;
+  FloodDigest a_again;
+  FloodDigest b;
+  FloodDigest a_other_id;
+  ASSERT_TRUE(a.init(secret_a, 7));
+  ASSERT_TRUE(a_again.init(secret_a, 7));
+  ASSERT_TRUE(b.init(secret_b, 7));
+  ASSERT_TRUE(a_other_id.init(secret_a, 8));
+  const std::uint32_t d = a.of(body);
+  EXPECT_LT(d, 1U << FloodDigest::bits);
+  EXPECT_EQ(a.of(body), d);
+  EXPECT_EQ(a_again.of(body), d);
+  // Another key gives another digest (a 2^-24 chance of a false failure per pair, so two
+  // keys are checked).
+  EXPECT_TRUE(b.of(body) != d || a_other_id.of(body) != d);
+  std::array<std::uint8_t, 5> flipped = body;
+  flipped[4] ^= 1;
+  EXPECT_NE(a.of(flipped), d);
 }
 
 // A neighbour heard in `round` whose frames claim `hops`; beacon_round 0: it never passed

@@ -836,6 +836,67 @@ TEST(Simulator, AStolenNodesBeaconsMoveNeitherRoundNorClock) {
   }
 }
 
+TEST(Simulator, AStolenNodeCannotTakeTheNumbersOthersUseNext) {
+  // Sequence numbers are public, and a stolen node holds the network key: it sends a
+  // message of its own under each number the gateway floods with next, and under the
+  // numbers a node's next uplinks take. Keyed on the number alone, every node would drop
+  // the genuine messages as copies of the forged ones (and the gateway would acknowledge
+  // the genuine reading it dropped).
+  Simulator sim(small(80, 5));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  const node::NodeId stolen = ids[ids.size() / 3];
+  sim.fail_node(stolen - 1U);
+  sim.run_for(20'000'000);
+  std::uint32_t x = 0;  // a node some hops out, not commissioned yet
+  for (const auto id : ids)
+    if (id != stolen && sim.node(id - 1U).mesh->hops() >= 2 && !sim.node(id - 1U).mesh->commissioned()) {
+      x = id - 1U;
+      break;
+    }
+  ASSERT_NE(x, 0U);
+  auto& node = *sim.node(x).mesh;
+  const auto x_id = static_cast<node::NodeId>(x + 1);
+  std::uint32_t sent = 0;
+  auto forged = [&](mesh::MessageType type, node::NodeId origin, std::uint16_t seq, mesh::MeshNode& to) {
+    mesh::MeshHeader h;
+    h.type = type;
+    h.origin = origin;
+    h.seq = seq;
+    h.ttl = 20;
+    h.hops = 1;
+    h.parent = 1;
+    h.flags = type == mesh::MessageType::uplink ? mesh::flag_retry : 0;
+    mesh::AppBody app;
+    app.destination = type == mesh::MessageType::uplink ? 0 : node::broadcast_id;
+    app.payload[0] = type == mesh::MessageType::uplink ? static_cast<std::uint8_t>(node::RecordKind::reading)
+                                                        : static_cast<std::uint8_t>(mesh::DownlinkKind::records);
+    for (std::size_t i = 1; i < 40; ++i) app.payload[i] = static_cast<std::uint8_t>(0xA5 ^ i);
+    app.length = 40;
+    std::array<std::uint8_t, mesh::max_message_size> message{};
+    const std::size_t len = mesh::encode_app(h, app, message);
+    const auto rx = to.receive(sealed_as(sim, stolen, to.network().clock().now(),
+                                         std::span<const std::uint8_t>(message).first(len), sent++));
+    EXPECT_EQ(rx.net_reason, net::DropReason::none) << "it holds the network key: the frame itself passes";
+  };
+  // The gateway's next three flood numbers, taken at x first.
+  for (std::uint16_t k = 1; k <= 3; ++k)
+    forged(mesh::MessageType::downlink, 1, static_cast<std::uint16_t>(gateway.last_seq() + k), node);
+  for (const auto& b : sim.back_office().commission_bodies({x_id})) flood_from_gateway(sim, b);
+  sim.run_for(2'000'000);
+  EXPECT_TRUE(node.commissioned()) << "the genuine record, under a number the stolen node used first";
+  EXPECT_GE(node.flood_numbers_reused(), 1U);
+
+  // x's next three uplink numbers, taken at the gateway first.
+  const auto readings_before = sim.back_office().readings_from(x_id);
+  for (std::uint16_t k = 1; k <= 3; ++k)
+    forged(mesh::MessageType::uplink, x_id, static_cast<std::uint16_t>(node.last_seq() + k), gateway);
+  ASSERT_TRUE(node.send_reading(BackOffice::reading_plaintext(x_id, 9'001)));
+  sim.run_for(3'000'000);
+  EXPECT_EQ(sim.back_office().readings_from(x_id), readings_before + 1) << "the genuine reading arrives";
+  EXPECT_GE(gateway.flood_numbers_reused(), 1U);
+}
+
 TEST(LowerBound, KnownTopologies) {
   SimRng rng(1);
   // 3 × 3 grid with range 1.5, gateway in the middle: it alone dominates everything.
