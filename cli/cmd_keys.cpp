@@ -1,5 +1,6 @@
 // `meshsec keys derive`: the key id (and, for development customers only, the bytes) of one
-// node key of the hierarchy (docs/keys.md §9). Production key bytes are never printed:
+// key of the hierarchy (docs/keys.md §9): a node's (auth, enc, e2) or a network's (net, cover,
+// chain). Production key bytes are never printed:
 // production masters live only in the customer's custody, and the key id is computed from
 // public fields alone.
 #include <CLI/CLI.hpp>
@@ -27,9 +28,10 @@ struct DeriveOptions {
   std::string customer;
   std::string environment;
   std::string node;
+  std::string network;
   std::string purpose;
   std::uint32_t version = 1;
-  unsigned bits = 256;
+  unsigned bits = 0;  // 0: the purpose's size (256; a chain seed is 128 always)
   bool json = false;
 };
 
@@ -56,19 +58,27 @@ void run_derive(const DeriveOptions& o) {
   keys::Environment environment{};
   if (!keys::parse_environment(o.environment, environment)) fail("--env must be dev or prod");
   keys::KeyPurpose purpose{};
-  if (!keys::parse_purpose(o.purpose, purpose) ||
-      (purpose != keys::KeyPurpose::auth && purpose != keys::KeyPurpose::enc && purpose != keys::KeyPurpose::e2))
-    fail("--purpose must be auth, enc or e2");
-  const auto node = parse_u32(o.node);
-  if (!node) fail("--node must be a 32-bit number (decimal or 0x hex)");
+  if (!keys::parse_purpose(o.purpose, purpose) || purpose == keys::KeyPurpose::blob)
+    fail("--purpose must be auth, enc, e2 (node keys), net, cover or chain (network keys)");
+  // Node keys name their node, network keys their network (docs/keys.md §1).
+  const bool node_key =
+      purpose == keys::KeyPurpose::auth || purpose == keys::KeyPurpose::enc || purpose == keys::KeyPurpose::e2;
+  const std::string& subject_text = node_key ? o.node : o.network;
+  if (node_key ? !o.network.empty() : !o.node.empty())
+    fail(node_key ? "a node key takes --node, not --network" : "a network key takes --network, not --node");
+  const auto subject = parse_u32(subject_text);
+  if (!subject) fail(std::string(node_key ? "--node" : "--network") + " must be a 32-bit number (decimal or 0x hex)");
+  const bool chain = purpose == keys::KeyPurpose::chain;
+  if (chain && o.bits == 256) fail("a beacon chain seed is 128 bits always");
+  const unsigned bits = o.bits != 0 ? o.bits : chain ? 128U : 256U;
 
   keys::DerivationInput input;
   input.customer_id = o.customer;
   input.environment = environment;
   input.purpose = purpose;
-  input.subject_id = *node;
+  input.subject_id = *subject;
   input.version = o.version;
-  input.key_size = o.bits == 128 ? keys::KeySize::bits128 : keys::KeySize::bits256;
+  input.key_size = bits == 128 ? keys::KeySize::bits128 : keys::KeySize::bits256;
 
   keys::DerivationLabel label;
   if (auto e = keys::encode_derivation_label(input, label); e != keys::KeyError::ok)
@@ -84,7 +94,7 @@ void run_derive(const DeriveOptions& o) {
     hsm::MemoryKeyStore store(options);
     auto masters = keys::provision_customer_masters(store, environment, o.customer);
     if (!masters) fail("custody: " + std::string(hsm::to_string(masters.error())));
-    auto key = keys::derive_key_for_export(store, masters.value().master(purpose), input);
+    auto key = keys::derive_key_for_export(store, masters.value().master(keys::master_purpose(purpose)), input);
     if (!key) fail("custody: " + std::string(hsm::to_string(key.error())));
     key_hex = wire::to_hex(key.value().span());
   }
@@ -94,9 +104,9 @@ void run_derive(const DeriveOptions& o) {
     out["customer_id"] = o.customer;
     out["environment"] = keys::to_string(environment);
     out["purpose"] = keys::to_string(purpose);
-    out["node_id"] = *node;
+    out[node_key ? "node_id" : "network_id"] = *subject;
     out["version"] = o.version;
-    out["bits"] = o.bits;
+    out["bits"] = bits;
     out["label"] = wire::to_hex(label.label());
     out["context"] = wire::to_hex(label.context());
     out["key_id"] = wire::to_hex(id);
@@ -112,9 +122,9 @@ void run_derive(const DeriveOptions& o) {
   std::cout << "customer     " << o.customer << "\n"
             << "environment  " << keys::to_string(environment) << "\n"
             << "purpose      " << keys::to_string(purpose) << "\n"
-            << "node         " << *node << "\n"
+            << (node_key ? "node         " : "network      ") << *subject << "\n"
             << "version      " << o.version << "\n"
-            << "bits         " << o.bits << "\n"
+            << "bits         " << bits << "\n"
             << "label        " << wire::to_hex(label.label()) << "\n"
             << "context      " << wire::to_hex(label.context()) << "\n"
             << "key id       " << wire::to_hex(id) << "\n";
@@ -129,13 +139,17 @@ const bool registered = meshsec::cli::register_command(30, [](CLI::App& root) {
   keys_cmd->require_subcommand(1);
   auto options = std::make_shared<DeriveOptions>();
   auto* derive = keys_cmd->add_subcommand(
-      "derive", "Show the key id of a node key (and its bytes for development customers only)");
+      "derive", "Show the key id of a node or network key (and its bytes for development customers only)");
   derive->add_option("--customer", options->customer, "Customer id ([A-Za-z0-9._-], 1..64)")->required();
   derive->add_option("--env", options->environment, "dev or prod")->required();
-  derive->add_option("--node", options->node, "Node id (decimal or 0x hex)")->required();
-  derive->add_option("--purpose", options->purpose, "auth, enc or e2")->required();
-  derive->add_option("--version", options->version, "Node key version")->capture_default_str();
-  derive->add_option("--bits", options->bits, "Key size")->check(CLI::IsMember({128u, 256u}))->capture_default_str();
+  derive->add_option("--node", options->node, "Node id, for auth, enc and e2 (decimal or 0x hex)");
+  derive->add_option("--network", options->network, "Network id, for net, cover and chain (decimal or 0x hex)");
+  derive->add_option("--purpose", options->purpose, "auth, enc, e2, net, cover or chain")->required();
+  derive->add_option("--version", options->version,
+                     "Node key version; network key index; cover subtree index; chain generation")
+      ->capture_default_str();
+  derive->add_option("--bits", options->bits, "Key size (default 256; chain: 128 always)")
+      ->check(CLI::IsMember({128u, 256u}));
   derive->add_flag("--json", options->json, "Machine-readable output");
   derive->callback([options] { run_derive(*options); });
 });

@@ -9,6 +9,8 @@
 #include "keys/dev_master_keys.hpp"
 #include "keys/key_derivation.hpp"
 #include "keys/key_id.hpp"
+#include "keys/master_key_material.hpp"
+#include "keys/node_key_set.hpp"
 #include "support/test_paths.hpp"
 #include "wire/hex.hpp"
 
@@ -94,6 +96,33 @@ TEST(KeysCli, ProdNeverPrintsKeyBytes) {
   const CliRun text = run("keys derive --customer acme-lighting --env prod --node 1 --purpose auth");
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("never printed"), std::string::npos) << text.out;
+}
+
+// Network keys name their network: the chain seed printed is the one a gateway of that
+// network is given (derive_node_key_set), 128 bits by default and only so.
+TEST(KeysCli, NetworkKeysAndTheGatewaysChainSeed) {
+  const CliRun r = run("keys derive --customer acme-lighting --env dev --network 9 --purpose chain --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  MasterKeyMaterial literal;
+  ASSERT_EQ(load_insecure_dev_masters(literal), KeyError::ok);
+  NodeKeyRequest gateway;
+  gateway.node_id = 1;
+  gateway.network_id = 9;
+  gateway.network_key_index = 1;  // the version the command defaults to
+  gateway.gateway = true;
+  NodeKeySet set;
+  ASSERT_EQ(derive_node_key_set(literal, {"acme-lighting", Environment::dev, KeySize::bits256}, gateway, set),
+            KeyError::ok);
+  EXPECT_NE(r.out.find("\"key\": \"" + wire::to_hex(set.beacon_chain_seed.span()) + "\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"network_id\": 9"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"bits\": 128"), std::string::npos) << r.out;
+  const CliRun net = run("keys derive --customer acme-lighting --env dev --network 9 --purpose net --json");
+  ASSERT_EQ(net.status, 0) << net.out;
+  EXPECT_NE(net.out.find(wire::to_hex(set.key(KeyPurpose::net))), std::string::npos) << net.out;
+  EXPECT_NE(run("keys derive --customer acme --env dev --network 9 --purpose chain --bits 256").status, 0);
+  EXPECT_NE(run("keys derive --customer acme --env dev --network 9 --purpose auth").status, 0);
+  EXPECT_NE(run("keys derive --customer acme --env dev --node 9 --purpose chain").status, 0);
+  EXPECT_NE(run("keys derive --customer acme --env dev --network 9 --purpose blob").status, 0);
 }
 
 TEST(KeysCli, RejectsBadArguments) {
