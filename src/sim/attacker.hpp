@@ -29,6 +29,7 @@ struct Simulator::Attacker {
   node::RecordSealer sealer;
   node::NodeId address = 0;
   std::uint32_t counter = 0;
+  std::uint32_t forged_floods = 0;  // downlinks in the gateway's name it put on the air
   // The stolen node after its revocation: every rekey body neighbours handed on that it
   // heard (wire-format.md §7.5), after it asked for the key it was left out of.
   std::vector<std::vector<std::uint8_t>> handed_on;
