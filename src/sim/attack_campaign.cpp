@@ -665,9 +665,10 @@ void Simulator::phase_revocation() {
     auto settled = [&](node::NodeId id) { return !list.asks_ack_of(id) || back_office_->key_acked_epoch(id) >= epoch; };
     for (std::uint32_t i = 1; i < node_count(); ++i)
       report_.revocation_per_node += nodes_[i]->alive && !settled(static_cast<node::NodeId>(i + 1)) ? 1U : 0U;
-    (void)send_per_node("revocation", per_node_time_us(), 0, settled, [&](const std::vector<node::NodeId>& ids) {
-      return back_office_->key_delivery_bodies(ids, epoch, key.span());
-    });
+    (void)send_per_node(
+        "revocation", per_node_time_us(), 0, settled,
+        [&](const std::vector<node::NodeId>& ids) { return back_office_->key_delivery_bodies(ids, epoch, key.span()); },
+        SilentNodes::keep_flooding);
   }
   report_.revocation_acked = report_.revocation_targets - static_cast<std::uint32_t>(pending().size());
   // Switch: the gateway seals with the new key and floods the switch under it; then retire.

@@ -126,9 +126,14 @@ class Simulator {
   // Per-node downlinks (per_node_downlinks.cpp): routed where the gateway has a route,
   // flooded otherwise; until `done` holds for every live node or `limit_us` passes.
   // Returns how many of the nodes pending at the start are done.
+  // A node that answers none of its first floods: flooded for again and again (what a
+  // revocation's key delivery must be, however much it costs), or less and less often and
+  // then left (per_node_downlinks.cpp).
+  enum class SilentNodes : std::uint8_t { keep_flooding, back_off };
   using BodiesFor = std::function<std::vector<std::vector<std::uint8_t>>(const std::vector<node::NodeId>&)>;
   std::uint32_t send_per_node(const std::string& phase, std::uint64_t limit_us, std::uint64_t join_wait_us,
-                              const std::function<bool(node::NodeId)>& done, const BodiesFor& bodies_for);
+                              const std::function<bool(node::NodeId)>& done, const BodiesFor& bodies_for,
+                              SilentNodes silent = SilentNodes::back_off);
   // Time for per-node messages to every node: the join spread, 60 s, 100 ms per node.
   [[nodiscard]] std::uint64_t per_node_time_us() const;
   // mesh.join_spread_s, or by mesh size when 0.

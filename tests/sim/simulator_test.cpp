@@ -897,6 +897,35 @@ TEST(Simulator, AStolenNodeCannotTakeTheNumbersOthersUseNext) {
   EXPECT_GE(gateway.flood_numbers_reused(), 1U);
 }
 
+TEST(Simulator, NodesThatAnswerNoFloodAreFloodedForEightTimesAndLeft) {
+  // A leaf whose every neighbour failed lives on but hears nothing: the back office floods
+  // for it four rounds running, then after 10, 20, 40 and 40 s, and then leaves it; before,
+  // it was flooded for every round (about 5 s) until the phase's time ran out.
+  Scenario s = small(60, 5);
+  s.phases.commission_timeout_s = 400;
+  Simulator sim(s);
+  const auto ids = boot_and_settle(sim);
+  std::uint32_t cut = 0;
+  for (const auto id : ids) {
+    const auto& links = sim.topology().links(id - 1U);
+    const bool next_to_gateway =
+        std::any_of(links.begin(), links.end(), [](const auto& l) { return l.peer == 0; });
+    if (!next_to_gateway && links.size() <= 3) {
+      cut = id - 1U;
+      break;
+    }
+  }
+  ASSERT_NE(cut, 0U);
+  for (const auto& l : sim.topology().links(cut))
+    if (l.peer < sim.node_count()) sim.fail_node(l.peer);
+  const auto floods_before = sim.node(0).mesh->sent_of(mesh::MessageType::downlink);
+  sim.phase_commission();
+  EXPECT_FALSE(sim.back_office().commissioned(static_cast<node::NodeId>(cut + 1)));
+  const auto floods = sim.node(0).mesh->sent_of(mesh::MessageType::downlink) - floods_before;
+  EXPECT_LE(floods, 20U) << "a body per round for the silent nodes would be 60 or more";
+  EXPECT_LT(sim.report().commission_seconds, 250.0) << "the phase ends once only silent nodes are left";
+}
+
 TEST(LowerBound, KnownTopologies) {
   SimRng rng(1);
   // 3 × 3 grid with range 1.5, gateway in the middle: it alone dominates everything.
