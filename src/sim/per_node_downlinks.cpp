@@ -22,7 +22,7 @@ std::uint32_t Simulator::send_per_node(const std::string& phase, std::uint64_t l
                                        SilentNodes silent) {
   constexpr std::uint8_t routed_attempts = 4;
   constexpr std::uint8_t flood_attempts = 8;
-  constexpr std::uint8_t prompt_floods = 4;  // each round's, as long as it may take
+  constexpr std::uint8_t prompt_floods = 4;  // sent round after round before the waits begin
   constexpr std::uint64_t first_flood_wait_us = 10'000'000;
   constexpr std::uint64_t max_flood_wait_us = 40'000'000;
   const std::uint64_t start = now_;
