@@ -16,12 +16,14 @@ struct FloodKey {
   std::uint8_t type = 0;
   node::NodeId origin = 0;
   std::uint16_t seq = 0;
-  std::uint32_t digest = 0;  // 24 bits
+  std::uint32_t digest = 0;  // DuplicateCache::digest_bits of it count
 };
 
 class DuplicateCache {
  public:
   static constexpr std::size_t capacity = 64;
+  // What is left of a 64-bit entry beside type (8), origin (16) and number (16).
+  static constexpr unsigned digest_bits = 24;
 
   [[nodiscard]] bool contains(const FloodKey& k) const noexcept {
     const std::uint64_t key = make_key(k);
@@ -49,7 +51,6 @@ class DuplicateCache {
   [[nodiscard]] std::uint64_t numbers_reused() const noexcept { return numbers_reused_; }
 
  private:
-  static constexpr unsigned digest_bits = 24;
   static constexpr std::uint64_t make_key(const FloodKey& k) noexcept {
     // Each message type numbers its own messages: the type keeps them apart.
     return (static_cast<std::uint64_t>(k.type) << 56) | (static_cast<std::uint64_t>(k.origin) << 40) |

@@ -19,9 +19,12 @@ bool FloodDigest::init(std::span<const std::uint8_t> node_secret, node::NodeId i
 
 std::uint32_t FloodDigest::of(std::span<const std::uint8_t> carried) noexcept {
   if (!mac_.ready()) return 0;
-  std::array<std::uint8_t, 3> out{};
+  static_assert(bits % 8 == 0 && bits <= 32);
+  std::array<std::uint8_t, bits / 8> out{};
   if (mac_.compute(carried, out) != crypto::Status::ok) return 0;
-  return (std::uint32_t{out[0]} << 16) | (std::uint32_t{out[1]} << 8) | out[2];
+  std::uint32_t digest = 0;
+  for (const std::uint8_t b : out) digest = (digest << 8) | b;
+  return digest;
 }
 
 }  // namespace meshsec::mesh

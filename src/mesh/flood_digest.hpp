@@ -13,13 +13,14 @@
 #include <span>
 
 #include "crypto/mac.hpp"
+#include "mesh/duplicate_cache.hpp"
 #include "node/node_id.hpp"
 
 namespace meshsec::mesh {
 
 class FloodDigest {
  public:
-  static constexpr unsigned bits = 24;
+  static constexpr unsigned bits = DuplicateCache::digest_bits;
 
   // The key: HKDF-SHA256 of the node's E2 key (secret, the node's own) under a label of
   // its own, so it is independent of every key the E2 key seals with.
