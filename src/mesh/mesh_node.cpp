@@ -580,8 +580,11 @@ void MeshNode::follow_gradient() noexcept {
     // flood the gateway, and nodes whose joins went out together must not rejoin together.
     joined_ = false;
     const std::uint64_t interval = rejoin_interval_us();
-    join_at_us_ = std::max(platform_.local_us() + join_spread_draw() + 1,
-                           last_join_us_ + interval + platform_.random_u32() % interval);
+    // Two draws, one after the other: as arguments of one call their order would be the
+    // compiler's to choose, and builds of one seed would differ.
+    const std::uint64_t after_interval = platform_.random_u32() % interval;
+    const std::uint64_t within_spread = join_spread_draw();
+    join_at_us_ = std::max(platform_.local_us() + within_spread + 1, last_join_us_ + interval + after_interval);
   }
 }
 
