@@ -219,16 +219,17 @@ void Simulator::phase_attacks(bool after_revocation) {
   const std::uint64_t reused_before = flood_numbers_reused();
   // Downlink frames carried meanwhile: the gateway's floods and what the insider's forged
   // ones in its name cost (docs/simulator.md §Attacks, "insider floods").
-  const auto downlink_frames = [this](bool gateway) {
-    std::uint64_t f = 0;
-    for (std::uint32_t i = gateway ? 0 : 1; i < (gateway ? 1 : node_count()); ++i)
-      f += nodes_[i]->mesh->sent_of(mesh::MessageType::downlink);
-    return f;
+  struct FloodTally {
+    std::uint64_t from_gateway = 0, carried = 0, forged = 0;
   };
-  const std::uint64_t carried_before = downlink_frames(false);
-  const std::uint64_t gateway_before = downlink_frames(true);
-  std::uint32_t forged_before = 0;
-  for (const auto& a : attackers_) forged_before += a->forged_floods;
+  const auto flood_tally = [this] {
+    FloodTally t;
+    t.from_gateway = nodes_[0]->mesh->sent_of(mesh::MessageType::downlink);
+    for (std::uint32_t i = 1; i < node_count(); ++i) t.carried += nodes_[i]->mesh->sent_of(mesh::MessageType::downlink);
+    for (const auto& a : attackers_) t.forged += a->forged_floods;
+    return t;
+  };
+  const FloodTally floods_before = flood_tally();
   // Legitimate traffic for the attackers to work on, and to show what still gets through.
   schedule_readings(attack_window, scenario_.phases.attack_s);
   attack_round(after_revocation);
@@ -246,10 +247,7 @@ void Simulator::phase_attacks(bool after_revocation) {
   auto forged = [&](std::uint64_t start) {
     return std::find(forged_flood_starts_.begin(), forged_flood_starts_.end(), start) != forged_flood_starts_.end();
   };
-  std::uint32_t forged_floods = 0;
-  for (const auto& a : attackers_) forged_floods += a->forged_floods;
-  const std::uint64_t carried = downlink_frames(false) - carried_before;
-  const std::uint64_t gateway_frames = downlink_frames(true) - gateway_before;
+  const FloodTally floods_after = flood_tally();
   if (!after_revocation) {
     const Misled misled = nodes_misled_through_stolen_node();
     stolen.succeeded += misled.by_more;
@@ -259,8 +257,9 @@ void Simulator::phase_attacks(bool after_revocation) {
                   std::to_string(flood_numbers_reused() - reused_before) +
                   " messages taken as new under a number used before with other contents (its forgeries go under the "
                   "numbers the gateway and its victims use next); " +
-                  std::to_string(forged_floods - forged_before) + " forged downlinks in the gateway's name, " +
-                  std::to_string(gateway_frames) + " downlink frames from the gateway and " + std::to_string(carried) +
+                  std::to_string(floods_after.forged - floods_before.forged) + " forged downlinks in the gateway's name, " +
+                  std::to_string(floods_after.from_gateway - floods_before.from_gateway) +
+                  " downlink frames from the gateway and " + std::to_string(floods_after.carried - floods_before.carried) +
                   " carried by the nodes meanwhile (a records flood only its target can check is carried mesh-wide)";
   }
   for (std::uint32_t i = 1; i < node_count(); ++i) {
