@@ -22,6 +22,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 
@@ -205,6 +206,9 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] const LinkSurvey& survey() const noexcept { return survey_; }
 
  private:
+  // A deadline that never comes (a global or local time in µs).
+  static constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
+
   struct FloodSlot {
     bool used = false;
     bool sent = false;  // waiting for the implicit acknowledgement
