@@ -56,6 +56,9 @@ enum class AttackKind : std::uint8_t {
 class Simulator {
  public:
   using Progress = std::function<void(const std::string& phase, double fraction)>;
+  // A radio's switch from receiving to sending: a frame goes on the air this long after
+  // its node decided to send it.
+  static constexpr std::uint32_t turnaround_us = 192;
 
   explicit Simulator(const Scenario& scenario);
   ~Simulator();
