@@ -91,6 +91,11 @@ bool BeaconChainSource::round_value(std::uint32_t round, ChainValue& out) noexce
   return hash_.walk(index * segment + checkpoint * checkpoint_every, position, out);
 }
 
+bool BeaconChainSource::value_at(std::uint32_t round, std::uint32_t hops, ChainValue& out) noexcept {
+  return hops < beacon_chain_hops && round_value(round, out) &&
+         hash_.walk(chain_position(round, 0), chain_position(round, hops), out);
+}
+
 bool BeaconChainSource::genuine(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept {
   ChainValue v{};
   if (hops >= beacon_chain_hops || !round_value(round, v)) return false;
@@ -124,6 +129,14 @@ BeaconChainVerifier::Verdict BeaconChainVerifier::check(std::uint32_t round, std
   ChainValue v = trusted_;
   if (!hash_.walk(trusted_position_, position, v)) return Verdict::forged;
   return crypto::equal_constant_time(v, value) ? Verdict::genuine : Verdict::forged;
+}
+
+bool BeaconChainVerifier::value_at(std::uint32_t round, std::uint32_t hops, ChainValue& out) const noexcept {
+  if (!ready_ || round == 0 || hops >= beacon_chain_hops) return false;
+  const std::uint64_t position = chain_position(round, hops);
+  if (position > trusted_position_ || trusted_position_ - position > max_steps) return false;
+  out = trusted_;
+  return hash_.walk(trusted_position_, position, out);
 }
 
 std::uint8_t BeaconChainVerifier::pass_on_hops(std::uint32_t round) const noexcept {

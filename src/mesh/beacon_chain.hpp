@@ -101,6 +101,8 @@ class BeaconChainSource {
   [[nodiscard]] std::uint32_t rounds() const noexcept { return rounds_; }
   // c_{r·M}: the value round r's beacon leaves the gateway with; false past the chain's end.
   [[nodiscard]] bool round_value(std::uint32_t round, ChainValue& out) noexcept;
+  // Round `round`'s copy `hops` hops out (its value hashed down `hops` steps).
+  [[nodiscard]] bool value_at(std::uint32_t round, std::uint32_t hops, ChainValue& out) noexcept;
   // Whether `value` is round `round`'s copy `hops` hops out (the gateway checks the copies
   // its neighbours pass back from its own end of the chain, at most 512 + M steps).
   [[nodiscard]] bool genuine(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept;
@@ -135,6 +137,9 @@ class BeaconChainVerifier {
   // The copy this node passes on for `round`: the trusted value one step on, one hop more.
   // False when nothing of that round is trusted, or the copy would go M hops or more.
   [[nodiscard]] bool pass_on(std::uint32_t round, std::uint8_t& hops, ChainValue& out) const noexcept;
+  // Round `round`'s copy `hops` hops out, from the value trusted now; false when that is
+  // further along the chain than what is trusted (or more than max_steps behind it).
+  [[nodiscard]] bool value_at(std::uint32_t round, std::uint32_t hops, ChainValue& out) const noexcept;
   // The hops that copy would show, without making it (0xFF: none to pass on).
   [[nodiscard]] std::uint8_t pass_on_hops(std::uint32_t round) const noexcept;
 

@@ -48,6 +48,7 @@ std::size_t encode_beacon(const MeshHeader& h, const BeaconBody& b, std::span<st
   w.u8(b.degree);
   w.u8(b.chain_hops);
   w.bytes(b.chain);
+  if (b.opens_next) w.bytes(b.next_window);
   return done(w);
 }
 
@@ -172,6 +173,8 @@ bool parse_beacon(std::span<const std::uint8_t> body, BeaconBody& b) noexcept {
   b.degree = r.u8();
   b.chain_hops = r.u8();
   (void)r.copy_to(b.chain);
+  b.opens_next = r.remaining() == b.next_window.size();
+  if (b.opens_next) (void)r.copy_to(b.next_window);
   return r.finish() == wire::WireError::ok;
 }
 

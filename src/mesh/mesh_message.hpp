@@ -68,8 +68,13 @@ struct BeaconBody {
   // what shows the round is genuine and the copy no fewer hops out than it says.
   std::uint8_t chain_hops = 0;
   std::array<std::uint8_t, 16> chain{};
+  // Present when the gateway opens the next round for the floods no relay can check
+  // (flood_window.hpp): a tag under that round's chain value, which nobody can show yet.
+  bool opens_next = false;
+  std::array<std::uint8_t, 8> next_window{};
 };
-inline constexpr std::size_t beacon_body_size = 30;
+inline constexpr std::size_t beacon_body_size = 30;         // without the window tag
+inline constexpr std::size_t beacon_window_tag_size = 8;    // appended when opens_next
 
 inline constexpr std::size_t max_app_payload = 81;  // max_message_size − header − 4
 struct AppBody {  // uplink and downlink

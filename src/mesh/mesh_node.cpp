@@ -51,6 +51,7 @@ bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
   if (!digest_.init(keys.key(keys::KeyPurpose::e2), id_)) return false;
   if (config_.role != Role::gateway && !cover_.init(id_, keys)) return false;
   if (!chain_.init(keys.network_id, keys.beacon_anchor)) return false;
+  network_id_ = keys.network_id;
   chain_source_ = std::move(source);
   acked_epoch_ = keys.network_key_index;
   firmware::Ed25519PublicKey vk{};
@@ -320,6 +321,7 @@ bool MeshNode::send_reading(std::span<const std::uint8_t> plaintext) noexcept {
 
 bool MeshNode::send_downlink(std::span<const std::uint8_t> body) noexcept {
   if (config_.role != Role::gateway || body.empty() || body.size() > max_app_payload) return false;
+  if (needs_flood_window(static_cast<DownlinkKind>(body[0])) && !gateway_may_send_unchecked_flood()) return false;
   FloodSlot* slot = free_slot();
   if (slot == nullptr) return false;
   MeshHeader h = own_header(MessageType::downlink);
@@ -375,6 +377,7 @@ void MeshNode::on_wake() noexcept {
   if (config_.role == Role::gateway && now >= next_beacon_at_) {
     ++round_;
     neighbours_.expire(round_);
+    open_announced_window();
     beacon_pending_ = true;
     beacon_due_us_ = now;
     // Round r starts at first_slot seconds + (r − 1) periods of global time (the nodes hold
@@ -475,6 +478,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     // copy too late to take its time) has only the network layer's whole seconds to stamp
     // it with: it passes nothing on rather than spread that.
     if ((fine_synced_ || config_.role == Role::gateway) && own_beacon_chain(b)) {
+      own_window_tag(b);
       type = MessageType::beacon;
       n = encode_beacon(h, b, message);
       beacon_sent_round_ = round_;

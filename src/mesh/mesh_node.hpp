@@ -31,6 +31,7 @@
 #include "mesh/disseminator.hpp"
 #include "mesh/duplicate_cache.hpp"
 #include "mesh/flood_digest.hpp"
+#include "mesh/flood_window.hpp"
 #include "mesh/mesh_config.hpp"
 #include "mesh/mesh_message.hpp"
 #include "mesh/cover_rekey.hpp"
@@ -58,6 +59,12 @@ enum class DownlinkKind : std::uint8_t {
   cover_key = cover_key_kind,                    // rekey_message.hpp: the next network key for one subset
   cover_commitment = cover_commitment_kind,      // rekey_message.hpp: the back office's commitment to it
 };
+
+// Floods no relay can check (sealed for the node they name, or applied by the network
+// layer): carried only in a flood window the gateway opened (flood_window.hpp).
+[[nodiscard]] constexpr bool needs_flood_window(DownlinkKind kind) noexcept {
+  return kind == DownlinkKind::records || kind == DownlinkKind::key_delivery || kind == DownlinkKind::key_phase;
+}
 
 // Where the gateway hands uplink payloads (the back office checks the per-node record).
 class UplinkSink {
@@ -119,8 +126,16 @@ class MeshNode final : private net::TokenHandler {
 
   // Application: queue a sensor reading to the back office, sealed under the E2 key.
   [[nodiscard]] bool send_reading(std::span<const std::uint8_t> plaintext) noexcept;
-  // Gateway: flood a downlink body (kind byte first); false when no slot is free.
+  // Gateway: flood a downlink body (kind byte first); false when no slot is free, or when
+  // the body is one no relay can check and no flood window is open now (the gateway then
+  // opens the coming rounds: ask again).
   [[nodiscard]] bool send_downlink(std::span<const std::uint8_t> body) noexcept;
+  // Gateway: floods no relay can check will follow; open flood windows from the next round
+  // on for `rounds` rounds (0: MeshConfig::flood_window_demand_rounds), so the first of
+  // them need not wait for one.
+  void expect_unchecked_floods(std::uint32_t rounds = 0) noexcept;
+  // Gateway: no more such floods for now; the rounds not yet announced stay closed.
+  void close_flood_windows() noexcept;
   // Gateway: send a downlink body to one node along the learned routes; false when there
   // is no route to it (flood it instead) or no slot is free.
   [[nodiscard]] bool send_routed(node::NodeId destination, std::span<const std::uint8_t> body) noexcept;
@@ -171,6 +186,13 @@ class MeshNode final : private net::TokenHandler {
   // Genuine beacons whose time this node would not take (docs/wire-format.md §6.5).
   [[nodiscard]] std::uint64_t beacon_times_refused() const noexcept { return beacon_times_refused_; }
   [[nodiscard]] const BeaconChainVerifier& beacon_chain() const noexcept { return chain_; }
+  // Flood windows (flood_window.hpp): the latest round this node checked open (0: none),
+  // whether it carries unchecked floods now, the unchecked floods it did not carry for want
+  // of an open window, and (gateway) the rounds it opened.
+  [[nodiscard]] std::uint32_t window_round() const noexcept { return window_round_; }
+  [[nodiscard]] bool flood_window_open() const noexcept;
+  [[nodiscard]] std::uint64_t floods_not_carried() const noexcept { return floods_not_carried_; }
+  [[nodiscard]] std::uint32_t windows_opened() const noexcept { return windows_opened_; }
   [[nodiscard]] const NeighbourTable& neighbours() const noexcept { return neighbours_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
   [[nodiscard]] bool joined() const noexcept { return joined_; }
@@ -238,6 +260,12 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint64_t round_start_us(std::uint32_t round) const noexcept;
   // This node's beacon for the round: the best copy it holds, one hop on; false when none.
   [[nodiscard]] bool own_beacon_chain(BeaconBody& b) const noexcept;
+  // Flood windows (mesh_node_window.cpp).
+  void keep_window_tag(const BeaconBody& b) noexcept;
+  void check_window_tags() noexcept;
+  void own_window_tag(BeaconBody& b) noexcept;
+  void open_announced_window() noexcept;
+  [[nodiscard]] bool gateway_may_send_unchecked_flood() noexcept;
   // Whether the copy this node would pass on shows no more hops than it counts.
   [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
   void follow_gradient() noexcept;
@@ -399,6 +427,16 @@ class MeshNode final : private net::TokenHandler {
   net::NetworkLayer net_;
   BeaconChainVerifier chain_;
   std::unique_ptr<BeaconChainSource> chain_source_;  // gateway only
+  // Flood windows (flood_window.hpp).
+  std::uint32_t network_id_ = 0;               // the chain's network, which the tags name
+  std::uint32_t window_round_ = 0;             // latest round checked open
+  std::uint32_t window_candidates_round_ = 0;  // the round the kept tags would open
+  std::array<FloodWindowTag, 3> window_candidates_{};
+  std::uint8_t window_candidate_count_ = 0;
+  std::uint32_t window_demand_until_ = 0;      // gateway: opens the rounds up to this one
+  std::uint32_t window_announced_round_ = 0;   // gateway: the round its last tag opens
+  std::uint64_t floods_not_carried_ = 0;
+  std::uint32_t windows_opened_ = 0;
   NeighbourTable neighbours_;
   RouteTable routes_;
   DuplicateCache duplicates_;

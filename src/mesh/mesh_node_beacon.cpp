@@ -60,7 +60,9 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     round_ = b.round;
     neighbours_.expire(round_);
     if (current_ != nullptr) current_->beacon_taken = true;
+    check_window_tags();
   }
+  if (config_.role != Role::gateway && b.opens_next && b.round == round_) keep_window_tag(b);
   if (config_.role != Role::gateway && b.round == round_ && time_round_ != round_) {
     // The first copy of the round whose time is acceptable sets the clock. M5: the sender
     // stamped its global time as it handed the frame to the radio; add the flight

@@ -248,6 +248,12 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     }
   }
   if (h.ttl == 0 || config_.role == Role::gateway) return;
+  // Only the node it names can check it (or the network layer applied it): carried on only
+  // in a round the gateway opened for such floods.
+  if (needs_flood_window(kind) && !flood_window_open()) {
+    ++floods_not_carried_;
+    return;
+  }
   FloodSlot* slot = free_slot();
   if (slot == nullptr) {
     if (carry) drop(node::DropReason::queue_full);

@@ -56,6 +56,11 @@ bool Simulator::send_poisoned_beacon(Attacker& a) {
   b.global_us = gw.global_us();
   b.degree = 40;
   if (!best->pass_on(b.round, b.chain_hops, b.chain)) return false;
+  // With a tag of its own opening the next round for the floods no relay can check (it
+  // cannot know that round's chain value): taken, its forged records floods would be
+  // carried mesh-wide again (mesh/flood_window.hpp).
+  b.opens_next = true;
+  b.next_window.fill(static_cast<std::uint8_t>(a.counter++));
   std::array<std::uint8_t, mesh::max_message_size> message{};
   return send_as_insider(a, std::span<const std::uint8_t>(message).first(encode_insider_beacon(b, message)));
 }

@@ -30,6 +30,10 @@ nlohmann::json to_json(const RunReport& r) {
                     {"error_max_us", r.sync_error_max_us},
                     {"error_mean_us", r.sync_error_mean_us},
                     {"beacon_times_refused", r.beacon_times_refused}};
+  j["flood_windows"] = {
+      {"rounds_opened", r.flood_windows_opened},
+      {"not_carried_outside_attacks", r.unchecked_floods_not_carried - r.unchecked_floods_not_carried_attacks},
+      {"not_carried_during_attacks", r.unchecked_floods_not_carried_attacks}};
   j["commissioning"] = {{"ran", r.commission_ran},
                         {"commissioned", r.commissioned},
                         {"joined", r.joined},
@@ -218,6 +222,10 @@ std::string summary_table(const RunReport& r) {
     std::string label = "attack " + name;
     row(label.c_str(), std::to_string(a.succeeded) + " succeeded of " + std::to_string(a.attempts));
   }
+  row("flood windows", std::to_string(r.flood_windows_opened) + " rounds opened; unchecked floods not carried: " +
+                           std::to_string(r.unchecked_floods_not_carried - r.unchecked_floods_not_carried_attacks) +
+                           " outside the attacks, " + std::to_string(r.unchecked_floods_not_carried_attacks) +
+                           " during them");
   if (r.revocation_ran) {
     row("revocation broadcast", std::to_string(r.revocation_sealed_keys) + " sealed keys; " +
                                     std::to_string(r.revocation_holding) + " / " + std::to_string(r.revocation_audience) +

@@ -102,6 +102,11 @@ struct RunReport {
   double sync_error_max_us = 0, sync_error_mean_us = 0;
   // Genuine beacons whose time nodes would not take (docs/wire-format.md §6.5), so far.
   std::uint64_t beacon_times_refused = 0;
+  // Flood windows (mesh/flood_window.hpp): rounds the gateway opened for the floods no
+  // relay can check, and such floods that nodes did not carry on for want of an open
+  // window, in all and within the attack windows (there, the stolen node's forgeries).
+  std::uint32_t flood_windows_opened = 0;
+  std::uint64_t unchecked_floods_not_carried = 0, unchecked_floods_not_carried_attacks = 0;
   std::uint32_t max_hops = 0;
   bool commission_ran = false;
   std::string commission_note;

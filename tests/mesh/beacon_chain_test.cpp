@@ -3,6 +3,7 @@
 // heard, another network's chain and a claim too far ahead do not. The anchor computed on
 // its own (the factory's) is the gateway's.
 #include "mesh/beacon_chain.hpp"
+#include "mesh/flood_window.hpp"
 
 #include <gtest/gtest.h>
 
@@ -182,6 +183,40 @@ TEST(BeaconChain, ChainsAreBuiltForWholeSegmentsWithin32BitPositions) {
   BeaconChainSource source;
   EXPECT_FALSE(source.init(net_id, seed, 0));
   EXPECT_FALSE(source.init(net_id, seed, keys::max_beacon_chain_rounds + 1));
+}
+
+TEST(FloodWindow, TheTagOfARoundNeedsThatRoundsValueWhichNodesComputeFromAnyCopy) {
+  // The gateway keys round w's tag with round w's copy M − 1 hops out; a node that took any
+  // copy of round w computes the same value, and before it, only what earlier rounds show
+  // is trusted: the value is out of reach (docs/wire-format.md §6.6).
+  Chain c(40);
+  const std::uint32_t w = 7;
+  ChainValue at_gateway{};
+  ASSERT_TRUE(c.source.value_at(w, flood_window_key_hops, at_gateway));
+  ASSERT_EQ(c.node.check(w - 1, 3, c.copy(w - 1, 3)), Verdict::genuine);
+  ChainValue early{};
+  EXPECT_FALSE(c.node.value_at(w, flood_window_key_hops, early)) << "round w's value, before round w";
+  ASSERT_EQ(c.node.check(w, 5, c.copy(w, 5)), Verdict::genuine);
+  ChainValue at_node{};
+  ASSERT_TRUE(c.node.value_at(w, flood_window_key_hops, at_node));
+  EXPECT_EQ(at_node, at_gateway);
+  EXPECT_EQ(at_node, c.copy(w, flood_window_key_hops));
+
+  FloodWindowTag tag{};
+  ASSERT_TRUE(flood_window_tag(net_id, w, at_gateway, tag));
+  FloodWindowTag again{};
+  ASSERT_TRUE(flood_window_tag(net_id, w, at_node, again));
+  EXPECT_EQ(tag, again);
+  // Another round, network or key gives another tag.
+  FloodWindowTag other{};
+  ASSERT_TRUE(flood_window_tag(net_id, w + 1, at_gateway, other));
+  EXPECT_NE(other, tag);
+  ASSERT_TRUE(flood_window_tag(net_id + 1U, w, at_gateway, other));
+  EXPECT_NE(other, tag);
+  ChainValue previous{};
+  ASSERT_TRUE(c.node.value_at(w - 1, flood_window_key_hops, previous));
+  ASSERT_TRUE(flood_window_tag(net_id, w, previous, other));
+  EXPECT_NE(other, tag);
 }
 
 }  // namespace

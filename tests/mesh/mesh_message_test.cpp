@@ -54,6 +54,24 @@ TEST(MeshMessage, BeaconRoundTrip) {
   EXPECT_EQ(b2.chain_hops, 5U);
   EXPECT_EQ(b2.chain, b.chain);
   EXPECT_FALSE(parse_beacon(body.first(body.size() - 1), b2));
+  EXPECT_FALSE(b2.opens_next);
+
+  // With the tag that opens the next round for unchecked floods (§6.6): 8 bytes more, and
+  // any other length is refused.
+  b.opens_next = true;
+  b.next_window = {1, 2, 3, 4, 5, 6, 7, 8};
+  const std::size_t m = encode_beacon(h, b, out);
+  ASSERT_EQ(m, mesh_header_size + beacon_body_size + beacon_window_tag_size);
+  ASSERT_TRUE(parse_header(std::span<const std::uint8_t>(out).first(m), h2, body));
+  ASSERT_TRUE(parse_beacon(body, b2));
+  EXPECT_TRUE(b2.opens_next);
+  EXPECT_EQ(b2.next_window, b.next_window);
+  EXPECT_EQ(b2.chain, b.chain);
+  for (std::size_t cut = 1; cut < beacon_window_tag_size; ++cut)
+    EXPECT_FALSE(parse_beacon(body.first(body.size() - cut), b2)) << cut;
+  std::array<std::uint8_t, beacon_body_size + beacon_window_tag_size + 1> longer{};
+  std::copy(body.begin(), body.end(), longer.begin());
+  EXPECT_FALSE(parse_beacon(longer, b2));
 }
 
 TEST(MeshMessage, RejectsUnknownTypesFlagsAndTrailingBytes) {

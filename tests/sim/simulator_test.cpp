@@ -897,6 +897,101 @@ TEST(Simulator, AStolenNodeCannotTakeTheNumbersOthersUseNext) {
   EXPECT_GE(gateway.flood_numbers_reused(), 1U);
 }
 
+TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
+  // A records flood can be checked only by the node it names. A stolen node floods one in
+  // the gateway's name: its neighbours take it, and before flood windows every node carried
+  // it on. Now it is carried on only in a round the gateway opened for such floods, and a
+  // tag of the stolen node's own opens none; the gateway's own records flood still crosses
+  // the mesh once it has opened a round.
+  Simulator sim(small(80, 5));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  const node::NodeId stolen = ids[ids.size() / 3];
+  sim.fail_node(stolen - 1U);
+  sim.run_for(20'000'000);
+  auto downlink_frames = [&] {
+    std::uint64_t n = 0;
+    for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->sent_of(mesh::MessageType::downlink);
+    return n;
+  };
+  std::vector<std::uint32_t> neighbours;
+  for (const auto& l : sim.topology().links(stolen - 1U))
+    if (l.peer < sim.node_count() && sim.node(l.peer).alive) neighbours.push_back(l.peer);
+  ASSERT_GE(neighbours.size(), 2U);
+  std::uint32_t sent = 0;
+  auto send_to_neighbours = [&](std::span<const std::uint8_t> message) {
+    for (const auto peer : neighbours) {
+      auto& m = *sim.node(peer).mesh;
+      const auto rx = m.receive(sealed_as(sim, stolen, m.network().clock().now(), message, sent++ % 200));
+      EXPECT_EQ(rx.net_reason, net::DropReason::none) << "it holds the network key: the frame itself passes";
+    }
+  };
+
+  // Its tag for the next round, in a genuine copy of this round's beacon, early enough in
+  // the round to be kept.
+  for (const auto r0 = gateway.round(); gateway.round() == r0;) sim.run_for(100'000);
+  sim.run_for(1'500'000);  // the round's beacon has crossed the mesh
+  const std::uint32_t round = gateway.round();
+  mesh::BeaconBody beacon;
+  beacon.round = round;
+  beacon.global_us = gateway.global_us();
+  beacon.degree = 10;
+  ASSERT_TRUE(sim.node(neighbours[0]).mesh->beacon_chain().pass_on(round, beacon.chain_hops, beacon.chain));
+  beacon.opens_next = true;
+  beacon.next_window.fill(0x5A);
+  mesh::MeshHeader bh;
+  bh.type = mesh::MessageType::beacon;
+  bh.seq = static_cast<std::uint16_t>(round);
+  bh.hops = 1;
+  bh.parent = 1;
+  std::array<std::uint8_t, mesh::max_message_size> message{};
+  send_to_neighbours(std::span<const std::uint8_t>(message).first(mesh::encode_beacon(bh, beacon, message)));
+  while (gateway.round() == round) sim.run_for(100'000);
+  sim.run_for(1'500'000);  // the next round's beacon, which shows the key of the tag
+  ASSERT_GT(sim.node(neighbours[0]).mesh->round(), round);
+  for (const auto peer : neighbours)
+    EXPECT_LE(sim.node(peer).mesh->window_round(), gateway.window_round()) << "a forged tag opened a round";
+
+  // Its records flood, under the gateway's next number.
+  mesh::MeshHeader h;
+  h.type = mesh::MessageType::downlink;
+  h.origin = 1;
+  h.seq = static_cast<std::uint16_t>(gateway.last_seq() + 1);
+  h.ttl = 20;
+  h.hops = 1;
+  h.parent = 1;
+  mesh::AppBody app;
+  app.destination = node::broadcast_id;
+  app.payload[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
+  for (std::size_t i = 1; i < 40; ++i) app.payload[i] = static_cast<std::uint8_t>(0xA5 ^ i);
+  app.length = 40;
+  const auto frames_before = downlink_frames();
+  std::uint64_t not_carried_before = 0;
+  for (const auto peer : neighbours) not_carried_before += sim.node(peer).mesh->floods_not_carried();
+  send_to_neighbours(std::span<const std::uint8_t>(message).first(mesh::encode_app(h, app, message)));
+  sim.run_for(3'000'000);
+  EXPECT_EQ(downlink_frames(), frames_before) << "no node carried the forged flood on";
+  std::uint64_t not_carried = 0;
+  for (const auto peer : neighbours) not_carried += sim.node(peer).mesh->floods_not_carried();
+  EXPECT_EQ(not_carried - not_carried_before, neighbours.size());
+
+  // The gateway's own records: sent once it has opened a round, and carried mesh-wide.
+  std::vector<node::NodeId> targets;
+  for (const auto id : ids)
+    if (id != stolen && sim.node(id - 1U).alive && !sim.node(id - 1U).mesh->commissioned()) targets.push_back(id);
+  ASSERT_GE(targets.size(), 40U);
+  const auto opened_before = gateway.windows_opened();
+  for (const auto& b : sim.back_office().commission_bodies(targets)) {
+    while (!gateway.send_downlink(b)) sim.run_for(20'000);  // waits for the window it opens
+    sim.run_for(300'000);  // floods apart, as in OneDownlinkFloodReachesNearlyEveryNode
+  }
+  sim.run_for(4'000'000);
+  EXPECT_GT(gateway.windows_opened(), opened_before);
+  std::uint32_t commissioned = 0;
+  for (const auto id : targets) commissioned += sim.node(id - 1U).mesh->commissioned() ? 1U : 0U;
+  EXPECT_GE(commissioned, targets.size() * 93 / 100);
+}
+
 TEST(Simulator, NodesThatAnswerNoFloodAreFloodedForEightTimesAndLeft) {
   // A leaf whose every neighbour failed lives on but hears nothing: the back office floods
   // for it four rounds running, then after 10, 20, 40 and 40 s, and then leaves it; before,
