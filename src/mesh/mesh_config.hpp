@@ -42,14 +42,16 @@ struct MeshConfig {
   // clock is at least the margin short of round w's start (a stolen node learns the key
   // when round w's beacon leaves the gateway, and clocks set by beacons agree to
   // milliseconds); it carries unchecked floods from round w's start until the grace after
-  // round w + 1's start (a flood sent late in the round still crosses the mesh). The
+  // round w + 1's start (a flood sent late in the round still crosses the mesh, which takes
+  // seconds at 3,000 nodes). The
   // gateway sends them from the lead after the round's start (its beacon, which opens the
   // window at each node, goes first) until the tail before the next round's, and opens
-  // rounds for this many rounds after the last such flood asked for.
+  // rounds for this many rounds after the last such flood asked for (the back office closes
+  // them when its phase ends; only the rounds announced by then stay open).
   std::uint64_t flood_window_margin_us = 100'000;
-  std::uint64_t flood_window_grace_us = 2'000'000;
+  std::uint64_t flood_window_grace_us = 3'000'000;
   std::uint64_t flood_window_lead_us = 500'000;
-  std::uint64_t flood_window_tail_us = 1'000'000;
+  std::uint64_t flood_window_tail_us = 2'000'000;
   std::uint32_t flood_window_demand_rounds = 2;
   std::uint32_t clock_tolerance_ppm = 100;
   std::uint8_t flood_ttl = 250;
