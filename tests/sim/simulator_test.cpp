@@ -64,6 +64,15 @@ void flood_from_gateway(Simulator& sim, std::span<const std::uint8_t> body) {
   sim.run_for(60'000);
 }
 
+// A node whose device is stolen: gone from the mesh (its keys are the attacker's now), and
+// the mesh given 20 s to route around it.
+node::NodeId steal_a_node(Simulator& sim, const std::vector<node::NodeId>& ids) {
+  const node::NodeId stolen = ids[ids.size() / 3];
+  sim.fail_node(stolen - 1U);
+  sim.run_for(20'000'000);
+  return stolen;
+}
+
 // A mesh message in an E1 frame sealed as `sender` (its own keys, at network slot `slot`,
 // its `earlier`-th frame of the slot), as its radio would send it: what a holder of the
 // network key can put on the air.
@@ -845,9 +854,7 @@ TEST(Simulator, AStolenNodeCannotTakeTheNumbersOthersUseNext) {
   Simulator sim(small(80, 5));
   const auto ids = boot_and_settle(sim);
   auto& gateway = *sim.node(0).mesh;
-  const node::NodeId stolen = ids[ids.size() / 3];
-  sim.fail_node(stolen - 1U);
-  sim.run_for(20'000'000);
+  const node::NodeId stolen = steal_a_node(sim, ids);
   std::uint32_t x = 0;  // a node some hops out, not commissioned yet
   for (const auto id : ids)
     if (id != stolen && sim.node(id - 1U).mesh->hops() >= 2 && !sim.node(id - 1U).mesh->commissioned()) {
@@ -906,9 +913,7 @@ TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
   Simulator sim(small(80, 5));
   const auto ids = boot_and_settle(sim);
   auto& gateway = *sim.node(0).mesh;
-  const node::NodeId stolen = ids[ids.size() / 3];
-  sim.fail_node(stolen - 1U);
-  sim.run_for(20'000'000);
+  const node::NodeId stolen = steal_a_node(sim, ids);
   auto downlink_frames = [&] {
     std::uint64_t n = 0;
     for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->sent_of(mesh::MessageType::downlink);
