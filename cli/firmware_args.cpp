@@ -40,7 +40,12 @@ firmware::FirmwareVersion parse_firmware_version(std::string_view text) {
 
 std::string format_firmware_version(const firmware::FirmwareVersion& v) {
   std::string s = std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.revision);
-  if (v.build != 0) s += "+" + std::to_string(v.build);
+  if (v.build != 0) {
+    // Appended in two steps: "+" + to_string(…) trips GCC 12's -Wrestrict at -O3 (a
+    // known false positive in libstdc++'s operator+), and -Werror stops the build.
+    s += '+';
+    s += std::to_string(v.build);
+  }
   return s;
 }
 
