@@ -43,9 +43,9 @@ struct MeshConfig {
   // when round w's beacon leaves the gateway, and clocks set by beacons agree to
   // milliseconds); it carries unchecked floods from round w's start until the grace after
   // round w + 1's start (a flood sent late in the round still crosses the mesh, which takes
-  // seconds at 3,000 nodes). The
-  // gateway sends them from the lead after the round's start (its beacon, which opens the
-  // window at each node, goes first) until the tail before the next round's, and opens
+  // seconds at 3,000 nodes). The gateway sends them from the lead after the round's start
+  // (its beacon, which opens the window at each node, goes first) until the tail before the
+  // next round's, and opens
   // rounds for this many rounds after the last such flood asked for (the back office closes
   // them when its phase ends; only the rounds announced by then stay open).
   std::uint64_t flood_window_margin_us = 100'000;

@@ -60,6 +60,8 @@ struct MeshHeader {
 };
 inline constexpr std::size_t mesh_header_size = 10;
 
+inline constexpr std::size_t beacon_body_size = 30;       // without the window tag
+inline constexpr std::size_t beacon_window_tag_size = 8;  // appended when opens_next
 struct BeaconBody {
   std::uint32_t round = 0;
   std::uint64_t global_us = 0;  // sender's global time when it built the frame
@@ -71,10 +73,8 @@ struct BeaconBody {
   // Present when the gateway opens the next round for the floods no relay can check
   // (flood_window.hpp): a tag under that round's chain value, which nobody can show yet.
   bool opens_next = false;
-  std::array<std::uint8_t, 8> next_window{};
+  std::array<std::uint8_t, beacon_window_tag_size> next_window{};
 };
-inline constexpr std::size_t beacon_body_size = 30;         // without the window tag
-inline constexpr std::size_t beacon_window_tag_size = 8;    // appended when opens_next
 
 inline constexpr std::size_t max_app_payload = 81;  // max_message_size − header − 4
 struct AppBody {  // uplink and downlink

@@ -86,7 +86,7 @@ void MeshNode::close_flood_windows() noexcept { window_demand_until_ = std::min(
 
 bool MeshNode::gateway_may_send_unchecked_flood() noexcept {
   // Asked for: open the coming rounds (the beacon of each announces the next).
-  window_demand_until_ = std::max(window_demand_until_, round_ + config_.flood_window_demand_rounds);
+  expect_unchecked_floods();
   if (window_round_ != round_ || round_ == 0) return false;
   // After the round's beacon (which opens the window at each node it reaches) and not so
   // late that the flood would cross the mesh after the window's grace.
