@@ -192,6 +192,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint32_t window_round() const noexcept { return window_round_; }
   [[nodiscard]] bool flood_window_open() const noexcept;
   [[nodiscard]] std::uint64_t floods_not_carried() const noexcept { return floods_not_carried_; }
+  // Of the floods that needed a window, those held until the round's beacon opened it.
+  [[nodiscard]] std::uint64_t floods_held_carried() const noexcept { return floods_held_carried_; }
   [[nodiscard]] std::uint32_t windows_opened() const noexcept { return windows_opened_; }
   [[nodiscard]] const NeighbourTable& neighbours() const noexcept { return neighbours_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
@@ -245,6 +247,11 @@ class MeshNode final : private net::TokenHandler {
     // cancelled once it has heard `flood_copies_enough` copies from others first.
     bool conditional = false;
     std::uint8_t copies_heard = 0;
+    // A flood that needs a window, heard after the round it would travel in began by this
+    // node's clock but before that round's beacon reached it: held (never due) until the
+    // beacon shows whether the round is open (0: not held).
+    std::uint32_t held_for_round = 0;
+    [[nodiscard]] bool gives_way() const noexcept { return conditional || held_for_round != 0; }
 
   };
   // Counter-based flood relaying (Ni et al., "The broadcast storm problem", 1999): a node
@@ -265,6 +272,8 @@ class MeshNode final : private net::TokenHandler {
   void check_window_tags() noexcept;
   void own_window_tag(BeaconBody& b) noexcept;
   void open_announced_window() noexcept;
+  [[nodiscard]] bool may_hold_for_window() const noexcept;
+  void settle_held_floods() noexcept;
   [[nodiscard]] bool gateway_may_send_unchecked_flood() noexcept;
   // Whether the copy this node would pass on shows no more hops than it counts.
   [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
@@ -436,6 +445,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint32_t window_demand_until_ = 0;      // gateway: opens the rounds up to this one
   std::uint32_t window_announced_round_ = 0;   // gateway: the round its last tag opens
   std::uint64_t floods_not_carried_ = 0;
+  std::uint64_t floods_held_carried_ = 0;
   std::uint32_t windows_opened_ = 0;
   NeighbourTable neighbours_;
   RouteTable routes_;

@@ -61,6 +61,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     neighbours_.expire(round_);
     if (current_ != nullptr) current_->beacon_taken = true;
     check_window_tags();
+    settle_held_floods();
   }
   if (config_.role != Role::gateway && b.opens_next && b.round == round_) keep_window_tag(b);
   if (config_.role != Role::gateway && b.round == round_ && time_round_ != round_) {

@@ -38,16 +38,17 @@ bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
 
 bool MeshNode::has_free_slot() const noexcept {
   for (const auto& s : slots())
-    if (!s.used || s.conditional) return true;
+    if (!s.used || s.gives_way()) return true;
   return false;
 }
 
 MeshNode::FloodSlot* MeshNode::free_slot() noexcept {
   for (auto& s : slots())
     if (!s.used) return &s;
-  // A conditional flood copy is the least needed thing we hold: it gives way.
+  // A conditional flood copy, or one held for its round's beacon, is the least needed
+  // thing we hold: it gives way.
   for (auto& s : slots())
-    if (s.conditional) return &s;
+    if (s.gives_way()) return &s;
   return nullptr;
 }
 
@@ -58,6 +59,7 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.tries = 0;
   slot.conditional = false;
   slot.copies_heard = 0;
+  slot.held_for_round = 0;
 
   slot.header = h;
   slot.length = static_cast<std::uint8_t>(body.size());
@@ -250,7 +252,9 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   if (h.ttl == 0 || config_.role == Role::gateway) return;
   // Only the node it names can check it (or the network layer applied it): carried on only
   // in a round the gateway opened for such floods.
-  if (needs_flood_window(kind) && !flood_window_open()) {
+  // Heard before the round's beacon came, it waits for that beacon (may_hold_for_window()).
+  const bool hold = needs_flood_window(kind) && !flood_window_open();
+  if (hold && !may_hold_for_window()) {
     ++floods_not_carried_;
     return;
   }
@@ -263,8 +267,9 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
   const std::uint64_t wait = carry ? backoff_us(0, config_.backoff_slots)
                                    : backoff_us(config_.backoff_slots, 2U * config_.backoff_slots);
-  fill_slot(*slot, fwd, body, platform_.local_us() + wait);
+  fill_slot(*slot, fwd, body, hold ? never : platform_.local_us() + wait);
   slot->conditional = !carry;
+  if (hold) slot->held_for_round = round_ + 1;
   // The announcement goes out twice: missing it costs a node every chunk by repair.
   if (kind == DownlinkKind::wave_announcement && carry) {
     if (FloodSlot* again = free_slot(); again != nullptr)

@@ -48,6 +48,35 @@ void MeshNode::check_window_tags() noexcept {
     }
 }
 
+bool MeshNode::may_hold_for_window() const noexcept {
+  // The gateway's flood can outrun the beacon that opens its round: the beacon waits for
+  // proof and jitter at every hop, the flood does not, and at far nodes it came first (at
+  // 3,000 nodes most of the genuine copies not carried). A node holding a tag for the round
+  // its clock says has begun keeps such a flood until that round's beacon checks the tag.
+  // Carried only if the round opens, so a stolen node gains no round the gateway did not
+  // open; what it sends in the gap takes only slots nothing else wants (a held slot gives
+  // way, FloodSlot::gives_way()).
+  return window_candidates_round_ == round_ + 1 && window_candidate_count_ > 0 &&
+         global_us() + config_.flood_window_margin_us >= round_start_us(round_ + 1);
+}
+
+void MeshNode::settle_held_floods() noexcept {
+  // A new round's beacon came: what was held for it goes on if it opened, everything else
+  // held (for it or for a round whose beacon never came) is not carried.
+  for (auto& s : slots()) {
+    if (!s.used || s.held_for_round == 0) continue;
+    if (s.held_for_round == round_ && window_round_ == round_) {
+      s.held_for_round = 0;
+      s.due_us = platform_.local_us() + (s.conditional ? backoff_us(config_.backoff_slots, 2U * config_.backoff_slots)
+                                                       : backoff_us(0, config_.backoff_slots));
+      ++floods_held_carried_;
+    } else {
+      s = FloodSlot{};
+      ++floods_not_carried_;
+    }
+  }
+}
+
 void MeshNode::own_window_tag(BeaconBody& b) noexcept {
   b.opens_next = false;
   if (chain_source_) {

@@ -904,6 +904,47 @@ TEST(Simulator, AStolenNodeCannotTakeTheNumbersOthersUseNext) {
   EXPECT_GE(gateway.flood_numbers_reused(), 1U);
 }
 
+// A records flood in the gateway's name (origin 1) numbered `seq`, as a mesh message: what
+// a holder of the network key can send, and no relay can check.
+std::vector<std::uint8_t> records_flood(std::uint16_t seq) {
+  mesh::MeshHeader h;
+  h.type = mesh::MessageType::downlink;
+  h.origin = 1;
+  h.seq = seq;
+  h.ttl = 20;
+  h.hops = 1;
+  h.parent = 1;
+  mesh::AppBody app;
+  app.destination = node::broadcast_id;
+  app.payload[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
+  for (std::size_t i = 1; i < 40; ++i) app.payload[i] = static_cast<std::uint8_t>(0xA5 ^ i);
+  app.length = 40;
+  std::vector<std::uint8_t> message(mesh::max_message_size);
+  message.resize(mesh::encode_app(h, app, message));
+  return message;
+}
+
+// A genuine copy of the current round's beacon (the copy `holder` would pass on) carrying a
+// tag of an attacker's own for the next round, as a mesh message.
+std::vector<std::uint8_t> beacon_with_forged_tag(Simulator& sim, std::uint32_t holder) {
+  const auto& m = *sim.node(holder).mesh;
+  mesh::BeaconBody beacon;
+  beacon.round = m.round();
+  beacon.global_us = m.global_us();
+  beacon.degree = 10;
+  EXPECT_TRUE(m.beacon_chain().pass_on(beacon.round, beacon.chain_hops, beacon.chain));
+  beacon.opens_next = true;
+  beacon.next_window.fill(0x5A);
+  mesh::MeshHeader bh;
+  bh.type = mesh::MessageType::beacon;
+  bh.seq = static_cast<std::uint16_t>(beacon.round);
+  bh.hops = 1;
+  bh.parent = 1;
+  std::vector<std::uint8_t> message(mesh::max_message_size);
+  message.resize(mesh::encode_beacon(bh, beacon, message));
+  return message;
+}
+
 TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
   // A records flood can be checked only by the node it names. A stolen node floods one in
   // the gateway's name: its neighbours take it, and before flood windows every node carried
@@ -937,20 +978,7 @@ TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
   for (const auto r0 = gateway.round(); gateway.round() == r0;) sim.run_for(100'000);
   sim.run_for(1'500'000);  // the round's beacon has crossed the mesh
   const std::uint32_t round = gateway.round();
-  mesh::BeaconBody beacon;
-  beacon.round = round;
-  beacon.global_us = gateway.global_us();
-  beacon.degree = 10;
-  ASSERT_TRUE(sim.node(neighbours[0]).mesh->beacon_chain().pass_on(round, beacon.chain_hops, beacon.chain));
-  beacon.opens_next = true;
-  beacon.next_window.fill(0x5A);
-  mesh::MeshHeader bh;
-  bh.type = mesh::MessageType::beacon;
-  bh.seq = static_cast<std::uint16_t>(round);
-  bh.hops = 1;
-  bh.parent = 1;
-  std::array<std::uint8_t, mesh::max_message_size> message{};
-  send_to_neighbours(std::span<const std::uint8_t>(message).first(mesh::encode_beacon(bh, beacon, message)));
+  send_to_neighbours(beacon_with_forged_tag(sim, neighbours[0]));
   while (gateway.round() == round) sim.run_for(100'000);
   sim.run_for(1'500'000);  // the next round's beacon, which shows the key of the tag
   ASSERT_GT(sim.node(neighbours[0]).mesh->round(), round);
@@ -958,22 +986,10 @@ TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
     EXPECT_LE(sim.node(peer).mesh->window_round(), gateway.window_round()) << "a forged tag opened a round";
 
   // Its records flood, under the gateway's next number.
-  mesh::MeshHeader h;
-  h.type = mesh::MessageType::downlink;
-  h.origin = 1;
-  h.seq = static_cast<std::uint16_t>(gateway.last_seq() + 1);
-  h.ttl = 20;
-  h.hops = 1;
-  h.parent = 1;
-  mesh::AppBody app;
-  app.destination = node::broadcast_id;
-  app.payload[0] = static_cast<std::uint8_t>(mesh::DownlinkKind::records);
-  for (std::size_t i = 1; i < 40; ++i) app.payload[i] = static_cast<std::uint8_t>(0xA5 ^ i);
-  app.length = 40;
   const auto frames_before = downlink_frames();
   std::uint64_t not_carried_before = 0;
   for (const auto peer : neighbours) not_carried_before += sim.node(peer).mesh->floods_not_carried();
-  send_to_neighbours(std::span<const std::uint8_t>(message).first(mesh::encode_app(h, app, message)));
+  send_to_neighbours(records_flood(static_cast<std::uint16_t>(gateway.last_seq() + 1)));
   sim.run_for(3'000'000);
   EXPECT_EQ(downlink_frames(), frames_before) << "no node carried the forged flood on";
   std::uint64_t not_carried = 0;
@@ -995,6 +1011,69 @@ TEST(Simulator, AStolenNodesRecordsFloodGoesNoFurtherThanItsNeighbours) {
   std::uint32_t commissioned = 0;
   for (const auto id : targets) commissioned += sim.node(id - 1U).mesh->commissioned() ? 1U : 0U;
   EXPECT_GE(commissioned, targets.size() * 93 / 100);
+}
+
+TEST(Simulator, AFloodThatOutrunsItsRoundsBeaconWaitsForIt) {
+  // The gateway's flood does not wait at every hop as its beacon does, and far out it
+  // arrives first: such a node used to leave it uncarried (13,841 copies at 3,000 nodes).
+  // A node holding a tag for the round its clock says has begun now holds the flood until
+  // the round's beacon comes: carried on if the tag opens the round, dropped if the tag was
+  // an attacker's.
+  Simulator sim(small(80, 5));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  const node::NodeId stolen = steal_a_node(sim, ids);
+  std::uint32_t far = 1;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i)
+    if (sim.node(i).alive && sim.node(i).mesh->hops() > sim.node(far).mesh->hops()) far = i;
+  auto& node = *sim.node(far).mesh;
+  ASSERT_GE(node.hops(), 3);
+  std::uint32_t sent = 0;
+  auto hand = [&](std::span<const std::uint8_t> message) {
+    const auto rx = node.receive(sealed_as(sim, stolen, node.network().clock().now(), message, sent++ % 200));
+    EXPECT_EQ(rx.net_reason, net::DropReason::none);
+  };
+  auto next_round = [&] {
+    for (const auto r0 = gateway.round(); gateway.round() == r0;) sim.run_for(1'000);
+    return gateway.round();
+  };
+  // Hands `far` a records flood as the gateway's next round begins, before that round's
+  // beacon reaches it, and waits for the beacon.
+  auto flood_as_the_round_begins = [&](std::uint16_t seq) {
+    const std::uint32_t round = next_round();
+    ASSERT_LT(node.round(), round) << "the round's beacon is still on its way";
+    const auto downlinks = node.sent_of(mesh::MessageType::downlink);
+    const auto not_carried = node.floods_not_carried();
+    hand(records_flood(seq));
+    EXPECT_EQ(node.floods_not_carried(), not_carried) << "held, not refused";
+    EXPECT_EQ(node.sent_of(mesh::MessageType::downlink), downlinks);
+    sim.run_for(3'000'000);
+    ASSERT_EQ(node.round(), round);
+  };
+
+  // A round the gateway opened: held, then carried on.
+  gateway.expect_unchecked_floods(3);
+  const std::uint32_t opened = next_round() + 1;  // this round's beacon opens the next
+  const auto held_before = node.floods_held_carried();
+  const auto downlinks_before = node.sent_of(mesh::MessageType::downlink);
+  flood_as_the_round_begins(static_cast<std::uint16_t>(gateway.last_seq() + 100));
+  EXPECT_EQ(node.window_round(), opened);
+  EXPECT_EQ(node.floods_held_carried(), held_before + 1);
+  EXPECT_GT(node.sent_of(mesh::MessageType::downlink), downlinks_before) << "carried on once the round opened";
+
+  // A round only the attacker's tag claims: held, then dropped.
+  gateway.close_flood_windows();
+  for (int i = 0; i < 3; ++i) next_round();
+  sim.run_for(1'500'000);  // this round's beacon has reached `far`
+  ASSERT_EQ(node.round(), gateway.round());
+  hand(beacon_with_forged_tag(sim, far));
+  const auto not_carried_before = node.floods_not_carried();
+  const auto downlinks_then = node.sent_of(mesh::MessageType::downlink);
+  flood_as_the_round_begins(static_cast<std::uint16_t>(gateway.last_seq() + 101));
+  EXPECT_LT(node.window_round(), node.round()) << "a forged tag opened a round";
+  EXPECT_EQ(node.floods_not_carried(), not_carried_before + 1);
+  EXPECT_EQ(node.floods_held_carried(), held_before + 1);
+  EXPECT_EQ(node.sent_of(mesh::MessageType::downlink), downlinks_then) << "the forgery went no further";
 }
 
 TEST(Simulator, NodesThatAnswerNoFloodAreFloodedForEightTimesAndLeft) {
