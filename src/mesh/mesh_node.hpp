@@ -192,8 +192,9 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint32_t window_round() const noexcept { return window_round_; }
   [[nodiscard]] bool flood_window_open() const noexcept;
   [[nodiscard]] std::uint64_t floods_not_carried() const noexcept { return floods_not_carried_; }
-  // Of the floods that needed a window, those held until the round's beacon opened it.
-  [[nodiscard]] std::uint64_t floods_held_carried() const noexcept { return floods_held_carried_; }
+  // Of the floods that needed a window, those held until the round's beacon opened it and
+  // then released to be carried on (a conditional copy may still give way to copies heard).
+  [[nodiscard]] std::uint64_t floods_held_released() const noexcept { return floods_held_released_; }
   [[nodiscard]] std::uint32_t windows_opened() const noexcept { return windows_opened_; }
   [[nodiscard]] const NeighbourTable& neighbours() const noexcept { return neighbours_; }
   [[nodiscard]] bool commissioned() const noexcept { return commissioned_; }
@@ -273,6 +274,8 @@ class MeshNode final : private net::TokenHandler {
   void own_window_tag(BeaconBody& b) noexcept;
   void open_announced_window() noexcept;
   [[nodiscard]] bool may_hold_for_window() const noexcept;
+  // The wait before carrying a downlink flood on (conditional: only if it looks thin).
+  [[nodiscard]] std::uint64_t downlink_backoff_us(bool conditional) noexcept;
   void settle_held_floods() noexcept;
   [[nodiscard]] bool gateway_may_send_unchecked_flood() noexcept;
   // Whether the copy this node would pass on shows no more hops than it counts.
@@ -445,7 +448,7 @@ class MeshNode final : private net::TokenHandler {
   std::uint32_t window_demand_until_ = 0;      // gateway: opens the rounds up to this one
   std::uint32_t window_announced_round_ = 0;   // gateway: the round its last tag opens
   std::uint64_t floods_not_carried_ = 0;
-  std::uint64_t floods_held_carried_ = 0;
+  std::uint64_t floods_held_released_ = 0;
   std::uint32_t windows_opened_ = 0;
   NeighbourTable neighbours_;
   RouteTable routes_;

@@ -265,8 +265,7 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   }
   MeshHeader fwd = h;
   fwd.ttl = static_cast<std::uint8_t>(h.ttl - 1);
-  const std::uint64_t wait = carry ? backoff_us(0, config_.backoff_slots)
-                                   : backoff_us(config_.backoff_slots, 2U * config_.backoff_slots);
+  const std::uint64_t wait = downlink_backoff_us(!carry);
   fill_slot(*slot, fwd, body, hold ? never : platform_.local_us() + wait);
   slot->conditional = !carry;
   if (hold) slot->held_for_round = round_ + 1;
@@ -275,6 +274,11 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
     if (FloodSlot* again = free_slot(); again != nullptr)
       fill_slot(*again, fwd, body, platform_.local_us() + wait + backoff_us(config_.backoff_slots, 2U * config_.backoff_slots));
   }
+}
+
+std::uint64_t MeshNode::downlink_backoff_us(bool conditional) noexcept {
+  // A conditional carrier lets the backbone go first.
+  return conditional ? backoff_us(config_.backoff_slots, 2U * config_.backoff_slots) : backoff_us(0, config_.backoff_slots);
 }
 
 void MeshNode::deliver(std::span<const std::uint8_t> payload, bool routed) noexcept {

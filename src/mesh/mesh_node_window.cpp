@@ -67,9 +67,8 @@ void MeshNode::settle_held_floods() noexcept {
     if (!s.used || s.held_for_round == 0) continue;
     if (s.held_for_round == round_ && window_round_ == round_) {
       s.held_for_round = 0;
-      s.due_us = platform_.local_us() + (s.conditional ? backoff_us(config_.backoff_slots, 2U * config_.backoff_slots)
-                                                       : backoff_us(0, config_.backoff_slots));
-      ++floods_held_carried_;
+      s.due_us = platform_.local_us() + downlink_backoff_us(s.conditional);
+      ++floods_held_released_;
     } else {
       s = FloodSlot{};
       ++floods_not_carried_;

@@ -34,7 +34,7 @@ nlohmann::json to_json(const RunReport& r) {
       {"rounds_opened", r.flood_windows_opened},
       {"not_carried_outside_attacks", r.unchecked_floods_not_carried - r.unchecked_floods_not_carried_attacks},
       {"not_carried_during_attacks", r.unchecked_floods_not_carried_attacks},
-      {"held_for_the_beacon_then_carried", r.unchecked_floods_held_carried}};
+      {"held_for_the_beacon_then_released", r.unchecked_floods_held_released}};
   j["commissioning"] = {{"ran", r.commission_ran},
                         {"commissioned", r.commissioned},
                         {"joined", r.joined},
@@ -226,8 +226,8 @@ std::string summary_table(const RunReport& r) {
   row("flood windows", std::to_string(r.flood_windows_opened) + " rounds opened; unchecked floods not carried: " +
                            std::to_string(r.unchecked_floods_not_carried - r.unchecked_floods_not_carried_attacks) +
                            " outside the attacks, " + std::to_string(r.unchecked_floods_not_carried_attacks) +
-                           " during them; " + std::to_string(r.unchecked_floods_held_carried) +
-                           " held for their round's beacon, then carried");
+                           " during them; " + std::to_string(r.unchecked_floods_held_released) +
+                           " held for their round's beacon, then released");
   if (r.revocation_ran) {
     row("revocation broadcast", std::to_string(r.revocation_sealed_keys) + " sealed keys; " +
                                     std::to_string(r.revocation_holding) + " / " + std::to_string(r.revocation_audience) +

@@ -128,9 +128,9 @@ std::uint64_t Simulator::unchecked_floods_not_carried() const noexcept {
   return n;
 }
 
-std::uint64_t Simulator::unchecked_floods_held_carried() const noexcept {
+std::uint64_t Simulator::unchecked_floods_held_released() const noexcept {
   std::uint64_t n = 0;
-  for (const auto& node : nodes_) n += node->mesh->floods_held_carried();
+  for (const auto& node : nodes_) n += node->mesh->floods_held_released();
   return n;
 }
 
@@ -305,7 +305,7 @@ void Simulator::sample_sync() {
   report_.beacon_times_refused = refused;
   report_.flood_windows_opened = nodes_[0]->mesh->windows_opened();
   report_.unchecked_floods_not_carried = unchecked_floods_not_carried();
-  report_.unchecked_floods_held_carried = unchecked_floods_held_carried();
+  report_.unchecked_floods_held_released = unchecked_floods_held_released();
   report_.synced_fraction = alive == 0 ? 0 : static_cast<double>(synced) / alive;
   report_.sync_error_max_us = sync_error_max_;
   report_.sync_error_mean_us = sync_error_samples_ == 0 ? 0 : sync_error_sum_ / static_cast<double>(sync_error_samples_);

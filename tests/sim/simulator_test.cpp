@@ -1054,11 +1054,11 @@ TEST(Simulator, AFloodThatOutrunsItsRoundsBeaconWaitsForIt) {
   // A round the gateway opened: held, then carried on.
   gateway.expect_unchecked_floods(3);
   const std::uint32_t opened = next_round() + 1;  // this round's beacon opens the next
-  const auto held_before = node.floods_held_carried();
+  const auto held_before = node.floods_held_released();
   const auto downlinks_before = node.sent_of(mesh::MessageType::downlink);
   flood_as_the_round_begins(static_cast<std::uint16_t>(gateway.last_seq() + 100));
   EXPECT_EQ(node.window_round(), opened);
-  EXPECT_EQ(node.floods_held_carried(), held_before + 1);
+  EXPECT_EQ(node.floods_held_released(), held_before + 1);
   EXPECT_GT(node.sent_of(mesh::MessageType::downlink), downlinks_before) << "carried on once the round opened";
 
   // A round only the attacker's tag claims: held, then dropped.
@@ -1072,7 +1072,7 @@ TEST(Simulator, AFloodThatOutrunsItsRoundsBeaconWaitsForIt) {
   flood_as_the_round_begins(static_cast<std::uint16_t>(gateway.last_seq() + 101));
   EXPECT_LT(node.window_round(), node.round()) << "a forged tag opened a round";
   EXPECT_EQ(node.floods_not_carried(), not_carried_before + 1);
-  EXPECT_EQ(node.floods_held_carried(), held_before + 1);
+  EXPECT_EQ(node.floods_held_released(), held_before + 1);
   EXPECT_EQ(node.sent_of(mesh::MessageType::downlink), downlinks_then) << "the forgery went no further";
 }
 
