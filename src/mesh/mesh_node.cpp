@@ -283,10 +283,19 @@ void MeshNode::handle_ack(node::NodeId sender, std::uint8_t sender_hops, std::sp
   // Uplinks: the gateway acknowledges what it took; a relay closer to the gateway what it
   // had already carried on when a retry of it came (the sender missed hearing it).
   if (config_.role == Role::gateway || sender_hops >= hops_) return;
+  // A node's own uplink: only from whom it went to, the gateway, the parent it last named,
+  // or, once it went out as a retry open to every closer node, any of them. A stolen node
+  // (network key extracted) acknowledging whatever it hears otherwise cancels its
+  // neighbours' repeats to their own parents, and the readings those parents missed. A
+  // copy carried for another node still takes any closer node's word: another holder's
+  // acknowledgement is how a dense cluster learns that a message is on its way, and
+  // without it retries fed on each other (RetriesInClustersDoNotFeedOnEachOther).
+  const bool gateway = sender_hops == 0;
   for (std::size_t i = 0; i < a.count; ++i)
     for (auto& s : slots())
       if (s.used && s.header.type == MessageType::uplink && s.header.origin == a.entries[i].origin &&
-          s.header.seq == a.entries[i].seq)
+          s.header.seq == a.entries[i].seq &&
+          (s.header.origin != id_ || gateway || sender == s.header.parent || s.opened))
         s = FloodSlot{};
 }
 
@@ -500,7 +509,9 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
     MeshHeader h = s.header;
     h.hops = hops_;
     h.parent = parent_;
+    s.header.parent = parent_;  // the one whose acknowledgement counts (handle_ack())
     h.flags = static_cast<std::uint8_t>((s.header.flags & (flag_retry | flag_repeat)) | hop_flags());
+    if ((h.flags & flag_retry) != 0) s.opened = true;
     type = h.type;
     const auto& body = body_of(s);
     n = encode_raw(h, std::span<const std::uint8_t>(body).first(s.length), message);

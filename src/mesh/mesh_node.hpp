@@ -244,6 +244,9 @@ class MeshNode final : private net::TokenHandler {
     // could not send while it was on the air), up to this.
     std::uint64_t latest_due_us = 0;
     std::uint8_t tries = 0;
+    // An uplink that went out as a retry open to every closer node: any of them may say it
+    // carried it on (handle_ack()).
+    bool opened = false;
     // A downlink a non-backbone node carries on only if the flood looks thin around it:
     // cancelled once it has heard `flood_copies_enough` copies from others first.
     bool conditional = false;

@@ -57,6 +57,7 @@ void MeshNode::fill_slot(FloodSlot& slot, const MeshHeader& h, std::span<const s
   slot.used = true;
   slot.sent = false;
   slot.tries = 0;
+  slot.opened = false;
   slot.conditional = false;
   slot.copies_heard = 0;
   slot.held_for_round = 0;

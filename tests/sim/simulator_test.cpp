@@ -1076,6 +1076,59 @@ TEST(Simulator, AFloodThatOutrunsItsRoundsBeaconWaitsForIt) {
   EXPECT_EQ(node.sent_of(mesh::MessageType::downlink), downlinks_then) << "the forgery went no further";
 }
 
+TEST(Simulator, AStolenNodesAcknowledgementsCancelNoNeighboursRetries) {
+  // An acknowledgement says "carried on": the node drops its copy. Taken from any closer
+  // node, a stolen node that acknowledged every uplink it heard cancelled its neighbours'
+  // repeats to their own parents, and with them the readings those parents missed. For a
+  // node's own uplink it now counts only from the gateway, the parent the node last named,
+  // or, once the uplink went out as a retry open to every closer node, from any of those
+  // (which heard it too).
+  Simulator sim(small(80, 5));
+  const auto ids = boot_and_settle(sim);
+  const node::NodeId stolen = steal_a_node(sim, ids);
+  // A neighbour of the stolen node that counts it closer to the gateway and sends through
+  // another parent, with a third neighbour closer still for its retry.
+  std::uint32_t x = 0;
+  for (const auto& l : sim.topology().links(stolen - 1U)) {
+    if (l.peer >= sim.node_count() || !sim.node(l.peer).alive) continue;
+    const auto& m = *sim.node(l.peer).mesh;
+    const auto* thief = m.neighbours().find(stolen);
+    if (thief == nullptr || thief->counted_hops() >= m.hops() || m.parent() == stolen || m.hops() < 2) continue;
+    std::uint32_t others = 0;
+    for (const auto& k : sim.topology().links(l.peer))
+      if (k.peer < sim.node_count() && sim.node(k.peer).alive && k.peer + 1U != stolen && k.peer + 1U != m.parent() &&
+          sim.node(k.peer).mesh->hops() < m.hops())
+        ++others;
+    if (others > 0) {
+      x = l.peer;
+      break;
+    }
+  }
+  ASSERT_NE(x, 0U) << "no neighbour of the stolen node fits";
+  auto& node = *sim.node(x).mesh;
+  const auto x_id = static_cast<node::NodeId>(x + 1);
+  // Its parent fails just now: the reading goes out naming it, and nobody carries it on.
+  sim.fail_node(node.parent() - 1U);
+  const auto readings_before = sim.back_office().readings_from(x_id);
+  ASSERT_TRUE(node.send_reading(BackOffice::reading_plaintext(x_id, 9'002)));
+  mesh::MeshHeader h;
+  h.type = mesh::MessageType::ack;
+  h.hops = 1;
+  h.parent = 1;
+  mesh::AckBody ack;
+  ack.count = 1;
+  ack.entries[0] = mesh::AckEntry{x_id, node.last_seq()};
+  std::array<std::uint8_t, mesh::max_message_size> message{};
+  const auto forged = std::span<const std::uint8_t>(message).first(mesh::encode_ack(h, ack, message));
+  for (std::uint32_t k = 0; k < 40; ++k) {
+    const auto rx = node.receive(sealed_as(sim, stolen, node.network().clock().now(), forged, k));
+    EXPECT_EQ(rx.net_reason, net::DropReason::none) << "it holds the network key: the frame itself passes";
+    sim.run_for(10'000);
+  }
+  sim.run_for(3'000'000);
+  EXPECT_EQ(sim.back_office().readings_from(x_id), readings_before + 1) << "the reading arrives by another way";
+}
+
 TEST(Simulator, NodesThatAnswerNoFloodAreFloodedForEightTimesAndLeft) {
   // A leaf whose every neighbour failed lives on but hears nothing: the back office floods
   // for it four rounds running, then after 10, 20, 40 and 40 s, and then leaves it; before,
