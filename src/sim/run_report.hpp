@@ -107,7 +107,7 @@ struct RunReport {
   // window, in all and within the attack windows (there, the stolen node's forgeries).
   std::uint32_t flood_windows_opened = 0;
   std::uint64_t unchecked_floods_not_carried = 0, unchecked_floods_not_carried_attacks = 0;
-  // Of those carried, the copies held until their round's beacon opened it.
+  // Copies held until their round's beacon opened it, then released to be carried on.
   std::uint64_t unchecked_floods_held_released = 0;
   std::uint32_t max_hops = 0;
   bool commission_ran = false;

@@ -111,6 +111,7 @@ class Simulator {
   [[nodiscard]] std::uint64_t node_events() const noexcept;
   // Floods no relay can check that nodes did not carry on for want of a flood window.
   [[nodiscard]] std::uint64_t unchecked_floods_not_carried() const noexcept;
+  // Such floods held until their round's beacon opened it, then released (MeshNode).
   [[nodiscard]] std::uint64_t unchecked_floods_held_released() const noexcept;
   // Lanes of the event loop (docs/simulator.md §Lanes): 1, or 2 above per_node_limit nodes.
   [[nodiscard]] std::size_t lane_count() const noexcept { return lanes_.size(); }
