@@ -98,9 +98,7 @@ bool BeaconChainSource::value_at(std::uint32_t round, std::uint32_t hops, ChainV
 
 bool BeaconChainSource::genuine(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept {
   ChainValue v{};
-  if (hops >= beacon_chain_hops || !round_value(round, v)) return false;
-  const std::uint64_t top = chain_position(round, 0);
-  const bool same = hash_.walk(top, top - hops, v) && crypto::equal_constant_time(v, value);
+  const bool same = value_at(round, hops, v) && crypto::equal_constant_time(v, value);
   crypto::secure_wipe(v);
   return same;
 }

@@ -276,6 +276,7 @@ class MeshNode final : private net::TokenHandler {
   void check_window_tags() noexcept;
   void own_window_tag(BeaconBody& b) noexcept;
   void open_announced_window() noexcept;
+  [[nodiscard]] bool next_round_may_have_begun() const noexcept;
   [[nodiscard]] bool may_hold_for_window() const noexcept;
   // The wait before carrying a downlink flood on (conditional: only if it looks thin).
   [[nodiscard]] std::uint64_t downlink_backoff_us(bool conditional) noexcept;

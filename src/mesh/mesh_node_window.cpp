@@ -17,11 +17,16 @@ bool MeshNode::flood_window_open() const noexcept {
          now < round_start_us(window_round_ + 1) + config_.flood_window_grace_us;
 }
 
+bool MeshNode::next_round_may_have_begun() const noexcept {
+  // Within the margin beacon-set clocks can disagree by: from round_ + 1's start on, a
+  // stolen node that heard its beacon may know the key of its tag.
+  return global_us() + config_.flood_window_margin_us >= round_start_us(round_ + 1);
+}
+
 void MeshNode::keep_window_tag(const BeaconBody& b) noexcept {
-  // Only while this node's clock says the round the tag opens is still ahead, by more than
-  // beacon-set clocks can disagree: from its start on, a stolen node may know the key.
+  // Only while this node's clock says the round the tag opens is still ahead.
   const std::uint32_t opens = round_ + 1;
-  if (!fine_synced_ || global_us() + config_.flood_window_margin_us >= round_start_us(opens)) return;
+  if (!fine_synced_ || next_round_may_have_begun()) return;
   if (window_candidates_round_ != opens) {
     window_candidates_round_ = opens;
     window_candidate_count_ = 0;
@@ -51,13 +56,12 @@ void MeshNode::check_window_tags() noexcept {
 bool MeshNode::may_hold_for_window() const noexcept {
   // The gateway's flood can outrun the beacon that opens its round: the beacon waits for
   // proof and jitter at every hop, the flood does not, and at far nodes it came first (at
-  // 3,000 nodes, seed 5, 13,841 genuine copies went uncarried; 574 with holding). A node holding a tag for the round
-  // its clock says has begun keeps such a flood until that round's beacon checks the tag.
-  // Carried only if the round opens, so a stolen node gains no round the gateway did not
-  // open; what it sends in the gap takes only slots nothing else wants (a held slot gives
-  // way, FloodSlot::gives_way()).
-  return window_candidates_round_ == round_ + 1 && window_candidate_count_ > 0 &&
-         global_us() + config_.flood_window_margin_us >= round_start_us(round_ + 1);
+  // 3,000 nodes, seed 5, 13,841 genuine copies went uncarried; 574 with holding). A node
+  // holding a tag for the round its clock says has begun keeps such a flood until that
+  // round's beacon checks the tag. Carried only if the round opens, so a stolen node gains
+  // no round the gateway did not open; what it sends in the gap takes only slots nothing
+  // else wants (a held slot gives way, FloodSlot::gives_way()).
+  return window_candidates_round_ == round_ + 1 && window_candidate_count_ > 0 && next_round_may_have_begun();
 }
 
 void MeshNode::settle_held_floods() noexcept {

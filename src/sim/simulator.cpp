@@ -122,16 +122,18 @@ std::uint64_t Simulator::frames_sent() const noexcept {
   return sum;
 }
 
-std::uint64_t Simulator::unchecked_floods_not_carried() const noexcept {
+std::uint64_t Simulator::sum_over_nodes(std::uint64_t (mesh::MeshNode::*count)() const noexcept) const noexcept {
   std::uint64_t n = 0;
-  for (const auto& node : nodes_) n += node->mesh->floods_not_carried();
+  for (const auto& node : nodes_) n += ((*node->mesh).*count)();
   return n;
 }
 
+std::uint64_t Simulator::unchecked_floods_not_carried() const noexcept {
+  return sum_over_nodes(&mesh::MeshNode::floods_not_carried);
+}
+
 std::uint64_t Simulator::unchecked_floods_held_released() const noexcept {
-  std::uint64_t n = 0;
-  for (const auto& node : nodes_) n += node->mesh->floods_held_released();
-  return n;
+  return sum_over_nodes(&mesh::MeshNode::floods_held_released);
 }
 
 std::uint64_t Simulator::node_events() const noexcept {
