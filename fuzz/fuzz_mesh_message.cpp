@@ -21,6 +21,7 @@
 #include <span>
 
 #include "mesh/beacon_chain.hpp"
+#include "mesh/chain_checkpoint.hpp"
 #include "mesh/cover_rekey.hpp"
 #include "mesh/rekey_bundle.hpp"
 #include "mesh/mesh_message.hpp"
@@ -101,6 +102,19 @@ void parse_message(std::span<const std::uint8_t> bytes) {
       break;
     }
     case mesh::MessageType::probe: break;  // header only: a node drops a probe with a body
+    case mesh::MessageType::checkpoint: {
+      // A checkpoint or a request: what parses must encode back to the same bytes.
+      mesh::ChainCheckpoint c;
+      if (mesh::parse_chain_checkpoint(body, 7, c)) {
+        std::array<std::uint8_t, mesh::chain_checkpoint_size> again{};
+        if (c.round == 0 || mesh::encode_chain_checkpoint(c, again) != body.size() ||
+            !std::equal(again.begin(), again.end(), body.begin()))
+          std::abort();
+      }
+      std::uint32_t round = 0;
+      if (mesh::parse_chain_request(body, round) && body.size() != mesh::chain_request_size) std::abort();
+      break;
+    }
   }
 }
 

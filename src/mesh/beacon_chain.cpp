@@ -110,6 +110,13 @@ bool BeaconChainVerifier::init(std::uint32_t network_id, const ChainValue& ancho
   return ready_;
 }
 
+bool BeaconChainVerifier::reanchor(std::uint64_t position, const ChainValue& value) noexcept {
+  if (!ready_ || position <= trusted_position_) return false;
+  trusted_ = value;
+  trusted_position_ = position;
+  return true;
+}
+
 BeaconChainVerifier::Verdict BeaconChainVerifier::check(std::uint32_t round, std::uint32_t hops,
                                                         const ChainValue& value) noexcept {
   if (!ready_ || round == 0 || hops >= beacon_chain_hops) return Verdict::forged;

@@ -131,6 +131,10 @@ class BeaconChainVerifier {
   // Checks round `round`'s copy claiming `hops`; a genuine one further along the chain than
   // anything trusted so far becomes the trusted value.
   [[nodiscard]] Verdict check(std::uint32_t round, std::uint32_t hops, const ChainValue& value) noexcept;
+  // A value the back office vouches for (a signed checkpoint, chain_checkpoint.hpp):
+  // trusted from now on when it lies further along the chain than the value trusted now;
+  // false otherwise (nothing changes).
+  [[nodiscard]] bool reanchor(std::uint64_t position, const ChainValue& value) noexcept;
   // The position and value trusted now (the fewest hops of the latest round seen).
   [[nodiscard]] std::uint64_t trusted_position() const noexcept { return trusted_position_; }
   [[nodiscard]] const ChainValue& trusted() const noexcept { return trusted_; }

@@ -17,6 +17,14 @@ struct MeshConfig {
   Role role = Role::node;
   net::NetConfig net{};  // address is set from the node id
   std::uint32_t first_slot = 1000;  // gateway: the global time it starts the network at
+  // Gateway: the rounds the network ran before this boot (0: it begins now). Round r
+  // still begins at first_slot + (r − 1) periods: a gateway booting into an older network
+  // starts at the round its time falls in.
+  std::uint32_t network_age_rounds = 0;
+  // Gateway: the back office signs a checkpoint of the beacon chain (chain_catch_up.hpp)
+  // once the last one it sent is this many rounds old (one day of 10-s rounds), well
+  // within the 65,536 rounds a node's chain check reaches.
+  std::uint32_t chain_checkpoint_rounds = 8'640;
   firmware::BlobPolicy blob_policy{};
   // Radio timing the node knows about (for time-stamp compensation and backoff).
   std::uint32_t bitrate_bps = 250'000;  // IEEE 802.15.4, 2.4 GHz

@@ -160,7 +160,7 @@ bool parse_header(std::span<const std::uint8_t> message, MeshHeader& h, std::spa
   h.flags = r.u8();
   body = r.rest();
   if (!r.ok() || type < static_cast<std::uint8_t>(MessageType::beacon) ||
-      type > static_cast<std::uint8_t>(MessageType::probe) || (h.flags & ~known_flags) != 0)
+      type > static_cast<std::uint8_t>(MessageType::checkpoint) || (h.flags & ~known_flags) != 0)
     return false;
   h.type = static_cast<MessageType>(type);
   return true;

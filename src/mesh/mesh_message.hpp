@@ -30,8 +30,10 @@ enum class MessageType : std::uint8_t {
   routed = 9,       // gateway → one node, hop by hop along the routes uplinks taught
                     // (route_table.hpp); `via` names the neighbour that carries it next
   probe = 10,       // one hop, scheduled, header only (seq = survey): a link survey's probe
+  checkpoint = 11,  // one hop: the back office's signed beacon chain checkpoint, or a
+                    // node's request for one (chain_checkpoint.hpp)
 };
-inline constexpr std::size_t message_type_count = 11;  // 0 unused
+inline constexpr std::size_t message_type_count = 12;  // 0 unused
 
 // The token type that carries a mesh message inside an E1 frame (whitelisted).
 inline constexpr std::uint8_t mesh_token_type = 0x4D;

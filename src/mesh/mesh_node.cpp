@@ -66,10 +66,12 @@ void MeshNode::start() noexcept {
   tick();
   const std::uint64_t now = platform_.local_us();
   if (config_.role == Role::gateway) {
-    // The gateway is the network's time root (M5).
-    net_.set_global_time(config_.first_slot);
-    offset_us_ = static_cast<std::int64_t>(std::uint64_t{config_.first_slot} * slot_us()) -
-                 static_cast<std::int64_t>(now);
+    // The gateway is the network's time root (M5). Booting into a network that ran before,
+    // it starts at the round its time falls in.
+    round_ = config_.network_age_rounds;
+    const std::uint64_t start_us = round_start_us(round_ + 1);
+    net_.set_global_time(static_cast<std::uint32_t>(start_us / slot_us()));
+    offset_us_ = static_cast<std::int64_t>(start_us) - static_cast<std::int64_t>(now);
     fine_synced_ = true;
     next_beacon_at_ = now;
   } else {
@@ -205,6 +207,12 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
     handle_beacon(sender, h, body);
     return;
   }
+  // Before the neighbour table: a node asking for a checkpoint takes no beacon yet, and
+  // its header counts no hops.
+  if (h.type == MessageType::checkpoint) {
+    handle_checkpoint(body);
+    return;
+  }
   Neighbour& n = neighbours_.heard(sender, round_);
   n.hops = h.hops;
   n.parent = h.parent;
@@ -267,7 +275,8 @@ void MeshNode::handle_message(node::NodeId sender, std::span<const std::uint8_t>
     case MessageType::wave: handle_wave(sender, body); break;
     case MessageType::ack: handle_ack(sender, sender_hops, body); break;
     case MessageType::probe: handle_probe(sender, h, body); break;
-    case MessageType::beacon: break;
+    case MessageType::beacon:
+    case MessageType::checkpoint: break;
   }
 }
 
@@ -494,6 +503,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
       beacon_sent_hops_ = b.chain_hops;
     }
   }
+  if (n == 0 && (n = build_checkpoint_message(now, message)) != 0) type = MessageType::checkpoint;
   // A routed message due goes first: the hop before us holds it (and its slot) until it
   // hears us carry it on.
   const auto usable = slots();
@@ -618,6 +628,7 @@ void MeshNode::schedule() noexcept {
   for (const auto& s : slots())
     if (s.used) at(s.due_us);
   if (net_.synced()) at(disseminator_.next_deadline());
+  if (net_.synced()) at(chain_catch_up_.due_us());
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;
   // Contention traffic waits for the end of our part in the wave; the wave's own slots
   // are exact (no backoff).

@@ -28,6 +28,7 @@
 
 #include "keys/node_key_set.hpp"
 #include "mesh/beacon_chain.hpp"
+#include "mesh/chain_catch_up.hpp"
 #include "mesh/disseminator.hpp"
 #include "mesh/duplicate_cache.hpp"
 #include "mesh/flood_digest.hpp"
@@ -164,6 +165,13 @@ class MeshNode final : private net::TokenHandler {
                                          std::uint16_t slots, std::uint8_t spread_s, LinkSurvey& out) const noexcept;
   // Floods the survey the back office signed and takes part in it.
   [[nodiscard]] bool gateway_start_survey(const LinkSurvey& signed_survey) noexcept;
+  // Beacon chain checkpoints (chain_catch_up.hpp). Gateway: the round whose checkpoint the
+  // back office should sign now (0: none due) and that round's chain value; then the
+  // checkpoint signed, which it checks (the signature, and the value against its own
+  // chain) and sends. False when it does not check.
+  [[nodiscard]] std::uint32_t gateway_checkpoint_due() const noexcept;
+  [[nodiscard]] bool gateway_chain_value(std::uint32_t round, ChainValue& out) noexcept;
+  [[nodiscard]] bool gateway_send_checkpoint(const ChainCheckpoint& signed_checkpoint) noexcept;
   // The channel the radio is tuned to now (control_channel outside the wave). A device's
   // radio driver is programmed with it at every period boundary.
   [[nodiscard]] std::uint8_t radio_channel() const noexcept { return wave_.channel_at(global_us(), disseminator_); }
@@ -186,6 +194,10 @@ class MeshNode final : private net::TokenHandler {
   // Genuine beacons whose time this node would not take (docs/wire-format.md §6.5).
   [[nodiscard]] std::uint64_t beacon_times_refused() const noexcept { return beacon_times_refused_; }
   [[nodiscard]] const BeaconChainVerifier& beacon_chain() const noexcept { return chain_; }
+  // The checkpoint held, the requests and answers sent (chain_catch_up.hpp), and how often
+  // a checkpoint moved this node's chain check on.
+  [[nodiscard]] const ChainCatchUp& chain_catch_up() const noexcept { return chain_catch_up_; }
+  [[nodiscard]] std::uint32_t chain_reanchored() const noexcept { return chain_reanchored_; }
   // Flood windows (flood_window.hpp): the latest round this node checked open (0: none),
   // whether it carries unchecked floods now, the unchecked floods it did not carry for want
   // of an open window, and (gateway) the rounds it opened.
@@ -266,9 +278,11 @@ class MeshNode final : private net::TokenHandler {
   void handle_message(node::NodeId sender, std::span<const std::uint8_t> message) noexcept;
   void handle_beacon(node::NodeId sender, const MeshHeader& h, std::span<const std::uint8_t> body) noexcept;
   // Whether a genuine beacon of a new round may set this node's clock (§6.5).
-  [[nodiscard]] bool beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now,
-                                            std::uint64_t local_now) const noexcept;
+  [[nodiscard]] bool beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now) const noexcept;
   [[nodiscard]] std::uint64_t round_start_us(std::uint32_t round) const noexcept;
+  // How far this node's clock may have drifted from the gateway's since a beacon last set
+  // it (clock_tolerance_ppm each, so twice that apart).
+  [[nodiscard]] std::uint64_t clock_lag_bound_us() const noexcept;
   // This node's beacon for the round: the best copy it holds, one hop on; false when none.
   [[nodiscard]] bool own_beacon_chain(BeaconBody& b) const noexcept;
   // Flood windows (mesh_node_window.cpp).
@@ -324,6 +338,14 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool back_office_signed(const LinkSurvey& s) const noexcept;
   [[nodiscard]] bool back_office_signed(const CoverAnnouncement& a) const noexcept;
   [[nodiscard]] bool back_office_signed(const CoverKeyCommitment& c) const noexcept;
+  [[nodiscard]] bool back_office_signed(const ChainCheckpoint& c) const noexcept;
+  // A checkpoint, or a request for one, from a neighbour (mesh_node_checkpoint.cpp).
+  void handle_checkpoint(std::span<const std::uint8_t> body) noexcept;
+  // A beacon copy the chain check found too far: true when it lies too far on, and this
+  // node now asks for a checkpoint (false: too far behind, an old copy).
+  [[nodiscard]] bool note_chain_too_far(const BeaconBody& b) noexcept;
+  // The checkpoint message due now, if any (build_tokens()).
+  [[nodiscard]] std::size_t build_checkpoint_message(std::uint64_t now, std::span<std::uint8_t> message) noexcept;
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
   [[nodiscard]] bool take_cover_announcement(std::span<const std::uint8_t> payload) noexcept;
   // `handed_on`: from a neighbour's catch-up rather than the flood; an opened key is then
@@ -443,6 +465,8 @@ class MeshNode final : private net::TokenHandler {
   net::NetworkLayer net_;
   BeaconChainVerifier chain_;
   std::unique_ptr<BeaconChainSource> chain_source_;  // gateway only
+  ChainCatchUp chain_catch_up_;
+  std::uint32_t chain_reanchored_ = 0;
   // Flood windows (flood_window.hpp).
   std::uint32_t network_id_ = 0;               // the chain's network, which the tags name
   std::uint32_t window_round_ = 0;             // latest round checked open

@@ -10,8 +10,14 @@ std::uint64_t MeshNode::round_start_us(std::uint32_t round) const noexcept {
   return std::uint64_t{config_.first_slot} * slot_us() + std::uint64_t{round - 1} * config_.beacon_period_us;
 }
 
-bool MeshNode::beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now,
-                                      std::uint64_t local_now) const noexcept {
+std::uint64_t MeshNode::clock_lag_bound_us() const noexcept {
+  // Two clocks clock_tolerance_ppm apart since a beacon last set this one.
+  const std::uint64_t local = platform_.local_us();
+  const std::uint64_t since = local - std::min(local, last_time_at_);
+  return since / 1'000'000 * 2 * config_.clock_tolerance_ppm;
+}
+
+bool MeshNode::beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_now) const noexcept {
   // Only the gateway can show a round's chain value first, but once shown any holder of
   // the network key can repeat it under a time of its own. Two bounds hold such a liar:
   // the stamp must fall within the round, and a clock that beacons have set already moves
@@ -19,9 +25,7 @@ bool MeshNode::beacon_time_acceptable(const BeaconBody& b, std::uint64_t global_
   const std::uint64_t start = round_start_us(b.round);
   if (b.global_us < start || b.global_us >= start + config_.beacon_period_us) return false;
   if (!fine_synced_) return true;
-  const std::uint64_t since = local_now - std::min(local_now, last_time_at_);
-  const std::uint64_t tolerance =
-      config_.beacon_time_tolerance_us + since / 1'000'000 * 2 * config_.clock_tolerance_ppm;
+  const std::uint64_t tolerance = config_.beacon_time_tolerance_us + clock_lag_bound_us();
   const auto step = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(global_us());
   return static_cast<std::uint64_t>(step < 0 ? -step : step) <= tolerance;
 }
@@ -42,18 +46,27 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     return;
   }
   // Only a round the gateway's chain shows counts (§6.5). A claim more than a round ahead
-  // of this node's own clock is not even checked: each check costs hashing. The gateway
-  // checks the copies passed back to it from its own end of the chain.
+  // of this node's own clock is not even checked: each check costs hashing. How far its
+  // clock can be behind grows with the time since a beacon last set it: a node back from
+  // days asleep, its clock lagging by more than the two rounds allowed, would otherwise
+  // drop every genuine copy unchecked and never set its clock again. The gateway checks
+  // the copies passed back to it from its own end of the chain.
   const std::uint64_t global = global_us();
   const bool ahead = b.round > round_ + 1 && fine_synced_ &&
-                     b.round > (global - std::min(global, round_start_us(1))) / config_.beacon_period_us + 2;
-  const bool genuine =
-      !ahead && (chain_source_ ? b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)
-                               : chain_.check(b.round, b.chain_hops, b.chain) == BeaconChainVerifier::Verdict::genuine);
-  if (!genuine) {
-    drop(node::DropReason::bad_beacon);
+                     b.round > (global - std::min(global, round_start_us(1))) / config_.beacon_period_us + 2 +
+                                   clock_lag_bound_us() / config_.beacon_period_us;
+  BeaconChainVerifier::Verdict verdict = BeaconChainVerifier::Verdict::forged;
+  if (!ahead)
+    verdict = chain_source_ ? (b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)
+                                   ? BeaconChainVerifier::Verdict::genuine
+                                   : BeaconChainVerifier::Verdict::forged)
+                            : chain_.check(b.round, b.chain_hops, b.chain);
+  if (verdict != BeaconChainVerifier::Verdict::genuine) {
+    drop(verdict == BeaconChainVerifier::Verdict::too_far && note_chain_too_far(b) ? node::DropReason::chain_behind
+                                                                                   : node::DropReason::bad_beacon);
     return;
   }
+  chain_catch_up_.fresh();
   const bool fresh = b.round > round_ && config_.role != Role::gateway;
   if (fresh) {
     last_beacon_at_ = platform_.local_us();
@@ -71,7 +84,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     const std::uint64_t flight = config_.turnaround_us + frame_airtime_us(config_, rx_frame_size_);
     const std::uint64_t now = platform_.local_us();
     const std::uint64_t global_now = b.global_us + flight;
-    if (beacon_time_acceptable(b, global_now, now)) {
+    if (beacon_time_acceptable(b, global_now)) {
       offset_us_ = static_cast<std::int64_t>(global_now) - static_cast<std::int64_t>(now);
       fine_synced_ = true;
       last_time_at_ = now;

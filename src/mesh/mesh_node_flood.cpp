@@ -36,6 +36,10 @@ bool MeshNode::back_office_signed(const CoverKeyCommitment& c) const noexcept {
   return verifies<cover_commitment_signed_size>(disseminator_.verification_key(), c, cover_commitment_signed_message);
 }
 
+bool MeshNode::back_office_signed(const ChainCheckpoint& c) const noexcept {
+  return verifies<chain_checkpoint_signed_size>(disseminator_.verification_key(), c, chain_checkpoint_signed_message);
+}
+
 bool MeshNode::has_free_slot() const noexcept {
   for (const auto& s : slots())
     if (!s.used || s.gives_way()) return true;

@@ -41,6 +41,27 @@ void Simulator::sign_as_back_office(mesh::CoverKeyCommitment& commitment) const 
                                                   "commitment to the next network key");
 }
 
+void Simulator::sign_as_back_office(mesh::ChainCheckpoint& checkpoint) const {
+  sign_flood<mesh::chain_checkpoint_signed_size>(*keys_, checkpoint, mesh::chain_checkpoint_signed_message,
+                                                 "beacon chain checkpoint");
+}
+
+void Simulator::offer_chain_checkpoint() {
+  if (!scenario_.mesh.chain_checkpoints || nodes_.empty()) return;
+  auto& gateway = *nodes_[0]->mesh;
+  const std::uint32_t round = gateway.gateway_checkpoint_due();
+  if (round == 0) return;
+  // The value is the gateway's own copy of the round, out on the air already. The back
+  // office takes it from its gateway, which holds the chain's seed and could show any
+  // value of it anyway; what the signature adds is that nodes need not hash their way to it.
+  mesh::ChainCheckpoint checkpoint;
+  checkpoint.network_id = sim_network_id;
+  checkpoint.round = round;
+  if (!gateway.gateway_chain_value(round, checkpoint.value)) return;
+  sign_as_back_office(checkpoint);
+  if (gateway.gateway_send_checkpoint(checkpoint)) ++report_.chain_checkpoints_sent;
+}
+
 std::vector<std::vector<std::uint8_t>> Simulator::signed_rekey_bodies(BackOffice::CoverRekeyFloods& floods) const {
   std::vector<std::vector<std::uint8_t>> bodies;
   for (auto& part : floods.parts) {

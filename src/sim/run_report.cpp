@@ -29,7 +29,13 @@ nlohmann::json to_json(const RunReport& r) {
                     {"ready_seconds", r.ready_seconds},
                     {"error_max_us", r.sync_error_max_us},
                     {"error_mean_us", r.sync_error_mean_us},
-                    {"beacon_times_refused", r.beacon_times_refused}};
+                    {"beacon_times_refused", r.beacon_times_refused},
+                    {"network_age_days", r.network_age_days},
+                    {"chain_checkpoints",
+                     {{"sent", r.chain_checkpoints_sent},
+                      {"nodes_reanchored", r.chain_reanchored},
+                      {"requests", r.chain_requests},
+                      {"answers", r.chain_answers}}}};
   j["flood_windows"] = {
       {"rounds_opened", r.flood_windows_opened},
       {"not_carried_outside_attacks", r.unchecked_floods_not_carried - r.unchecked_floods_not_carried_attacks},
@@ -228,6 +234,12 @@ std::string summary_table(const RunReport& r) {
                            " outside the attacks, " + std::to_string(r.unchecked_floods_not_carried_attacks) +
                            " during them; " + std::to_string(r.unchecked_floods_held_released) +
                            " held for their round's beacon, then released");
+  if (r.network_age_days > 0 || r.chain_checkpoints_sent > 0)
+    row("chain checkpoints", "network " + num(r.network_age_days, 1) + " days old at boot; " +
+                                 std::to_string(r.chain_checkpoints_sent) + " sent, " +
+                                 std::to_string(r.chain_reanchored) + " nodes re-anchored, " +
+                                 std::to_string(r.chain_requests) + " requests, " + std::to_string(r.chain_answers) +
+                                 " answers");
   if (r.revocation_ran) {
     row("revocation broadcast", std::to_string(r.revocation_sealed_keys) + " sealed keys; " +
                                     std::to_string(r.revocation_holding) + " / " + std::to_string(r.revocation_audience) +

@@ -109,6 +109,12 @@ struct RunReport {
   std::uint64_t unchecked_floods_not_carried = 0, unchecked_floods_not_carried_attacks = 0;
   // Copies held until their round's beacon opened it, then released to be carried on.
   std::uint64_t unchecked_floods_held_released = 0;
+  // The beacon chain's signed checkpoints (docs/wire-format.md §6.5 "Checkpoints"): the
+  // network's age at boot, checkpoints the gateway sent, and over the nodes: checks moved
+  // on by one, requests for one, answers given.
+  double network_age_days = 0;
+  std::uint32_t chain_checkpoints_sent = 0;
+  std::uint64_t chain_reanchored = 0, chain_requests = 0, chain_answers = 0;
   std::uint32_t max_hops = 0;
   bool commission_ran = false;
   std::string commission_note;

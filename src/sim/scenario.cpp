@@ -87,6 +87,8 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   read(t, "mesh", "wave_good_link_loss", s.mesh.wave_good_link_loss);
   read(t, "mesh", "wave_links", s.mesh.wave_links);
   read(t, "mesh", "beacon_period_s", s.mesh.beacon_period_s);
+  read(t, "mesh", "network_age_days", s.mesh.network_age_days);
+  read(t, "mesh", "chain_checkpoints", s.mesh.chain_checkpoints);
   read(t, "mesh", "join_spread_s", s.mesh.join_spread_s);
   read(t, "mesh", "push_interval_ms", s.mesh.push_interval_ms);
   read(t, "mesh", "repair_idle_ms", s.mesh.repair_idle_ms);
@@ -132,6 +134,9 @@ void validate(const Scenario& s) {
           "phases.rekey_asleep_fraction: 0..0.2");
   require(s.attacks.jammer_duty >= 0 && s.attacks.jammer_duty <= 1, "attacks.jammer_duty: 0..1");
   require(s.mesh.beacon_period_s >= 1, "mesh.beacon_period_s: at least 1");
+  // The simulator builds the gateway's chain from the anchor on: 60 days of 10-s rounds
+  // are 33 million steps, about a second.
+  require(s.mesh.network_age_days >= 0 && s.mesh.network_age_days <= 60, "mesh.network_age_days: 0..60");
   require(s.mesh.join_spread_s >= 0 && s.mesh.join_spread_s <= 3600, "mesh.join_spread_s: 0 (by mesh size) to 3600");
   require(s.mesh.wave_parity <= 16, "mesh.wave_parity: 0 (from the plan) or 1..16");
   require(s.mesh.wave_good_link_loss > 0 && s.mesh.wave_good_link_loss < 1, "mesh.wave_good_link_loss: (0, 1)");

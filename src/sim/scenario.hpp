@@ -66,6 +66,13 @@ struct MeshSpec {
   // over: what the planner could do knowing every link exactly).
   std::string wave_links = "survey";
   double beacon_period_s = 10;
+  // Days the network ran before the gateway boots (docs/wire-format.md §6.5
+  // "Checkpoints"): every node trusts the beacon chain at its anchor, as made, and one more
+  // than 7.6 days of rounds behind needs the back office's signed checkpoint first.
+  double network_age_days = 0;
+  // Whether the gateway sends the back office's checkpoints (false: left out, to show what
+  // they do).
+  bool chain_checkpoints = true;
   // A settled node announces itself (join record) within this many seconds; the gateway
   // learns its route from it (per-node messages travel routed, not flooded). 0: 30 s +
   // 10 ms per node (every join crosses the gateway's neighbourhood).

@@ -63,6 +63,7 @@ void Simulator::manufacture() {
   base.turnaround_us = turnaround_us;
   base.backoff_slots = static_cast<std::uint16_t>(scenario_.mesh.backoff_slots);
   base.beacon_period_us = static_cast<std::uint64_t>(scenario_.mesh.beacon_period_s * 1e6);
+  base.network_age_rounds = network_age_rounds();
   base.join_spread_us = static_cast<std::uint64_t>(join_spread_s() * 1e6);
   base.join = n <= per_node_limit;
   base.push_interval_us = static_cast<std::uint64_t>(scenario_.mesh.push_interval_ms * 1e3);
@@ -79,7 +80,7 @@ void Simulator::manufacture() {
     const auto& p = scenario_.phases;
     const double longest_s = 3600 + 3 * p.boot_s + 4 * (static_cast<double>(per_node_time_us()) / 1e6 + p.commission_timeout_s) +
                              3 * p.operate_s + p.rollout_timeout_s + 2 * p.attack_s + 1200;
-    keys_->fix_beacon_chain(static_cast<std::uint32_t>(longest_s / scenario_.mesh.beacon_period_s) + 1);
+    keys_->fix_beacon_chain(network_age_rounds() + static_cast<std::uint32_t>(longest_s / scenario_.mesh.beacon_period_s) + 1);
   }
 
   SimRng node_rng = rng_.fork(0x40DE);
@@ -114,6 +115,10 @@ void Simulator::manufacture() {
   for (std::uint32_t i = 0; i < n; ++i) degree += static_cast<double>(topology_.links(i).size());
   report_.mean_degree = degree / n;
   assign_lanes();
+}
+
+std::uint32_t Simulator::network_age_rounds() const noexcept {
+  return static_cast<std::uint32_t>(scenario_.mesh.network_age_days * 86'400 / scenario_.mesh.beacon_period_s);
 }
 
 std::uint64_t Simulator::frames_sent() const noexcept {
@@ -308,6 +313,14 @@ void Simulator::sample_sync() {
   report_.flood_windows_opened = nodes_[0]->mesh->windows_opened();
   report_.unchecked_floods_not_carried = unchecked_floods_not_carried();
   report_.unchecked_floods_held_released = unchecked_floods_held_released();
+  report_.network_age_days = scenario_.mesh.network_age_days;
+  report_.chain_reanchored = report_.chain_requests = report_.chain_answers = 0;
+  for (std::size_t i = 1; i < nodes_.size(); ++i) {
+    const auto& m = *nodes_[i]->mesh;
+    report_.chain_reanchored += m.chain_reanchored();
+    report_.chain_requests += m.chain_catch_up().requests();
+    report_.chain_answers += m.chain_catch_up().answers();
+  }
   report_.synced_fraction = alive == 0 ? 0 : static_cast<double>(synced) / alive;
   report_.sync_error_max_us = sync_error_max_;
   report_.sync_error_mean_us = sync_error_samples_ == 0 ? 0 : sync_error_sum_ / static_cast<double>(sync_error_samples_);

@@ -97,6 +97,12 @@ class Simulator {
   void sign_as_back_office(mesh::LinkSurvey& survey) const;
   void sign_as_back_office(mesh::CoverAnnouncement& list) const;
   void sign_as_back_office(mesh::CoverKeyCommitment& commitment) const;
+  void sign_as_back_office(mesh::ChainCheckpoint& checkpoint) const;
+  // The back office signs the gateway's chain value when a checkpoint is due, and the
+  // gateway sends it (docs/wire-format.md §6.5 "Checkpoints"); between windows.
+  void offer_chain_checkpoint();
+  // The rounds the network ran before the gateway boots (scenario mesh.network_age_days).
+  [[nodiscard]] std::uint32_t network_age_rounds() const noexcept;
   // A broadcast rekey's downlink bodies in the order they go out: the list's parts and the
   // commitment, signed, then the sealed keys.
   [[nodiscard]] std::vector<std::vector<std::uint8_t>> signed_rekey_bodies(BackOffice::CoverRekeyFloods& floods) const;

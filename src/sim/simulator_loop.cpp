@@ -83,6 +83,7 @@ void Simulator::note_lane_listeners() {
 }
 
 void Simulator::run_for(std::uint64_t duration_us) {
+  offer_chain_checkpoint();
   const std::uint64_t end = now_ + duration_us;
   if (lanes_.size() == 1) run_one_lane(end);
   else run_lanes(end);

@@ -50,9 +50,10 @@ class BenchPlatform final : public node::Platform {
 };
 
 struct Device {
-  Device(node::NodeId id, Role role, const std::uint64_t& now) : platform(now) {
+  Device(node::NodeId id, Role role, const std::uint64_t& now, std::uint32_t network_age_rounds = 0) : platform(now) {
     MeshConfig config;
     config.role = role;
+    config.network_age_rounds = network_age_rounds;
     config.net.channel = 11;
     config.net.domain = 0x123;
     config.join = false;
@@ -66,7 +67,8 @@ struct Device {
 
 // A node's set as the factory fixes it: keys from the published development masters, the
 // network's chain (rounds and anchor) in every set, the seed in a gateway's.
-keys::NodeKeySet key_set(std::uint32_t node_id, bool gateway, std::uint32_t network = network_id) {
+keys::NodeKeySet key_set(std::uint32_t node_id, bool gateway, std::uint32_t network = network_id,
+                         std::uint32_t chain_rounds = rounds) {
   keys::MasterKeyMaterial masters;
   EXPECT_EQ(keys::load_insecure_dev_masters(masters), keys::KeyError::ok);
   keys::NodeKeyRequest request;
@@ -84,8 +86,8 @@ keys::NodeKeySet key_set(std::uint32_t node_id, bool gateway, std::uint32_t netw
                                       gateway_set),
             keys::KeyError::ok);
   ChainValue anchor{};
-  EXPECT_TRUE(chain_anchor(network, gateway_set.beacon_chain_seed.span(), rounds, anchor));
-  set.beacon_chain_rounds = rounds;
+  EXPECT_TRUE(chain_anchor(network, gateway_set.beacon_chain_seed.span(), chain_rounds, anchor));
+  set.beacon_chain_rounds = chain_rounds;
   set.beacon_anchor = anchor;
   return set;
 }
@@ -181,6 +183,75 @@ TEST(BeaconChainPersonalisation, ANodeTakesTheGatewaysFirstBeaconWithTheAnchorOf
   ChainValue round_one{};
   ASSERT_TRUE(source.round_value(1, round_one));
   EXPECT_EQ(node.mesh->beacon_chain().trusted(), round_one);
+}
+
+
+// Both devices' wake-ups and frames, each on its own clock, until `done` or `limit` µs of
+// the node's clock have passed.
+template <class Done>
+void run_bench(Device& gateway, std::uint64_t& gateway_now, Device& node, std::uint64_t& node_now,
+               std::uint64_t limit, Done done) {
+  const std::uint64_t node_start = node_now;
+  const std::uint64_t gateway_start = gateway_now;
+  auto deliver = [](Device& from, Device& to) {
+    auto frames = std::move(from.platform.sent);
+    from.platform.sent.clear();
+    for (const auto& f : frames) {
+      (void)to.mesh->receive(f);
+      from.mesh->on_radio_idle();
+    }
+  };
+  while (!done() && node_now - node_start < limit) {
+    // The next wake-up of either, in the time that has passed for both alike.
+    const std::uint64_t g = gateway.platform.wake == UINT64_MAX ? UINT64_MAX : gateway.platform.wake - gateway_start;
+    const std::uint64_t n = node.platform.wake == UINT64_MAX ? UINT64_MAX : node.platform.wake - node_start;
+    const std::uint64_t next = std::min(g, n);
+    ASSERT_NE(next, UINT64_MAX);
+    gateway_now = std::max(gateway_now, gateway_start + next);
+    node_now = std::max(node_now, node_start + next);
+    for (Device* d : {&gateway, &node}) {
+      if (d->platform.wake <= d->platform.local_us()) {
+        d->platform.wake = UINT64_MAX;
+        d->mesh->on_wake();
+      }
+    }
+    deliver(gateway, node);
+    deliver(node, gateway);
+  }
+}
+
+// A node set by the gateway's beacons sleeps two days, and its clock, 100 ppm slow, wakes
+// 30 s behind: three rounds, more than the two a beacon claim may lie ahead of a clock
+// before it is dropped unchecked. Such a node dropped every genuine copy and never set its
+// clock again; the claim's margin now grows with the drift since the clock was last set.
+TEST(BeaconChainPersonalisation, ANodeWhoseClockLaggedWhileAsleepTakesTheBeaconsAgain) {
+  constexpr std::uint32_t days_of_rounds = 2 * 8'640;
+  constexpr std::uint32_t chain = days_of_rounds + 1'000;
+  std::uint64_t gateway_now = 1'000'000, node_now = 5'000'000;
+  Device node(2, Role::node, node_now);
+  ASSERT_TRUE(node.mesh->personalise(key_set(2, false, network_id, chain)));
+  {
+    Device gateway(1, Role::gateway, gateway_now);
+    ASSERT_TRUE(gateway.mesh->personalise(key_set(1, true, network_id, chain)));
+    gateway.mesh->start();
+    node.mesh->start();
+    run_bench(gateway, gateway_now, node, node_now, 40'000'000, [&] { return node.mesh->time_settled(); });
+    ASSERT_TRUE(node.mesh->time_settled());
+  }
+  const std::uint32_t round_before = node.mesh->round();
+  ASSERT_GE(round_before, 1U);
+  // Two days on. The gateway restarts into its network's round of then (its clock keeps the
+  // network's time); the node's clock has lost 30 s.
+  Device gateway(1, Role::gateway, gateway_now, days_of_rounds);
+  ASSERT_TRUE(gateway.mesh->personalise(key_set(1, true, network_id, chain)));
+  node_now += std::uint64_t{days_of_rounds} * 10'000'000 - 30'000'000;
+  gateway.mesh->start();
+  node.mesh->on_wake();
+  run_bench(gateway, gateway_now, node, node_now, 60'000'000,
+            [&] { return node.mesh->round() > days_of_rounds && node.mesh->time_settled(); });
+  EXPECT_GT(node.mesh->round(), days_of_rounds);
+  const auto error = static_cast<std::int64_t>(node.mesh->global_us()) - static_cast<std::int64_t>(gateway.mesh->global_us());
+  EXPECT_LT(std::llabs(error), 10'000) << "its clock set by the beacons again";
 }
 
 }  // namespace

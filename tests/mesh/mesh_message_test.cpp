@@ -439,7 +439,7 @@ TEST(MeshMessage, AProbeIsAHeaderOnlyMessage) {
   const std::size_t n = encode_header_only(h, out);
   ASSERT_EQ(n, mesh_header_size);
   EXPECT_TRUE(body_of(std::span<const std::uint8_t>(out).first(n), MessageType::probe).empty());
-  out[0] = static_cast<std::uint8_t>(MessageType::probe) + 1;
+  out[0] = static_cast<std::uint8_t>(message_type_count);  // the first type past the last
   MeshHeader h2;
   std::span<const std::uint8_t> body;
   EXPECT_FALSE(parse_header(std::span<const std::uint8_t>(out).first(n), h2, body));

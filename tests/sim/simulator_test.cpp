@@ -15,6 +15,8 @@
 
 #include "net/network_layer.hpp"
 #include "node/nv_ram_store.hpp"
+#include "firmware/blob_signer.hpp"
+#include "mesh/chain_checkpoint.hpp"
 #include "mesh/mesh_message.hpp"
 #include "wire/net_token.hpp"
 #include "sim/lower_bound.hpp"
@@ -1227,6 +1229,182 @@ std::vector<node::NodeId> boot_settle_and_join(Simulator& sim) {
   const auto all = boot_and_settle(sim);
   sim.run_for(static_cast<std::uint64_t>((joining_scenario().mesh.join_spread_s + 10) * 1e6));
   return all;
+}
+
+
+// A mesh whose network ran `days` before its gateway boots: every node trusts the beacon
+// chain at the anchor it was made with.
+Scenario aged(std::uint32_t nodes, double days, bool checkpoints) {
+  Scenario s = small(nodes, 3);
+  s.mesh.network_age_days = days;
+  s.mesh.chain_checkpoints = checkpoints;
+  return s;
+}
+
+struct ChainStanding {
+  std::uint32_t live = 0, synced = 0, reanchored = 0;
+};
+ChainStanding chain_standing(Simulator& sim) {
+  ChainStanding c;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i) {
+    if (!sim.node(i).alive) continue;
+    ++c.live;
+    c.synced += sim.node(i).mesh->fine_synced() ? 1U : 0U;
+    c.reanchored += sim.node(i).mesh->chain_reanchored() > 0 ? 1U : 0U;
+  }
+  return c;
+}
+
+TEST(Simulator, NodesOfANetworkOlderThanTheirChainCheckJoinThroughTheSignedCheckpoint) {
+  // A node checks a beacon by hashing it down to the value it trusts, 65,536 rounds (7.6
+  // days) at most, and a node made for a network trusts its anchor. Twelve days on, no
+  // node took a beacon: no time, no parent, no reading. With the back office's signed
+  // checkpoint, every node does.
+  for (const bool checkpoints : {false, true}) {
+    SCOPED_TRACE(checkpoints ? "with checkpoints" : "without");
+    Simulator sim(aged(60, 12, checkpoints));
+    const auto ids = boot_and_settle(sim);
+    auto& gateway = *sim.node(0).mesh;
+    EXPECT_GT(gateway.round(), sim.network_age_rounds());
+    const ChainStanding c = chain_standing(sim);
+    if (!checkpoints) {
+      EXPECT_EQ(c.synced, 0U);
+      EXPECT_EQ(c.reanchored, 0U);
+      continue;
+    }
+    EXPECT_EQ(sim.report().chain_checkpoints_sent, 1U);
+    EXPECT_GE(gateway.chain_catch_up().held().round, sim.network_age_rounds()) << "the round its time fell in, or later";
+    EXPECT_EQ(c.reanchored, c.live);
+    EXPECT_GE(c.synced, c.live * 98 / 100);
+    // And carries traffic: a reading from the farthest node arrives.
+    std::uint32_t far = 1;
+    for (std::uint32_t i = 1; i < sim.node_count(); ++i)
+      if (sim.node(i).mesh->hops() != 0xFF && sim.node(i).mesh->hops() > sim.node(far).mesh->hops()) far = i;
+    const auto far_id = static_cast<node::NodeId>(far + 1);
+    const auto before = sim.back_office().readings_from(far_id);
+    ASSERT_TRUE(sim.node(far).mesh->send_reading(BackOffice::reading_plaintext(far_id, 4'242)));
+    sim.run_for(5'000'000);
+    EXPECT_EQ(sim.back_office().readings_from(far_id), before + 1) << "from " << int(sim.node(far).mesh->hops()) << " hops";
+  }
+}
+
+TEST(Simulator, AStolenNodesCheckpointsMoveNoChainCheck) {
+  // Twelve days on and no checkpoint sent: every node is asking for one. A stolen node
+  // (the network key, not the back office's signing key) answers with checkpoints of its
+  // own: the round's genuine value signed with a key of its own, a far round it made up,
+  // and a genuine checkpoint of another network. None moves a chain check on; the back
+  // office's own, handed the same way, does.
+  Simulator sim(aged(60, 12, false));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  const node::NodeId stolen = ids[ids.size() / 3];
+  sim.fail_node(stolen - 1U);
+  std::vector<std::uint32_t> neighbours;
+  for (const auto& l : sim.topology().links(stolen - 1U))
+    if (l.peer != 0 && l.peer < sim.node_count() && sim.node(l.peer).alive) neighbours.push_back(l.peer);
+  ASSERT_GE(neighbours.size(), 2U);
+  std::uint32_t sent = 0;
+  auto hand = [&](const mesh::ChainCheckpoint& c) {
+    std::array<std::uint8_t, mesh::chain_checkpoint_size> body{};
+    ASSERT_EQ(mesh::encode_chain_checkpoint(c, body), body.size());
+    mesh::MeshHeader h;
+    h.type = mesh::MessageType::checkpoint;
+    h.origin = stolen;
+    h.seq = static_cast<std::uint16_t>(900 + sent);
+    std::vector<std::uint8_t> message(mesh::max_message_size);
+    message.resize(mesh::encode_raw(h, body, message));
+    for (const auto peer : neighbours) {
+      auto& m = *sim.node(peer).mesh;
+      ASSERT_TRUE(m.synced()) << "coarse time from its neighbours' answers";
+      const auto rx = m.receive(sealed_as(sim, stolen, m.network().clock().now(), message, sent++ % 200));
+      EXPECT_EQ(rx.net_reason, net::DropReason::none) << "it holds the network key: the frame itself passes";
+    }
+  };
+  auto bad_signatures = [&] {
+    std::uint64_t n = 0;
+    for (const auto peer : neighbours) n += sim.node(peer).mesh->drops().get(node::DropReason::bad_signature);
+    return n;
+  };
+
+  mesh::ChainCheckpoint genuine;
+  genuine.network_id = sim_network_id;
+  genuine.round = gateway.round();
+  ASSERT_TRUE(gateway.gateway_chain_value(genuine.round, genuine.value));
+  firmware::SoftwareBlobSigner thief;
+  std::array<std::uint8_t, 32> thief_seed{};
+  thief_seed.fill(0x7F);
+  ASSERT_EQ(thief.init(thief_seed), crypto::Status::ok);
+  auto signed_by_thief = [&](mesh::ChainCheckpoint c) {
+    std::array<std::uint8_t, mesh::chain_checkpoint_signed_size> m{};
+    EXPECT_EQ(mesh::chain_checkpoint_signed_message(c, m), m.size());
+    EXPECT_EQ(thief.sign(m, c.signature), crypto::Status::ok);
+    return c;
+  };
+  const auto before = bad_signatures();
+  hand(signed_by_thief(genuine));
+  mesh::ChainCheckpoint made_up = genuine;
+  made_up.round += 1'000;
+  made_up.value.fill(0x42);
+  hand(signed_by_thief(made_up));
+  mesh::ChainCheckpoint elsewhere = genuine;
+  elsewhere.network_id = sim_network_id + 1;  // what the back office signed for another installation
+  sim.sign_as_back_office(elsewhere);
+  hand(elsewhere);
+  sim.run_for(15'000'000);
+  EXPECT_EQ(bad_signatures() - before, 3 * neighbours.size());
+  for (const auto peer : neighbours) {
+    EXPECT_EQ(sim.node(peer).mesh->chain_reanchored(), 0U);
+    EXPECT_FALSE(sim.node(peer).mesh->fine_synced());
+  }
+
+  // The back office's own checkpoint, handed the same way: taken, and the beacons with it.
+  sim.sign_as_back_office(genuine);
+  hand(genuine);
+  sim.run_for(15'000'000);
+  for (const auto peer : neighbours) {
+    EXPECT_EQ(sim.node(peer).mesh->chain_reanchored(), 1U);
+    EXPECT_TRUE(sim.node(peer).mesh->fine_synced());
+  }
+}
+
+TEST(Simulator, ForgedChainRequestsMakeANodeAnswerOncePerQuietPeriod) {
+  // A request costs four bytes and its answer 84, from every neighbour holding a newer
+  // checkpoint: a stolen node asking over and over must not turn its neighbourhood into
+  // an amplifier.
+  Simulator sim(aged(60, 12, true));
+  const auto ids = boot_and_settle(sim);
+  const node::NodeId stolen = steal_a_node(sim, ids);
+  std::vector<std::uint32_t> neighbours;
+  for (const auto& l : sim.topology().links(stolen - 1U))
+    if (l.peer < sim.node_count() && sim.node(l.peer).alive) neighbours.push_back(l.peer);
+  ASSERT_GE(neighbours.size(), 2U);
+  auto answers = [&] {
+    std::uint64_t n = 0;
+    for (const auto peer : neighbours) n += sim.node(peer).mesh->chain_catch_up().answers();
+    return n;
+  };
+  const auto before = answers();
+  std::array<std::uint8_t, mesh::chain_request_size> body{};
+  ASSERT_EQ(mesh::encode_chain_request(0, body), body.size());
+  mesh::MeshHeader h;
+  h.type = mesh::MessageType::checkpoint;
+  h.origin = stolen;
+  std::vector<std::uint8_t> message(mesh::max_message_size);
+  std::uint32_t sent = 0;
+  for (int k = 0; k < 40; ++k) {
+    h.seq = static_cast<std::uint16_t>(k + 1);
+    message.resize(mesh::max_message_size);
+    message.resize(mesh::encode_raw(h, body, message));
+    for (const auto peer : neighbours) {
+      auto& m = *sim.node(peer).mesh;
+      (void)m.receive(sealed_as(sim, stolen, m.network().clock().now(), message, sent++ % 200));
+    }
+    sim.run_for(100'000);
+  }
+  // 4 s of requests, one quiet period of 5 s: at most one answer each (those that heard
+  // another answer first stand down).
+  EXPECT_GE(answers() - before, 1U);
+  EXPECT_LE(answers() - before, neighbours.size());
 }
 
 }  // namespace
