@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "firmware/blob_signer.hpp"
 #include "keys/dev_master_keys.hpp"
 #include "keys/node_key_set.hpp"
 #include "mesh/beacon_chain.hpp"
+#include "mesh/chain_checkpoint.hpp"
 #include "mesh/mesh_node.hpp"
 #include "node/nv_ram_store.hpp"
 #include "node/platform.hpp"
@@ -252,6 +254,66 @@ TEST(BeaconChainPersonalisation, ANodeWhoseClockLaggedWhileAsleepTakesTheBeacons
   EXPECT_GT(node.mesh->round(), days_of_rounds);
   const auto error = static_cast<std::int64_t>(node.mesh->global_us()) - static_cast<std::int64_t>(gateway.mesh->global_us());
   EXPECT_LT(std::llabs(error), 10'000) << "its clock set by the beacons again";
+}
+
+
+// The back office's signature over a checkpoint, with the development signing key whose
+// public half every bench set carries.
+ChainCheckpoint signed_checkpoint(ChainCheckpoint c) {
+  firmware::SoftwareBlobSigner signer;
+  EXPECT_EQ(signer.init(keys::insecure_dev_blob_signing_seed()), crypto::Status::ok);
+  std::array<std::uint8_t, chain_checkpoint_signed_size> message{};
+  EXPECT_EQ(chain_checkpoint_signed_message(c, message), message.size());
+  EXPECT_EQ(signer.sign(message, c.signature), crypto::Status::ok);
+  return c;
+}
+
+// A gateway booting into a network a day old asks at once for a checkpoint of its round,
+// then once a day of rounds; it sends only one that is signed, of its own network, and
+// carries its own chain's value, and it sends it at once, as a checkpoint message.
+TEST(BeaconChainPersonalisation, AGatewaySendsASignedCheckpointOfItsOwnChainOnceADay) {
+  constexpr std::uint32_t day = 8'640;
+  std::uint64_t now = 1'000'000;
+  Device gateway(1, Role::gateway, now, day);
+  ASSERT_TRUE(gateway.mesh->personalise(key_set(1, true, network_id, 2 * day + 1'000)));
+  EXPECT_EQ(gateway.mesh->gateway_checkpoint_due(), 0U) << "not started";
+  gateway.mesh->start();
+  gateway.mesh->on_wake();
+  const std::uint32_t round = gateway.mesh->round();
+  ASSERT_EQ(round, day + 1);
+  ASSERT_EQ(gateway.mesh->gateway_checkpoint_due(), round);
+
+  ChainCheckpoint c;
+  c.network_id = network_id;
+  c.round = round;
+  ASSERT_TRUE(gateway.mesh->gateway_chain_value(round, c.value));
+  ChainValue later{};
+  EXPECT_FALSE(gateway.mesh->gateway_chain_value(round + 1, later)) << "a round not begun is nobody's to sign";
+  ChainCheckpoint wrong = c;
+  wrong.value[3] ^= 0x10;
+  EXPECT_FALSE(gateway.mesh->gateway_send_checkpoint(signed_checkpoint(wrong))) << "not its chain's value";
+  wrong = c;
+  wrong.network_id = network_id + 1;
+  EXPECT_FALSE(gateway.mesh->gateway_send_checkpoint(signed_checkpoint(wrong))) << "another network's";
+  EXPECT_FALSE(gateway.mesh->gateway_send_checkpoint(c)) << "unsigned";
+  gateway.platform.sent.clear();
+  ASSERT_TRUE(gateway.mesh->gateway_send_checkpoint(signed_checkpoint(c)));
+  EXPECT_FALSE(gateway.mesh->gateway_send_checkpoint(signed_checkpoint(c))) << "held already";
+  EXPECT_EQ(gateway.mesh->gateway_checkpoint_due(), 0U);
+
+  // Sent at its next turn, as a checkpoint message; then nothing due for a day of rounds.
+  std::uint32_t checkpoints_sent = 0, due_at = 0;
+  for (int wake = 0; wake < 40'000 && due_at == 0; ++wake) {
+    now = std::max(now, gateway.platform.wake);
+    gateway.platform.wake = UINT64_MAX;
+    gateway.mesh->on_wake();
+    for (std::size_t k = 0; k < gateway.platform.sent.size(); ++k) gateway.mesh->on_radio_idle();
+    gateway.platform.sent.clear();
+    checkpoints_sent = static_cast<std::uint32_t>(gateway.mesh->sent_of(MessageType::checkpoint));
+    if (gateway.mesh->gateway_checkpoint_due() != 0) due_at = gateway.mesh->round();
+  }
+  EXPECT_EQ(checkpoints_sent, 1U);
+  EXPECT_EQ(due_at, round + day);
 }
 
 }  // namespace
