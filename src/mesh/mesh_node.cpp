@@ -19,11 +19,12 @@ net::NetConfig net_config_for(const MeshConfig& config, node::NodeId id) noexcep
 }  // namespace
 
 MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
-                   net::NvStore& nv) noexcept
+                   net::NvStore& nv, node::RecordNvStore& record_nv) noexcept
     : id_(id),
       config_(config),
       platform_(platform),
       store_(store),
+      record_nv_(record_nv),
       net_(net_config_for(config, id), nv),
       routes_(config.role == Role::gateway ? std::size_t{0xFFFF} : config.route_capacity) {
   if (config_.role == Role::gateway) {
@@ -32,7 +33,19 @@ MeshNode::MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& pl
   }
 }
 
-bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
+bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept { return take_keys(keys, nullptr); }
+
+bool MeshNode::resume(const keys::NodeKeySet& keys, const net::NetNvState& net_state,
+                      const node::RecordNvState& records) noexcept {
+  if (!take_keys(keys, &net_state)) return false;
+  records_nv_ = records;
+  // Every counter up to the reservation may have sealed a record before the power went.
+  uplink_counter_ = records.uplink_reserved_until;
+  if (records.commissioned) (void)apply_commission(records_nv_.commission);
+  return true;
+}
+
+bool MeshNode::take_keys(const keys::NodeKeySet& keys, const net::NetNvState* stored) noexcept {
   // The beacon chain first, so a set refused for its chain leaves nothing taken. A gateway
   // builds its chain (one step per position, once) and checks that it ends at the anchor
   // its network's nodes were given; it checks its own copies against that anchor too.
@@ -44,16 +57,18 @@ bool MeshNode::personalise(const keys::NodeKeySet& keys) noexcept {
         !crypto::equal_constant_time(source->anchor(), keys.beacon_anchor))
       return false;
   }
-  if (net_.provision(keys.network_key_index, keys.key(keys::KeyPurpose::net), keys.key(keys::KeyPurpose::enc)) !=
-      net::SetupError::ok)
-    return false;
+  const net::SetupError setup =
+      stored != nullptr
+          ? net_.restore(*stored, keys.key(keys::KeyPurpose::enc))
+          : net_.provision(keys.network_key_index, keys.key(keys::KeyPurpose::net), keys.key(keys::KeyPurpose::enc));
+  if (setup != net::SetupError::ok) return false;
   if (!sealer_.init(keys.key(keys::KeyPurpose::e2))) return false;
   if (!digest_.init(keys.key(keys::KeyPurpose::e2), id_)) return false;
   if (config_.role != Role::gateway && !cover_.init(id_, keys)) return false;
   if (!chain_.init(keys.network_id, keys.beacon_anchor)) return false;
   network_id_ = keys.network_id;
   chain_source_ = std::move(source);
-  acked_epoch_ = keys.network_key_index;
+  acked_epoch_ = std::max<std::uint32_t>(keys.network_key_index, net_.keys().newest_epoch());
   firmware::Ed25519PublicKey vk{};
   for (std::size_t i = 0; i < vk.size(); ++i) vk[i] = keys.blob_verification_key[i];
   disseminator_.init(config_, vk, store_, id_);

@@ -45,6 +45,7 @@
 #include "node/chunk_store.hpp"
 #include "node/drop_reason.hpp"
 #include "node/node_record.hpp"
+#include "node/record_nv_state.hpp"
 #include "node/platform.hpp"
 
 namespace meshsec::mesh {
@@ -105,8 +106,10 @@ class MeshNode final : private net::TokenHandler {
   static constexpr std::size_t flood_slots = 16;
   static constexpr std::size_t max_body = max_message_size - mesh_header_size;
 
+  // `nv` keeps the network layer's state, `record_nv` the records' counters (both must
+  // survive a reboot: node/record_nv_state.hpp).
   MeshNode(node::NodeId id, const MeshConfig& config, node::Platform& platform, node::ChunkStore& store,
-           net::NvStore& nv) noexcept;
+           net::NvStore& nv, node::RecordNvStore& record_nv) noexcept;
   MeshNode(const MeshNode&) = delete;
   MeshNode& operator=(const MeshNode&) = delete;
 
@@ -117,6 +120,12 @@ class MeshNode final : private net::TokenHandler {
   // (0 rounds: a node without an anchor could take no beacon), or a gateway's seed does not
   // lead to the set's anchor (the nodes of its network would refuse every beacon it sends).
   [[nodiscard]] bool personalise(const keys::NodeKeySet& keys) noexcept;
+  // Boot after a reboot or power loss: the same set, with what the device kept: the network
+  // layer's stored state (keys taken over the air, the nonce reservation) and the records'
+  // (the uplink counters reserved, the downlink records applied, the commissioning). False
+  // as personalise(), or when the stored network state does not restore.
+  [[nodiscard]] bool resume(const keys::NodeKeySet& keys, const net::NetNvState& net_state,
+                            const node::RecordNvState& records) noexcept;
   // Boot: the gateway sets global time and starts beaconing; nodes ask for time.
   void start() noexcept;
 
@@ -362,6 +371,12 @@ class MeshNode final : private net::TokenHandler {
   void send_wave_fragment() noexcept;
   [[nodiscard]] std::uint64_t local_of(std::uint64_t global) const noexcept;
   void apply_records(std::span<const std::uint8_t> payload) noexcept;
+  // The keys of a set into every part that holds one; the network layer provisioned from
+  // the set, or restored from `stored` (a reboot).
+  [[nodiscard]] bool take_keys(const keys::NodeKeySet& keys, const net::NetNvState* stored) noexcept;
+  // The next uplink counter, reserved durably first when it starts a new block; 0 when
+  // the reservation cannot be written (nothing may be sealed then).
+  [[nodiscard]] std::uint32_t next_uplink_counter() noexcept;
   // Apply one opened record's plaintext; false when its layout is not one this node knows.
   [[nodiscard]] bool apply_commission(std::span<const std::uint8_t> plain) noexcept;
   [[nodiscard]] bool apply_wave_part(std::span<const std::uint8_t> plain) noexcept;
@@ -449,10 +464,11 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t last_join_us_ = 0;
   std::uint32_t joins_sent_ = 0;
   static constexpr std::uint64_t min_rejoin_interval_us = 60'000'000;
-  std::uint32_t downlink_counter_ = 0;   // of the last commissioning record applied
-  std::uint32_t wave_part_counter_ = 0;  // of the last wave part applied
-  std::uint32_t report_request_counter_ = 0;  // of the last link report request answered
-  std::uint32_t uplink_counter_ = 0;
+  // Uplink counters are reserved this many at a time: one durable write per block.
+  static constexpr std::uint32_t record_counter_block = 64;
+  std::uint32_t uplink_counter_ = 0;  // the last one sealed under
+  node::RecordNvStore& record_nv_;
+  node::RecordNvState records_nv_{};  // as last stored: reservation, downlink counters applied
   std::uint32_t acked_epoch_ = 0;
   std::uint32_t uplinks_abandoned_ = 0;
   LinkSurvey survey_{};                   // the newest link survey taken (survey 0: none)

@@ -69,19 +69,19 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
   // What the back office may send a node, the size of its plaintext, and the counter that
   // orders records of that kind (the record key binds the kind: one kind cannot pass for another).
   std::size_t plain_size = 0;
-  std::uint32_t* last = nullptr;
+  std::uint32_t node::RecordNvState::*last = nullptr;
   node::RecordKind ack_kind{};
   if (kind == node::RecordKind::commission) {
     plain_size = commission_params_size;
-    last = &downlink_counter_;
+    last = &node::RecordNvState::commission_applied;
     ack_kind = node::RecordKind::commission_ack;
   } else if (kind == node::RecordKind::wave_part) {
     plain_size = wave_part_size;
-    last = &wave_part_counter_;
+    last = &node::RecordNvState::wave_part_applied;
     ack_kind = node::RecordKind::wave_part_ack;
   } else if (kind == node::RecordKind::link_report_request) {
     plain_size = 2;  // survey u16
-    last = &report_request_counter_;
+    last = &node::RecordNvState::report_request_applied;
     ack_kind = node::RecordKind::link_report;  // the answer is the report itself
   }
   for (std::uint8_t i = 0; i < count; ++i) {
@@ -100,23 +100,40 @@ void MeshNode::apply_records(std::span<const std::uint8_t> payload) noexcept {
     }
     // A record seen before is acknowledged again (our ack may have been lost) but not
     // applied twice; an older one is a replay.
-    if (counter < *last) {
+    if (counter < records_nv_.*last) {
       drop(node::DropReason::record_replay);
       crypto::secure_wipe(buffer.data(), buffer.size());
       return;
+    }
+    // A new record's counter is made durable before it is applied: after a reboot an older
+    // one replayed must still be refused (node/record_nv_state.hpp). A flash that takes no
+    // write leaves it unapplied and unacknowledged; the back office sends it again.
+    const bool fresh = counter > records_nv_.*last;
+    if (fresh) {
+      node::RecordNvState next = records_nv_;
+      next.*last = counter;
+      if (kind == node::RecordKind::commission) {
+        std::copy(plain.begin(), plain.end(), next.commission.begin());
+        next.commissioned = true;
+      }
+      if (!record_nv_.store(next)) {
+        crypto::secure_wipe(buffer.data(), buffer.size());
+        drop(node::DropReason::nv_write_failed);
+        return;
+      }
+      records_nv_ = next;
     }
     // A report request changes nothing here; it is answered as other records are
     // acknowledged, again when it comes again.
     const bool request = kind == node::RecordKind::link_report_request;
     const auto survey = request ? static_cast<std::uint16_t>(plain[0] << 8U | plain[1]) : std::uint16_t{0};
-    const bool applied = request || counter == *last ||
+    const bool applied = request || !fresh ||
                          (kind == node::RecordKind::commission ? apply_commission(plain) : apply_wave_part(plain));
     crypto::secure_wipe(buffer.data(), buffer.size());
     if (!applied) {
       drop(node::DropReason::malformed);  // authentic, but not a layout this node knows
       return;
     }
-    *last = counter;
     if (request) {
       answer_report_request(survey);
       return;
@@ -157,6 +174,19 @@ void MeshNode::acknowledge_key(std::uint32_t epoch, std::uint64_t delay_us) noex
   queue_record_uplink(node::RecordKind::key_ack, ack, delay_us);
 }
 
+std::uint32_t MeshNode::next_uplink_counter() noexcept {
+  if (uplink_counter_ == UINT32_MAX) return 0;  // 4·10^9 records: the key must be replaced first
+  const std::uint32_t counter = uplink_counter_ + 1;
+  if (counter > records_nv_.uplink_reserved_until) {
+    node::RecordNvState next = records_nv_;
+    next.uplink_reserved_until = counter + std::min(record_counter_block, UINT32_MAX - counter);
+    if (!record_nv_.store(next)) return 0;
+    records_nv_ = next;
+  }
+  uplink_counter_ = counter;
+  return counter;
+}
+
 void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::uint8_t> plaintext,
                                    std::uint64_t delay_us) noexcept {
   FloodSlot* slot = free_slot();
@@ -165,8 +195,13 @@ void MeshNode::queue_record_uplink(node::RecordKind kind, std::span<const std::u
     ++uplinks_abandoned_;
     return;
   }
+  const std::uint32_t counter = next_uplink_counter();
+  if (counter == 0) {
+    ++uplinks_abandoned_;
+    return;
+  }
   app.payload[0] = static_cast<std::uint8_t>(kind);
-  const std::size_t n = sealer_.seal(kind, node::RecordDirection::uplink, id_, ++uplink_counter_, plaintext,
+  const std::size_t n = sealer_.seal(kind, node::RecordDirection::uplink, id_, counter, plaintext,
                                      std::span<std::uint8_t>(app.payload).subspan(1));
   if (n == 0) return;
   app.destination = 0;

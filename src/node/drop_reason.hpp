@@ -25,6 +25,7 @@ enum class DropReason : std::uint8_t {
   bad_cover_key,     // a broadcast rekey's sealed key for this node's subset: fails its tag or the commitment
   bad_beacon,        // a beacon whose round the gateway's chain does not show, or too far ahead of our clock
   chain_behind,      // a beacon further on than our chain check reaches: we ask for a checkpoint
+  nv_write_failed,   // a new record's counter could not be made durable: not applied
   count_
 };
 
@@ -47,6 +48,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::bad_cover_key: return "bad_cover_key";
     case DropReason::bad_beacon: return "bad_beacon";
     case DropReason::chain_behind: return "chain_behind";
+    case DropReason::nv_write_failed: return "record_nv_write_failed";
     case DropReason::count_: break;
   }
   return "unknown";

@@ -95,8 +95,9 @@ void Simulator::manufacture() {
     auto sim_node = std::make_unique<SimNode>(*this, i, drift_ppb, boot_offset, node_rng.next(), flash_);
     mesh::MeshConfig config = base;
     config.role = i == 0 ? mesh::Role::gateway : mesh::Role::node;
+    if (i == 1) node_config_ = config;
     const auto id = static_cast<node::NodeId>(i + 1);
-    sim_node->mesh = std::make_unique<mesh::MeshNode>(id, config, *sim_node, sim_node->store, sim_node->nv);
+    sim_node->mesh = std::make_unique<mesh::MeshNode>(id, config, *sim_node, sim_node->store, sim_node->nv, sim_node->nv);
     keys_->node_keys(id, 1, i == 0, set);
     if (!sim_node->mesh->personalise(set)) throw std::runtime_error("personalisation failed for node " + std::to_string(id));
     nodes_.push_back(std::move(sim_node));
@@ -255,6 +256,22 @@ void Simulator::wake_node(std::uint32_t station) {
   r.busy = r.on_air = r.corrupt = r.deafened = r.jammed = false;
   retune(station);
   schedule_wake(station, now());
+}
+
+void Simulator::reboot_node(std::uint32_t station) {
+  if (station == 0 || station >= nodes_.size()) return;
+  auto& n = *nodes_[station];
+  const auto id = static_cast<node::NodeId>(station + 1);
+  keys::NodeKeySet set;
+  keys_->node_keys(id, 1, false, set);
+  n.mesh = std::make_unique<mesh::MeshNode>(id, node_config_, n, n.store, n.nv, n.nv);
+  const bool resumed = n.mesh->resume(set, n.nv.state(), n.nv.records());
+  set.wipe();
+  if (!resumed) throw std::runtime_error("node " + std::to_string(id) + " did not resume after a reboot");
+  if (station == 0) n.mesh->set_uplink_sink(back_office_.get());
+  n.alive = false;  // wake_node() brings the radio back as from sleep
+  wake_node(station);
+  n.mesh->start();
 }
 
 std::uint32_t Simulator::activated_count() const {

@@ -78,6 +78,9 @@ class Simulator {
   // A node fail_node() silenced comes back with the state it had (it slept): its timer
   // fires at once.
   void wake_node(std::uint32_t station);
+  // A node loses power and boots again (docs/wire-format.md §9): a new MeshNode from its
+  // key set and what its flash kept (SimNode::nv), started as at boot.
+  void reboot_node(std::uint32_t station);
   // The rollout in steps (phase_rollout() runs all three): the gateway accepts the blob
   // and starts the wave; run_for() until rollout_done(); finish_rollout() writes the report.
   void begin_rollout();
@@ -336,6 +339,7 @@ class Simulator {
   Topology topology_;
   std::unique_ptr<KeyProvisioning> keys_;
   std::unique_ptr<BackOffice> back_office_;
+  mesh::MeshConfig node_config_{};  // every node's but the gateway's (reboot_node())
   SharedChunkFlash flash_;
   std::vector<std::unique_ptr<SimNode>> nodes_;
   std::vector<RadioState> radio_;

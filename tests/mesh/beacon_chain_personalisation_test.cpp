@@ -59,7 +59,7 @@ struct Device {
     config.net.channel = 11;
     config.net.domain = 0x123;
     config.join = false;
-    mesh = std::make_unique<MeshNode>(id, config, platform, store, nv);
+    mesh = std::make_unique<MeshNode>(id, config, platform, store, nv, nv);
   }
   BenchPlatform platform;
   mesh_testing::MapStore store;

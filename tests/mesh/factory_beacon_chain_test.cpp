@@ -57,7 +57,7 @@ bool personalise_mesh_node(const keys::NodeKeySet& keys, Role role) {
   config.role = role;
   config.net.channel = 11;
   config.net.domain = 0x123;
-  MeshNode node(static_cast<node::NodeId>(keys.node_id), config, platform, store, nv);
+  MeshNode node(static_cast<node::NodeId>(keys.node_id), config, platform, store, nv, nv);
   return node.personalise(keys);
 }
 

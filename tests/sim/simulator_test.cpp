@@ -1407,6 +1407,63 @@ TEST(Simulator, ForgedChainRequestsMakeANodeAnswerOncePerQuietPeriod) {
   EXPECT_LE(answers() - before, neighbours.size());
 }
 
+
+TEST(Simulator, ARebootedNodeReusesNoRecordCounterAndKeepsItsCommissioning) {
+  // A node's readings and acknowledgements are sealed under its own E2 key with a counter
+  // in the nonce (node_record.hpp). A node that forgot the counter in a reboot sealed its
+  // next readings under counters it had used: the same AES-CCM nonce under the same key,
+  // and every one of them refused by the back office as a replay, until it counted past
+  // the old value. It also lost the commissioning the back office had seen acknowledged.
+  Simulator sim(small(60, 5));
+  const auto ids = boot_and_settle(sim);
+  auto& gateway = *sim.node(0).mesh;
+  std::uint32_t station = 1;
+  for (std::uint32_t i = 1; i < sim.node_count(); ++i)
+    if (sim.node(i).mesh->hops() == 2) station = i;
+  const auto id = static_cast<node::NodeId>(station + 1);
+  ASSERT_EQ(sim.node(station).mesh->hops(), 2);
+  for (const auto& b : sim.back_office().commission_bodies({id})) {
+    while (!gateway.send_downlink(b)) sim.run_for(20'000);
+    sim.run_for(3'000'000);
+  }
+  ASSERT_TRUE(sim.node(station).mesh->commissioned());
+  const mesh::CommissionParams params = sim.node(station).mesh->params();
+  auto send_readings = [&](std::uint32_t first, std::uint32_t count) {
+    for (std::uint32_t k = 0; k < count; ++k) {
+      ASSERT_TRUE(sim.node(station).mesh->send_reading(BackOffice::reading_plaintext(id, first + k)));
+      sim.run_for(2'000'000);
+    }
+  };
+  send_readings(1, 5);
+  const auto before = sim.back_office().readings_from(id);
+  ASSERT_GE(before, 4U);
+  const auto reserved = sim.node(station).nv.records().uplink_reserved_until;
+  EXPECT_GE(reserved, 6U) << "the counters in use were reserved before they sealed anything";
+
+  sim.reboot_node(station);
+  auto& node = *sim.node(station).mesh;
+  EXPECT_TRUE(node.commissioned()) << "the commissioning survives";
+  EXPECT_EQ(node.params().report_interval_s, params.report_interval_s);
+  EXPECT_EQ(node.params().group, params.group);
+  sim.run_for(30'000'000);  // time again, and a parent
+  ASSERT_TRUE(node.time_settled());
+  send_readings(100, 5);
+  EXPECT_GE(sim.back_office().readings_from(id), before + 4) << "not refused as replays";
+  EXPECT_GT(sim.node(station).nv.records().uplink_reserved_until, reserved)
+      << "it went on past the block reserved before the reboot";
+
+  // A flash that takes no more writes: nothing is sealed beyond the block reserved.
+  sim.node(station).nv.fail_record_writes(true);
+  const auto abandoned = node.uplinks_abandoned();
+  const auto limit = sim.node(station).nv.records().uplink_reserved_until;
+  for (std::uint32_t k = 0; k < 2 * 64 && node.uplinks_abandoned() == abandoned; ++k) {
+    (void)node.send_reading(BackOffice::reading_plaintext(id, 1'000 + k));
+    sim.run_for(300'000);
+  }
+  EXPECT_GT(node.uplinks_abandoned(), abandoned) << "beyond the reservation nothing is sealed";
+  EXPECT_LE(sim.back_office().readings_from(id), limit) << "no counter past the durable reservation";
+}
+
 }  // namespace
 
 TEST(Simulator, PerNodeMessagesTravelRoutedAlongThePathsJoinsTaught) {
