@@ -12,7 +12,10 @@
 // trusts); one that holds a newer checkpoint answers after a random wait, and stands down
 // if it hears another answer first. Each node answers at most once per `quiet_us`, which
 // bounds what forged requests can make it send; the asker repeats its request at a
-// doubling interval while its check still falls short.
+// doubling interval while its check still falls short. A checkpoint whose signature fails
+// makes a node check no other for `verify_quiet_us`: each check costs a signature
+// verification (milliseconds on a device), and forged checkpoints of ever newer rounds
+// would otherwise cost one each; genuine copies keep coming from the neighbours.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +33,7 @@ class ChainCatchUp {
   static constexpr std::uint64_t first_ask_retry_us = 2'000'000;
   static constexpr std::uint64_t max_ask_retry_us = 60'000'000;
   static constexpr std::uint8_t pass_on_copies_enough = 2;  // heard this often: passing on adds little
+  static constexpr std::uint64_t verify_quiet_us = 10'000'000;  // after a signature that failed
 
   enum class Send : std::uint8_t { nothing, checkpoint, request };
 
@@ -49,6 +53,10 @@ class ChainCatchUp {
   void stale(std::uint64_t now_us, std::uint64_t wait_us) noexcept;
   void fresh() noexcept { asking_ = false; }
   [[nodiscard]] bool asking() const noexcept { return asking_; }
+  // Whether a new checkpoint's signature may be checked at `now_us`; forged() starts the
+  // quiet after one failed.
+  [[nodiscard]] bool may_verify(std::uint64_t now_us) const noexcept { return now_us >= verify_quiet_until_us_; }
+  void forged(std::uint64_t now_us) noexcept { verify_quiet_until_us_ = now_us + verify_quiet_us; }
 
   // Local time of the next frame to send (UINT64_MAX: none).
   [[nodiscard]] std::uint64_t due_us() const noexcept;
@@ -66,6 +74,7 @@ class ChainCatchUp {
   std::uint8_t copies_heard_ = 0;  // of held_ since the send was scheduled
   std::uint64_t send_due_us_ = 0;
   std::uint64_t quiet_until_us_ = 0;
+  std::uint64_t verify_quiet_until_us_ = 0;
   bool asking_ = false;
   std::uint64_t ask_due_us_ = 0;
   std::uint64_t ask_retry_us_ = first_ask_retry_us;

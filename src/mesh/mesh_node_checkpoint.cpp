@@ -51,7 +51,13 @@ void MeshNode::handle_checkpoint(std::span<const std::uint8_t> body) noexcept {
     return;
   }
   // Only the back office's key makes one: a stolen node holds the network key, not that.
+  // After one that failed, none is checked for a while (chain_catch_up.hpp).
+  if (!chain_catch_up_.may_verify(now)) {
+    drop(node::DropReason::signature_quiet);
+    return;
+  }
   if (!back_office_signed(c)) {
+    chain_catch_up_.forged(now);
     drop(node::DropReason::bad_signature);
     return;
   }

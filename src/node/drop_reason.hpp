@@ -26,6 +26,7 @@ enum class DropReason : std::uint8_t {
   bad_beacon,        // a beacon whose round the gateway's chain does not show, or too far ahead of our clock
   chain_behind,      // a beacon further on than our chain check reaches: we ask for a checkpoint
   nv_write_failed,   // a new record's counter could not be made durable: not applied
+  signature_quiet,   // a signed checkpoint not checked: checks pause after a forged one
   count_
 };
 
@@ -49,6 +50,7 @@ inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropRe
     case DropReason::bad_beacon: return "bad_beacon";
     case DropReason::chain_behind: return "chain_behind";
     case DropReason::nv_write_failed: return "record_nv_write_failed";
+    case DropReason::signature_quiet: return "checkpoint_signature_quiet";
     case DropReason::count_: break;
   }
   return "unknown";

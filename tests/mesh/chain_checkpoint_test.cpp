@@ -144,6 +144,15 @@ TEST(ChainCatchUp, ARequestIsAnsweredOnlyWithSomethingNewerAndOnlyOncePerQuietPe
   EXPECT_TRUE(c.request(0, 2'100 + ChainCatchUp::quiet_us, 100));
 }
 
+TEST(ChainCatchUp, AForgedCheckpointPausesSignatureChecks) {
+  ChainCatchUp c;
+  EXPECT_TRUE(c.may_verify(0));
+  c.forged(1'000);
+  EXPECT_FALSE(c.may_verify(1'000));
+  EXPECT_FALSE(c.may_verify(1'000 + ChainCatchUp::verify_quiet_us - 1));
+  EXPECT_TRUE(c.may_verify(1'000 + ChainCatchUp::verify_quiet_us));
+}
+
 TEST(ChainCatchUp, AStaleNodeAsksAtADoublingIntervalUntilFresh) {
   ChainCatchUp c;
   c.stale(1'000, 500);
