@@ -83,6 +83,9 @@ void Simulator::manufacture() {
     keys_->fix_beacon_chain(network_age_rounds() + static_cast<std::uint32_t>(longest_s / scenario_.mesh.beacon_period_s) + 1);
   }
 
+  node_config_ = base;  // what a node reboots with (reboot_node())
+  node_config_.role = mesh::Role::node;
+
   SimRng node_rng = rng_.fork(0x40DE);
   nodes_.reserve(n);
   radio_.assign(n, RadioState{});
@@ -95,7 +98,6 @@ void Simulator::manufacture() {
     auto sim_node = std::make_unique<SimNode>(*this, i, drift_ppb, boot_offset, node_rng.next(), flash_);
     mesh::MeshConfig config = base;
     config.role = i == 0 ? mesh::Role::gateway : mesh::Role::node;
-    if (i == 1) node_config_ = config;
     const auto id = static_cast<node::NodeId>(i + 1);
     sim_node->mesh = std::make_unique<mesh::MeshNode>(id, config, *sim_node, sim_node->store, sim_node->nv, sim_node->nv);
     keys_->node_keys(id, 1, i == 0, set);
