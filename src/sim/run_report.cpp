@@ -6,14 +6,16 @@
 namespace meshsec::sim {
 namespace {
 
-constexpr std::array<const char*, readings_windows> window_names{"before_failures", "after_failures", "during_attacks"};
+constexpr std::array<const char*, readings_windows> window_names{"before_failures", "after_failures", "during_attacks",
+                                                                 "after_reboots"};
 constexpr std::array<const char*, readings_windows> window_rows{"readings delivered", "readings delivered after failures",
-                                                                "readings delivered under attack"};
+                                                                "readings delivered under attack",
+                                                                "readings from rebooted nodes"};
 
-// The attack window exists only when an attack phase ran.
+// The attack and reboot windows exist only when their phases ran.
 bool window_ran(const RunReport& r, std::size_t window) {
   const ReadingsWindow& w = r.readings[window];
-  return window != attack_window || w.sent + w.cut_off > 0;
+  return (window != attack_window && window != reboot_window) || w.sent + w.cut_off > 0;
 }
 
 }  // namespace
@@ -62,6 +64,7 @@ nlohmann::json to_json(const RunReport& r) {
   }
   if (!r.readings_note.empty()) j["readings_note"] = r.readings_note;
   j["failed_nodes"] = r.failed_nodes;
+  j["rebooted_nodes"] = r.rebooted_nodes;
   const auto& o = r.rollout;
   j["rollout"] = {{"ran", o.ran},
                   {"coverage", o.coverage},
@@ -183,6 +186,7 @@ std::string summary_table(const RunReport& r) {
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));
+  if (r.rebooted_nodes > 0) row("rebooted nodes", std::to_string(r.rebooted_nodes) + " at the end, from their flash");
   const auto& o = r.rollout;
   if (o.ran) {
     row("rollout coverage", num(100 * o.coverage, 1) + " % (" + std::to_string(o.nodes_activated) + " / " +

@@ -87,8 +87,9 @@ struct ReadingsWindow {
     return delivered == 0 ? 0.0 : static_cast<double>(uplink_frames) / static_cast<double>(delivered);
   }
 };
-inline constexpr std::size_t readings_windows = 3;
+inline constexpr std::size_t readings_windows = 4;
 inline constexpr std::size_t attack_window = 2;
+inline constexpr std::size_t reboot_window = 3;  // the rebooted nodes' readings after their reboot
 
 struct RunReport {
   std::string scenario;
@@ -121,10 +122,12 @@ struct RunReport {
   std::uint32_t commissioned = 0, commission_targets = 0;
   std::uint32_t joined = 0;  // join records the back office took (routes the gateway learned)
   double commission_seconds = 0;
-  // Sensor readings, by window: before failures, after failures, during the attacks.
+  // Sensor readings, by window: before failures, after failures, during the attacks, and
+  // from the nodes rebooted at the end.
   std::array<ReadingsWindow, readings_windows> readings{};
   std::string readings_note;  // set when readings came from a sample of nodes
   std::uint32_t failed_nodes = 0;
+  std::uint32_t rebooted_nodes = 0;  // at the end of the run (PhaseSpec::reboot_fraction)
   RolloutResult rollout;
   std::map<std::string, AttackResult> attacks;
   bool revocation_ran = false;

@@ -66,6 +66,7 @@ Scenario parse_scenario(const std::string& toml_text, const std::string& source_
   read(t, "phases", "rollout_timeout_s", s.phases.rollout_timeout_s);
   read(t, "phases", "attacks", s.phases.attacks);
   read(t, "phases", "attack_s", s.phases.attack_s);
+  read(t, "phases", "reboot_fraction", s.phases.reboot_fraction);
   read(t, "firmware", "blob_kib", s.firmware.blob_kib);
   read(t, "firmware", "chunk_size", s.firmware.chunk_size);
   read(t, "firmware", "version_major", s.firmware.version_major);
@@ -130,6 +131,7 @@ void validate(const Scenario& s) {
   require(static_cast<std::uint64_t>(s.firmware.blob_kib) * 1024 / s.firmware.chunk_size <= 4096,
           "firmware: at most 4096 chunks (raise chunk_size)");
   require(s.phases.fail_fraction >= 0 && s.phases.fail_fraction <= 0.5, "phases.fail_fraction: 0..0.5");
+  require(s.phases.reboot_fraction >= 0 && s.phases.reboot_fraction <= 0.5, "phases.reboot_fraction: 0..0.5");
   require(s.phases.rekey_asleep_fraction >= 0 && s.phases.rekey_asleep_fraction <= 0.2,
           "phases.rekey_asleep_fraction: 0..0.2");
   require(s.attacks.jammer_duty >= 0 && s.attacks.jammer_duty <= 1, "attacks.jammer_duty: 0..1");

@@ -31,6 +31,9 @@ struct PhaseSpec {
   double rollout_timeout_s = 300;
   bool attacks = true;
   double attack_s = 20;
+  // Nodes that lose power and boot again at the end of the run, from what their flash kept
+  // (docs/wire-format.md §9): the readings they send after it show they go on.
+  double reboot_fraction = 0.02;
 };
 
 struct FirmwareSpec {

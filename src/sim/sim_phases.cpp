@@ -1,6 +1,7 @@
 // The phases of a run: manufacture → boot and synchronise → commission → operate →
 // node failures → operate again (self-healing) → firmware rollout → attacks → revocation
-// → attacks again. Each phase drives the simulated time and writes its part of the report.
+// → attacks again → reboots (nodes boot again from their flash, and send readings). Each
+// phase drives the simulated time and writes its part of the report.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -89,6 +90,8 @@ RunReport Simulator::run() {
     phase_attacks(true);
   }
   timed("attacks");
+  if (scenario_.phases.reboot_fraction > 0) phase_reboots();
+  timed("reboots");
   set_parallel(false);
   sample_sync();
   for (std::size_t k = 1; k < attacks_.size(); ++k) {
@@ -143,11 +146,16 @@ void Simulator::phase_commission() {
   progress("commission", 1);
 }
 
-void Simulator::schedule_readings(std::size_t window, double seconds) {
+void Simulator::schedule_readings(std::size_t window, double seconds, const std::vector<std::uint32_t>& only) {
   const auto span = static_cast<std::uint64_t>(seconds * 1e6);
   std::vector<std::uint32_t> alive;
-  for (std::uint32_t i = 1; i < node_count(); ++i)
-    if (nodes_[i]->alive) alive.push_back(i);
+  if (only.empty()) {
+    for (std::uint32_t i = 1; i < node_count(); ++i)
+      if (nodes_[i]->alive) alive.push_back(i);
+  } else {
+    for (const auto i : only)
+      if (nodes_[i]->alive) alive.push_back(i);
+  }
   // A node the failures cut off from the gateway still measures and sends; its readings
   // are counted apart, since no protocol could deliver them.
   const auto hops = hops_over_alive();
@@ -207,6 +215,32 @@ void Simulator::phase_operate(int window) {
     progress(name, static_cast<double>(t + second) / static_cast<double>(span + 5 * second));
   }
   add_readings_window(static_cast<std::size_t>(window), before);
+}
+
+void Simulator::phase_reboots() {
+  const auto count = static_cast<std::uint32_t>(std::floor(scenario_.phases.reboot_fraction * (node_count() - 1)));
+  std::vector<std::uint32_t> rebooted;
+  for (std::uint32_t guard = 0; rebooted.size() < count && guard < 100 * (count + 1); ++guard) {
+    const auto station = static_cast<std::uint32_t>(1 + rng_.below(node_count() - 1));
+    if (!nodes_[station]->alive || std::find(rebooted.begin(), rebooted.end(), station) != rebooted.end()) continue;
+    reboot_node(station);
+    rebooted.push_back(station);
+  }
+  report_.rebooted_nodes = static_cast<std::uint32_t>(rebooted.size());
+  if (rebooted.empty()) return;
+  // A rebooted node sends nothing sealed in the slots it had reserved before the power went
+  // (up to nv_reserve_slots seconds, docs/wire-format.md §9); meanwhile it takes time from
+  // a neighbour's answer and a beacon round for its clock and a parent.
+  const std::uint64_t silent_us = std::uint64_t{node_config_.net.nv_reserve_slots} * node_config_.net.slot_ms * 1000U;
+  run_for(silent_us + static_cast<std::uint64_t>(2 * scenario_.mesh.beacon_period_s * 1e6));
+  const ReadingsCount before = readings_count();
+  schedule_readings(reboot_window, scenario_.phases.operate_s, rebooted);
+  const auto span = static_cast<std::uint64_t>(scenario_.phases.operate_s * 1e6);
+  for (std::uint64_t t = 0; t < span + 5 * second; t += second) {
+    run_for(second);
+    progress("operate after reboots", static_cast<double>(t + second) / static_cast<double>(span + 5 * second));
+  }
+  add_readings_window(reboot_window, before);
 }
 
 void Simulator::phase_failures() {

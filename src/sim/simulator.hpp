@@ -197,7 +197,10 @@ class Simulator {
   void place_attackers();
   void attack_round(bool after_revocation);
   void start_jam(std::uint32_t station, std::uint64_t duration_us);
-  void schedule_readings(std::size_t window, double seconds);
+  // Readings from every live node (or from `only`, when given) within `seconds`.
+  void schedule_readings(std::size_t window, double seconds, const std::vector<std::uint32_t>& only = {});
+  // Nodes lose power and boot again (reboot_node()); their readings after it.
+  void phase_reboots();
 
  private:
   // A per-node count summed over every node (their MeshNode's `count`).

@@ -634,6 +634,10 @@ TEST(Simulator, FullRunAllPhasesNoAttackSucceeds) {
   // Self-healing: after node failures readings still arrive.
   EXPECT_GT(r.failed_nodes, 0U);
   EXPECT_GT(r.readings[1].delivered, r.readings[1].sent * 7 / 10);
+  // Nodes rebooted at the end go on: their readings arrive under counters not used before.
+  EXPECT_GT(r.rebooted_nodes, 0U);
+  EXPECT_GT(r.readings[reboot_window].sent, 0U);
+  EXPECT_GE(r.readings[reboot_window].delivered, r.readings[reboot_window].sent * 8 / 10);
   // Rollout: every reachable node verified every chunk and activated.
   EXPECT_DOUBLE_EQ(r.rollout.coverage, 1.0);
   EXPECT_GT(r.rollout.lower_bound, 0U);
