@@ -45,6 +45,7 @@ std::uint64_t ChainCatchUp::due_us() const noexcept {
 ChainCatchUp::Send ChainCatchUp::next(std::uint64_t now_us) noexcept {
   if (sending_ && now_us >= send_due_us_) {
     sending_ = false;
+    last_was_answer_ = answering_;
     if (answering_) {
       quiet_until_us_ = now_us + quiet_us;
       ++answers_;
@@ -58,6 +59,23 @@ ChainCatchUp::Send ChainCatchUp::next(std::uint64_t now_us) noexcept {
     return Send::request;
   }
   return Send::nothing;
+}
+
+void ChainCatchUp::not_sent(Send what, std::uint64_t at_us) noexcept {
+  if (what == Send::checkpoint && !sending_) {
+    sending_ = true;
+    answering_ = last_was_answer_;
+    copies_heard_ = 0;
+    send_due_us_ = at_us;
+    if (last_was_answer_) {
+      quiet_until_us_ = 0;
+      --answers_;
+    }
+  } else if (what == Send::request && asking_) {
+    ask_due_us_ = at_us;
+    ask_retry_us_ = std::max(first_ask_retry_us, ask_retry_us_ / 2);
+    --requests_;
+  }
 }
 
 }  // namespace meshsec::mesh

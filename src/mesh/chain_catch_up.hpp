@@ -62,6 +62,10 @@ class ChainCatchUp {
   [[nodiscard]] std::uint64_t due_us() const noexcept;
   // What to send at `now_us` (the caller encodes held() or its request); advances past it.
   [[nodiscard]] Send next(std::uint64_t now_us) noexcept;
+  // What next() gave could not go out (the network layer refused the frame: after a reboot
+  // it sends nothing sealed in the slots it had reserved): try it again at `at_us`, as if
+  // it had not been taken. A request's interval does not grow for a request never sent.
+  void not_sent(Send what, std::uint64_t at_us) noexcept;
 
   [[nodiscard]] std::uint32_t answers() const noexcept { return answers_; }
   [[nodiscard]] std::uint32_t requests() const noexcept { return requests_; }
@@ -71,6 +75,7 @@ class ChainCatchUp {
   ChainCheckpoint held_{};
   bool sending_ = false;
   bool answering_ = false;       // the send waiting is an answer, not a pass-on
+  bool last_was_answer_ = false;  // the checkpoint next() gave last was an answer
   std::uint8_t copies_heard_ = 0;  // of held_ since the send was scheduled
   std::uint64_t send_due_us_ = 0;
   std::uint64_t quiet_until_us_ = 0;

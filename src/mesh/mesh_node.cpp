@@ -443,6 +443,7 @@ void MeshNode::on_wake() noexcept {
     next_sync_request_at_ = now + wait + backoff_us(0, 1000);
   }
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
+  check_chain_reach();
   maybe_join(now);
   while (next_probe_us() <= global_us()) send_probe();
   if (report_count_due_us_ != 0 && now >= report_count_due_us_) count_link_report();
@@ -614,8 +615,10 @@ void MeshNode::try_send() noexcept {
   std::size_t len = 0;
   const net::SendError e = net_.send(wire::NetLayout::broadcast, std::span<const std::uint8_t>(tokens).first(n), tx_frame_, len, 1);
   if (e != net::SendError::ok) {
-    // The slot's sequence numbers are used up (or time went back): wait for the next slot.
+    // The slot's sequence numbers are used up (or time went back, or the slots reserved
+    // before a reboot are not over): wait for the next slot.
     tx_ready_at_ = now + slot_us() / 4;
+    if (type == MessageType::checkpoint) chain_catch_up_.not_sent(last_checkpoint_send_, tx_ready_at_);
     return;
   }
   if (platform_.transmit(std::span<const std::uint8_t>(tx_frame_).first(len))) ++sent_[static_cast<std::size_t>(type)];

@@ -353,6 +353,9 @@ class MeshNode final : private net::TokenHandler {
   // A beacon copy the chain check found too far: true when it lies too far on, and this
   // node now asks for a checkpoint (false: too far behind, an old copy).
   [[nodiscard]] bool note_chain_too_far(const BeaconBody& b) noexcept;
+  // A node with the network's time but no beacon yet: whether the round that time falls in
+  // lies beyond its chain check's reach, and if so, ask for a checkpoint now.
+  void check_chain_reach() noexcept;
   // The checkpoint message due now, if any (build_tokens()).
   [[nodiscard]] std::size_t build_checkpoint_message(std::uint64_t now, std::span<std::uint8_t> message) noexcept;
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.
@@ -482,6 +485,7 @@ class MeshNode final : private net::TokenHandler {
   BeaconChainVerifier chain_;
   std::unique_ptr<BeaconChainSource> chain_source_;  // gateway only
   ChainCatchUp chain_catch_up_;
+  ChainCatchUp::Send last_checkpoint_send_ = ChainCatchUp::Send::nothing;  // build_checkpoint_message()
   std::uint32_t chain_reanchored_ = 0;
   // Flood windows (flood_window.hpp).
   std::uint32_t network_id_ = 0;               // the chain's network, which the tags name

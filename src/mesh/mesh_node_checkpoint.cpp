@@ -78,8 +78,25 @@ bool MeshNode::note_chain_too_far(const BeaconBody& b) noexcept {
   return true;
 }
 
+void MeshNode::check_chain_reach() noexcept {
+  // Without a checkpoint such a node passes no beacon on, so the nodes beyond it hear none
+  // to find theirs too far on: the mesh would re-anchor a ring of nodes per beacon round
+  // (3,000 nodes, 30 days on: ready in 94–103 s against 52–53 s for a new network). The
+  // network layer's time (whole slots, from a neighbour's answer) tells every node at once.
+  // A neighbour lying about it costs a request at most: the node still checks every beacon.
+  if (config_.role == Role::gateway || fine_synced_ || !net_.synced() || chain_catch_up_.asking()) return;
+  const std::uint64_t global = global_us();
+  const std::uint64_t first = round_start_us(1);
+  if (global < first) return;
+  const auto round = static_cast<std::uint32_t>(std::min<std::uint64_t>((global - first) / config_.beacon_period_us + 1, UINT32_MAX));
+  if (chain_position(round, 0) <= chain_.trusted_position() + BeaconChainVerifier::max_steps) return;
+  chain_catch_up_.stale(platform_.local_us(), platform_.random_u32() % ChainCatchUp::first_ask_retry_us);
+  schedule();
+}
+
 std::size_t MeshNode::build_checkpoint_message(std::uint64_t now, std::span<std::uint8_t> message) noexcept {
   const ChainCatchUp::Send send = chain_catch_up_.next(now);
+  last_checkpoint_send_ = send;
   if (send == ChainCatchUp::Send::nothing) return 0;
   std::array<std::uint8_t, chain_checkpoint_size> body{};
   const std::size_t b =

@@ -153,6 +153,31 @@ TEST(ChainCatchUp, AForgedCheckpointPausesSignatureChecks) {
   EXPECT_TRUE(c.may_verify(1'000 + ChainCatchUp::verify_quiet_us));
 }
 
+TEST(ChainCatchUp, WhatCouldNotGoOutIsTriedAgainAsIfNotTaken) {
+  // After a reboot the network layer sends nothing sealed in the slots it had reserved (up
+  // to 64 s): requests refused meanwhile must not push the next one a minute away.
+  ChainCatchUp c;
+  c.stale(0, 0);
+  for (std::uint64_t t = 0; t < 60'000'000; t += 250'000) {
+    if (c.next(t) == ChainCatchUp::Send::request) c.not_sent(ChainCatchUp::Send::request, t + 250'000);
+  }
+  EXPECT_EQ(c.requests(), 0U);
+  EXPECT_EQ(c.due_us(), 60'000'000U) << "still asking every quarter second, not backed off";
+  ASSERT_EQ(c.next(60'000'000), ChainCatchUp::Send::request);
+  EXPECT_EQ(c.due_us(), 60'000'000U + ChainCatchUp::first_ask_retry_us);
+  // An answer refused is still owed, and counts only once it goes out.
+  c.keep(checkpoint(3), 0, 0);
+  ASSERT_EQ(c.next(60'000'001), ChainCatchUp::Send::checkpoint);
+  ASSERT_TRUE(c.request(0, 60'000'002, 0));
+  ASSERT_EQ(c.next(60'000'002), ChainCatchUp::Send::checkpoint);
+  EXPECT_EQ(c.answers(), 1U);
+  c.not_sent(ChainCatchUp::Send::checkpoint, 60'100'000);
+  EXPECT_EQ(c.answers(), 0U);
+  EXPECT_EQ(c.due_us(), 60'100'000U);
+  EXPECT_EQ(c.next(60'100'000), ChainCatchUp::Send::checkpoint);
+  EXPECT_EQ(c.answers(), 1U);
+}
+
 TEST(ChainCatchUp, AStaleNodeAsksAtADoublingIntervalUntilFresh) {
   ChainCatchUp c;
   c.stale(1'000, 500);

@@ -1289,6 +1289,16 @@ TEST(Simulator, NodesOfANetworkOlderThanTheirChainCheckJoinThroughTheSignedCheck
     ASSERT_TRUE(sim.node(far).mesh->send_reading(BackOffice::reading_plaintext(far_id, 4'242)));
     sim.run_for(5'000'000);
     EXPECT_EQ(sim.back_office().readings_from(far_id), before + 1) << "from " << int(sim.node(far).mesh->hops()) << " hops";
+    // Rebooted, it trusts its anchor again and asks once more; its requests refused while
+    // the slots reserved before the reboot run out are tried again, not backed off.
+    sim.reboot_node(far);
+    std::uint32_t waited_s = 0;
+    for (; waited_s < 120 && sim.node(far).mesh->chain_reanchored() == 0; ++waited_s) sim.run_for(1'000'000);
+    // As soon as the reserved slots are over (here 32 s); backed off, it took 65 s.
+    EXPECT_LE(waited_s, 45U);
+    sim.run_for(20'000'000);
+    EXPECT_EQ(sim.node(far).mesh->chain_reanchored(), 1U);
+    EXPECT_TRUE(sim.node(far).mesh->time_settled());
   }
 }
 
