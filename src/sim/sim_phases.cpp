@@ -90,10 +90,12 @@ RunReport Simulator::run() {
     phase_attacks(true);
   }
   timed("attacks");
+  // The mesh's totals (time error, flood windows, checkpoints) as the attacks leave it: a
+  // node rebooted below is a new object whose counts start again from zero.
+  sample_sync();
   if (scenario_.phases.reboot_fraction > 0) phase_reboots();
   timed("reboots");
   set_parallel(false);
-  sample_sync();
   for (std::size_t k = 1; k < attacks_.size(); ++k) {
     const auto kind = static_cast<AttackKind>(k);
     if (attacks_[k].attempts > 0) report_.attacks[attack_name(kind)] = attacks_[k];
