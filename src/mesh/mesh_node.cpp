@@ -645,8 +645,10 @@ void MeshNode::schedule() noexcept {
   if (report_count_due_us_ != 0) at(report_count_due_us_);
   for (const auto& s : slots())
     if (s.used) at(s.due_us);
-  if (net_.synced()) at(disseminator_.next_deadline());
-  if (net_.synced()) at(chain_catch_up_.due_us());
+  if (net_.synced()) {
+    at(disseminator_.next_deadline());
+    at(chain_catch_up_.due_us());
+  }
   if (due != never && due < tx_ready_at_) due = tx_ready_at_;
   // Contention traffic waits for the end of our part in the wave; the wave's own slots
   // are exact (no backoff).

@@ -20,6 +20,7 @@
 //             (the last hop: to hear the node itself speak) and retries like an uplink.
 #pragma once
 #include <array>
+#include <tuple>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -96,6 +97,8 @@ struct CommissionParams {
   std::uint16_t reserved = 0;
 };
 inline constexpr std::size_t commission_params_size = 8;
+static_assert(commission_params_size == std::tuple_size_v<decltype(node::RecordNvState::commission)>,
+              "the stored commissioning is the record's plaintext");
 
 class MeshNode final : private net::TokenHandler {
  public:
@@ -292,6 +295,8 @@ class MeshNode final : private net::TokenHandler {
   // How far this node's clock may have drifted from the gateway's since a beacon last set
   // it (clock_tolerance_ppm each, so twice that apart).
   [[nodiscard]] std::uint64_t clock_lag_bound_us() const noexcept;
+  // The round this node's global time falls in (1 before the first round begins).
+  [[nodiscard]] std::uint32_t round_by_clock() const noexcept;
   // This node's beacon for the round: the best copy it holds, one hop on; false when none.
   [[nodiscard]] bool own_beacon_chain(BeaconBody& b) const noexcept;
   // Flood windows (mesh_node_window.cpp).
@@ -356,6 +361,8 @@ class MeshNode final : private net::TokenHandler {
   // A node with the network's time but no beacon yet: whether the round that time falls in
   // lies beyond its chain check's reach, and if so, ask for a checkpoint now.
   void check_chain_reach() noexcept;
+  // Ask the neighbours for a checkpoint (chain_catch_up.hpp), unless asking already.
+  void ask_for_checkpoint() noexcept;
   // The checkpoint message due now, if any (build_tokens()).
   [[nodiscard]] std::size_t build_checkpoint_message(std::uint64_t now, std::span<std::uint8_t> message) noexcept;
   // Broadcast rekey (keys/cover_tree.hpp): false when the flood must not be carried on.

@@ -10,6 +10,13 @@ std::uint64_t MeshNode::round_start_us(std::uint32_t round) const noexcept {
   return std::uint64_t{config_.first_slot} * slot_us() + std::uint64_t{round - 1} * config_.beacon_period_us;
 }
 
+std::uint32_t MeshNode::round_by_clock() const noexcept {
+  const std::uint64_t global = global_us();
+  const std::uint64_t first = round_start_us(1);
+  if (global < first) return 1;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>((global - first) / config_.beacon_period_us + 1, UINT32_MAX));
+}
+
 std::uint64_t MeshNode::clock_lag_bound_us() const noexcept {
   // Two clocks clock_tolerance_ppm apart since a beacon last set this one.
   const std::uint64_t local = platform_.local_us();
@@ -51,18 +58,17 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
   // days asleep, its clock lagging by more than the two rounds allowed, would otherwise
   // drop every genuine copy unchecked and never set its clock again. The gateway checks
   // the copies passed back to it from its own end of the chain.
-  const std::uint64_t global = global_us();
   const bool ahead = b.round > round_ + 1 && fine_synced_ &&
-                     b.round > (global - std::min(global, round_start_us(1))) / config_.beacon_period_us + 2 +
-                                   clock_lag_bound_us() / config_.beacon_period_us;
-  BeaconChainVerifier::Verdict verdict = BeaconChainVerifier::Verdict::forged;
-  if (!ahead)
-    verdict = chain_source_ ? (b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)
-                                   ? BeaconChainVerifier::Verdict::genuine
-                                   : BeaconChainVerifier::Verdict::forged)
-                            : chain_.check(b.round, b.chain_hops, b.chain);
-  if (verdict != BeaconChainVerifier::Verdict::genuine) {
-    drop(verdict == BeaconChainVerifier::Verdict::too_far && note_chain_too_far(b) ? node::DropReason::chain_behind
+                     b.round > round_by_clock() + 1 + clock_lag_bound_us() / config_.beacon_period_us;
+  using Verdict = BeaconChainVerifier::Verdict;
+  Verdict verdict = Verdict::forged;  // a claim too far ahead is not checked
+  if (!ahead && chain_source_) {
+    if (b.round <= round_ && chain_source_->genuine(b.round, b.chain_hops, b.chain)) verdict = Verdict::genuine;
+  } else if (!ahead) {
+    verdict = chain_.check(b.round, b.chain_hops, b.chain);
+  }
+  if (verdict != Verdict::genuine) {
+    drop(verdict == Verdict::too_far && note_chain_too_far(b) ? node::DropReason::chain_behind
                                                                                    : node::DropReason::bad_beacon);
     return;
   }

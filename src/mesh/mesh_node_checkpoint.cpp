@@ -72,10 +72,14 @@ bool MeshNode::note_chain_too_far(const BeaconBody& b) noexcept {
   // than that is a network this node has not followed for over a week (or a forged far
   // claim, which costs the asking no more than a request now and then).
   if (config_.role == Role::gateway || chain_position(b.round, b.chain_hops) <= chain_.trusted_position()) return false;
-  const bool was_asking = chain_catch_up_.asking();
-  chain_catch_up_.stale(platform_.local_us(), platform_.random_u32() % ChainCatchUp::first_ask_retry_us);
-  if (!was_asking) schedule();
+  ask_for_checkpoint();
   return true;
+}
+
+void MeshNode::ask_for_checkpoint() noexcept {
+  if (chain_catch_up_.asking()) return;
+  chain_catch_up_.stale(platform_.local_us(), platform_.random_u32() % ChainCatchUp::first_ask_retry_us);
+  schedule();
 }
 
 void MeshNode::check_chain_reach() noexcept {
@@ -85,13 +89,8 @@ void MeshNode::check_chain_reach() noexcept {
   // network layer's time (whole slots, from a neighbour's answer) tells every node at once.
   // A neighbour lying about it costs a request at most: the node still checks every beacon.
   if (config_.role == Role::gateway || fine_synced_ || !net_.synced() || chain_catch_up_.asking()) return;
-  const std::uint64_t global = global_us();
-  const std::uint64_t first = round_start_us(1);
-  if (global < first) return;
-  const auto round = static_cast<std::uint32_t>(std::min<std::uint64_t>((global - first) / config_.beacon_period_us + 1, UINT32_MAX));
-  if (chain_position(round, 0) <= chain_.trusted_position() + BeaconChainVerifier::max_steps) return;
-  chain_catch_up_.stale(platform_.local_us(), platform_.random_u32() % ChainCatchUp::first_ask_retry_us);
-  schedule();
+  if (chain_position(round_by_clock(), 0) > chain_.trusted_position() + BeaconChainVerifier::max_steps)
+    ask_for_checkpoint();
 }
 
 std::size_t MeshNode::build_checkpoint_message(std::uint64_t now, std::span<std::uint8_t> message) noexcept {

@@ -202,9 +202,7 @@ void Simulator::start_jam(std::uint32_t station, std::uint64_t duration_us) {
 }
 
 std::uint64_t Simulator::flood_numbers_reused() const {
-  std::uint64_t n = 0;
-  for (const auto& node : nodes_) n += node->mesh->flood_numbers_reused();
-  return n;
+  return sum_over_nodes([](const mesh::MeshNode& m) { return m.flood_numbers_reused(); });
 }
 
 void Simulator::phase_attacks(bool after_revocation) {

@@ -130,18 +130,18 @@ std::uint64_t Simulator::frames_sent() const noexcept {
   return sum;
 }
 
-std::uint64_t Simulator::sum_over_nodes(std::uint64_t (mesh::MeshNode::*count)() const noexcept) const noexcept {
+std::uint64_t Simulator::sum_over_nodes(const std::function<std::uint64_t(const mesh::MeshNode&)>& count) const {
   std::uint64_t n = 0;
-  for (const auto& node : nodes_) n += ((*node->mesh).*count)();
+  for (const auto& node : nodes_) n += count(*node->mesh);
   return n;
 }
 
 std::uint64_t Simulator::unchecked_floods_not_carried() const noexcept {
-  return sum_over_nodes(&mesh::MeshNode::floods_not_carried);
+  return sum_over_nodes([](const mesh::MeshNode& m) { return m.floods_not_carried(); });
 }
 
 std::uint64_t Simulator::unchecked_floods_held_released() const noexcept {
-  return sum_over_nodes(&mesh::MeshNode::floods_held_released);
+  return sum_over_nodes([](const mesh::MeshNode& m) { return m.floods_held_released(); });
 }
 
 std::uint64_t Simulator::node_events() const noexcept {
@@ -326,20 +326,14 @@ void Simulator::sample_sync() {
     sync_error_sum_ += err;
     ++sync_error_samples_;
   }
-  std::uint64_t refused = 0;
-  for (std::size_t i = 1; i < nodes_.size(); ++i) refused += nodes_[i]->mesh->beacon_times_refused();
-  report_.beacon_times_refused = refused;
+  report_.beacon_times_refused = sum_over_nodes([](const mesh::MeshNode& m) { return m.beacon_times_refused(); });
   report_.flood_windows_opened = nodes_[0]->mesh->windows_opened();
   report_.unchecked_floods_not_carried = unchecked_floods_not_carried();
   report_.unchecked_floods_held_released = unchecked_floods_held_released();
   report_.network_age_days = scenario_.mesh.network_age_days;
-  report_.chain_reanchored = report_.chain_requests = report_.chain_answers = 0;
-  for (std::size_t i = 1; i < nodes_.size(); ++i) {
-    const auto& m = *nodes_[i]->mesh;
-    report_.chain_reanchored += m.chain_reanchored();
-    report_.chain_requests += m.chain_catch_up().requests();
-    report_.chain_answers += m.chain_catch_up().answers();
-  }
+  report_.chain_reanchored = sum_over_nodes([](const mesh::MeshNode& m) { return m.chain_reanchored(); });
+  report_.chain_requests = sum_over_nodes([](const mesh::MeshNode& m) { return m.chain_catch_up().requests(); });
+  report_.chain_answers = sum_over_nodes([](const mesh::MeshNode& m) { return m.chain_catch_up().answers(); });
   report_.synced_fraction = alive == 0 ? 0 : static_cast<double>(synced) / alive;
   report_.sync_error_max_us = sync_error_max_;
   report_.sync_error_mean_us = sync_error_samples_ == 0 ? 0 : sync_error_sum_ / static_cast<double>(sync_error_samples_);

@@ -204,7 +204,7 @@ class Simulator {
 
  private:
   // A per-node count summed over every node (their MeshNode's `count`).
-  [[nodiscard]] std::uint64_t sum_over_nodes(std::uint64_t (mesh::MeshNode::*count)() const noexcept) const noexcept;
+  [[nodiscard]] std::uint64_t sum_over_nodes(const std::function<std::uint64_t(const mesh::MeshNode&)>& count) const;
   enum class EventKind : std::uint8_t { wake, tx_start, tx_end, reading, action };
   static constexpr std::uint64_t reading_cut_off = 0x100;  // or'ed into a reading's window
   struct Event {
