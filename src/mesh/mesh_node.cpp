@@ -42,6 +42,8 @@ bool MeshNode::resume(const keys::NodeKeySet& keys, const net::NetNvState& net_s
   // Every counter up to the reservation may have sealed a record before the power went.
   uplink_counter_ = records.uplink_reserved_until;
   if (records.commissioned) (void)apply_commission(records_nv_.commission);
+  // The chain value kept, further along than the anchor: beacons check against it again.
+  if (records.chain_position != 0) (void)chain_.reanchor(records.chain_position, records.chain_value);
   return true;
 }
 

@@ -73,6 +73,7 @@ void MeshNode::handle_beacon(node::NodeId sender, const MeshHeader& h, std::span
     return;
   }
   chain_catch_up_.fresh();
+  keep_chain_value();
   const bool fresh = b.round > round_ && config_.role != Role::gateway;
   if (fresh) {
     last_beacon_at_ = platform_.local_us();

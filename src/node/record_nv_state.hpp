@@ -9,7 +9,11 @@
 // - the counter of the last downlink record of each kind it applied, so that an older
 //   record replayed after a reboot is still refused;
 // - the commissioning it applied (M9): the back office took its acknowledgement and does
-//   not send the parameters again.
+//   not send the parameters again;
+// - a beacon chain value it trusted (mesh/beacon_chain.hpp), written once a day of rounds
+//   and after a checkpoint moved it: a node rebooted with only its anchor cannot check a
+//   beacon of a network more than 7.6 days old, and would have to ask its neighbours for
+//   the back office's checkpoint first (docs/wire-format.md §6.5).
 // The caller keeps it (flash, or the simulator's RAM) through RecordNvStore, whose store()
 // must not return before the write is durable.
 #pragma once
@@ -25,6 +29,8 @@ struct RecordNvState {
   std::uint32_t report_request_applied = 0;
   bool commissioned = false;
   std::array<std::uint8_t, 8> commission{};  // the commissioning record's plaintext
+  std::uint64_t chain_position = 0;           // 0: none kept (the anchor, as made)
+  std::array<std::uint8_t, 16> chain_value{};
   bool operator==(const RecordNvState&) const = default;
 };
 
