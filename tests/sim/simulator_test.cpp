@@ -1090,7 +1090,10 @@ TEST(Simulator, AStolenNodesAcknowledgementsCancelNoNeighboursRetries) {
   // repeats to their own parents, and with them the readings those parents missed. For a
   // node's own uplink it now counts only from the gateway, the parent the node last named,
   // or, once the uplink went out as a retry open to every closer node, from any of those
-  // (which heard it too).
+  // (which heard it too). The gateway is the neighbour whose beacon copies showed the
+  // chain's value of hop 0: a header claiming 0 hops is not enough.
+  for (const std::uint8_t claimed_hops : {std::uint8_t{1}, std::uint8_t{0}}) {
+  SCOPED_TRACE(int{claimed_hops});
   Simulator sim(small(80, 5));
   const auto ids = boot_and_settle(sim);
   const node::NodeId stolen = steal_a_node(sim, ids);
@@ -1121,7 +1124,7 @@ TEST(Simulator, AStolenNodesAcknowledgementsCancelNoNeighboursRetries) {
   ASSERT_TRUE(node.send_reading(BackOffice::reading_plaintext(x_id, 9'002)));
   mesh::MeshHeader h;
   h.type = mesh::MessageType::ack;
-  h.hops = 1;
+  h.hops = claimed_hops;
   h.parent = 1;
   mesh::AckBody ack;
   ack.count = 1;
@@ -1135,6 +1138,7 @@ TEST(Simulator, AStolenNodesAcknowledgementsCancelNoNeighboursRetries) {
   }
   sim.run_for(3'000'000);
   EXPECT_EQ(sim.back_office().readings_from(x_id), readings_before + 1) << "the reading arrives by another way";
+  }
 }
 
 TEST(Simulator, NodesThatAnswerNoFloodAreFloodedForEightTimesAndLeft) {
