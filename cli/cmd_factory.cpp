@@ -225,7 +225,7 @@ const bool registered = meshsec::cli::register_command(40, [](CLI::App& root) {
   auto* p = factory->add_subcommand("personalise", "Verify the firmware blob, then write one image per node");
   p->add_option("--customer", pers->customer, "Customer id")->required();
   p->add_option("--env", pers->env, "dev or prod (default: the one initialised)");
-  p->add_option("--count", pers->count, "Number of nodes")->required();
+  p->add_option("--count", pers->count, "Number of nodes")->required()->check(CLI::PositiveNumber);
   p->add_option("--out", pers->out, "Output directory")->required();
   p->add_option("--firmware", pers->firmware, "Encrypted, signed firmware blob")->required();
   p->add_option("--first-node-id", pers->first_node_id, "First node id, 1..65520 (default: continue)");

@@ -47,6 +47,25 @@ std::filesystem::path customer_record_path(const std::filesystem::path& home, co
   return home / "factory" / customer / (std::string(keys::to_string(environment)) + ".json");
 }
 
+const std::pair<std::uint32_t, std::uint32_t>* CustomerRecord::issued_overlap(std::uint32_t first,
+                                                                               std::uint32_t last) const noexcept {
+  for (const auto& range : issued_node_ids)
+    if (first <= range.second && range.first <= last) return &range;
+  return nullptr;
+}
+
+void CustomerRecord::issue(std::uint32_t first, std::uint32_t last) {
+  issued_node_ids.emplace_back(first, last);
+  std::sort(issued_node_ids.begin(), issued_node_ids.end());
+  // Adjacent ranges merge, so a customer's usual consecutive batches stay one entry.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
+  for (const auto& r : issued_node_ids) {
+    if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
+    else merged.push_back(r);
+  }
+  issued_node_ids = std::move(merged);
+}
+
 void write_customer_record(const std::filesystem::path& home, const CustomerRecord& record) {
   const auto path = customer_record_path(home, record.customer, record.environment);
   std::filesystem::create_directories(path.parent_path());
@@ -57,6 +76,7 @@ void write_customer_record(const std::filesystem::path& home, const CustomerReco
                    {"environment", keys::to_string(record.environment)},
                    {"blob_verification_key", record.blob_verification_key_hex},
                    {"next_node_id", record.next_node_id},
+                   {"issued_node_ids", record.issued_node_ids},
                    {"beacon_chains", chains}};
   const auto tmp = path.string() + ".tmp";
   {
@@ -81,6 +101,11 @@ CustomerRecord read_customer_record(const std::filesystem::path& home, const std
   r.environment = environment;
   r.blob_verification_key_hex = j.at("blob_verification_key").get<std::string>();
   r.next_node_id = j.at("next_node_id").get<std::uint32_t>();
+  // A record from before issued ids were kept: every id below the next counts as issued.
+  if (j.contains("issued_node_ids"))
+    r.issued_node_ids = j.at("issued_node_ids").get<std::vector<std::pair<std::uint32_t, std::uint32_t>>>();
+  else if (r.next_node_id > 1)
+    r.issued_node_ids.emplace_back(1, r.next_node_id - 1);
   // A record from before any network's chain was fixed has none.
   if (j.contains("beacon_chains")) {
     for (const auto& c : j.at("beacon_chains")) {

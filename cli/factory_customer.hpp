@@ -38,7 +38,16 @@ struct CustomerRecord {
   keys::Environment environment = keys::Environment::prod;
   std::string blob_verification_key_hex;
   std::uint32_t next_node_id = 1;
+  // Node ids personalised so far, as inclusive ranges, sorted. A second device under an id
+  // would derive the same E2 key and seal its records from counter 0 again: the nonces the
+  // first device used (docs/factory.md, "Node ids are issued once").
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> issued_node_ids;
   std::vector<BeaconChainRecord> beacon_chains;  // one per network, in the order first made
+
+  // The issued range `first`..`last` overlaps, or nullptr.
+  [[nodiscard]] const std::pair<std::uint32_t, std::uint32_t>* issued_overlap(std::uint32_t first,
+                                                                              std::uint32_t last) const noexcept;
+  void issue(std::uint32_t first, std::uint32_t last);
 
   // The recorded chain of a network; nullptr when none is recorded yet.
   [[nodiscard]] const BeaconChainRecord* beacon_chain(std::uint32_t network_id) const noexcept;

@@ -179,6 +179,13 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
   if (first == 0 || std::uint64_t{first} + request.count - 1 > keys::max_mesh_node_id)
     throw std::runtime_error("node ids must lie in 1.." + std::to_string(keys::max_mesh_node_id) +
                              ": no node was personalised");
+  // An id is issued once: a second device under it holds the same E2 key and would seal its
+  // records from counter 0, under the nonces the first one used.
+  const std::uint32_t last = first + request.count - 1;
+  if (const auto* taken = record.issued_overlap(first, last))
+    throw std::runtime_error("node ids " + std::to_string(taken->first) + ".." + std::to_string(taken->second) +
+                             " were personalised before (a second device under one id would reuse its record "
+                             "nonces): no node was personalised");
   const std::vector<std::uint8_t> keystore = build_node_keystore(store, customer);
   keys::CustomerContext ctx{customer.id, customer.environment, request.key_size};
   // Step 3, before anything is written: a failed walk leaves no half batch behind.
@@ -258,6 +265,7 @@ nlohmann::json personalise_nodes(hsm::KeyStore& store, const std::filesystem::pa
   const std::string text = manifest.dump(2) + "\n";
   write_new_private_file(request.out_dir / "manifest.json", as_bytes(text));
   record.next_node_id = std::max(record.next_node_id, first + request.count);
+  record.issue(first, last);
   if (chain.new_network)
     record.beacon_chains.push_back({request.network_id, chain.rounds, wire::to_hex(chain.anchor)});
   write_customer_record(home, record);

@@ -181,6 +181,23 @@ TEST_F(FactoryCli, PersonaliseWritesImagesAndASecretFreeManifest) {
   const auto next = run_json("factory personalise" + rounds + " --customer gamma --count 1 --out '" +
                              (home_ / "batch2").string() + "' --firmware '" + blob.string() + "'");
   EXPECT_EQ(next["nodes"][0]["node_id"], 5);
+  // An id is issued once: a second device under id 3 would hold the same E2 key and seal
+  // its records from counter 0 again, under the nonces the first one used.
+  {
+    std::string refused;
+    EXPECT_NE(run("factory personalise" + rounds + " --customer gamma --count 2 --first-node-id 2 --out '" +
+                      (home_ / "again").string() + "' --firmware '" + blob.string() + "'",
+                  &refused),
+              0);
+    EXPECT_NE(refused.find("node ids 1..5 were personalised before"), std::string::npos) << refused;
+    EXPECT_FALSE(fs::exists(home_ / "again"));
+    // Ids never issued are free, ahead of the counter too; the record keeps both ranges.
+    const auto ahead = run_json("factory personalise" + rounds + " --customer gamma --count 1 --first-node-id 9 --out '" +
+                                (home_ / "ahead").string() + "' --firmware '" + blob.string() + "'");
+    EXPECT_EQ(ahead["nodes"][0]["node_id"], 9);
+    const auto kept = nlohmann::json::parse(read_text(home_ / "factory" / "gamma" / "dev.json"));
+    EXPECT_EQ(kept["issued_node_ids"], nlohmann::json::parse("[[1,5],[9,9]]"));
+  }
   // Images are written once: the same directory is not overwritten.
   std::string out;
   EXPECT_NE(run("factory personalise" + rounds + " --customer gamma --count 1 --first-node-id 1 --out '" +
