@@ -305,9 +305,9 @@ class MeshNode final : private net::TokenHandler {
   void own_window_tag(BeaconBody& b) noexcept;
   void open_announced_window() noexcept;
   [[nodiscard]] bool next_round_may_have_begun() const noexcept;
-  // Writes the trusted chain value to the records' store when a day of rounds on from the
-  // one kept (node/record_nv_state.hpp).
-  void keep_chain_value() noexcept;
+  // Writes the trusted chain value to the records' store when a checkpoint moved it, or a
+  // day of rounds on from the one kept (node/record_nv_state.hpp).
+  void keep_chain_value(bool moved_by_checkpoint = false) noexcept;
   [[nodiscard]] bool may_hold_for_window() const noexcept;
   // The wait before carrying a downlink flood on (conditional: only if it looks thin).
   [[nodiscard]] std::uint64_t downlink_backoff_us(bool conditional) noexcept;

@@ -65,18 +65,19 @@ void MeshNode::handle_checkpoint(std::span<const std::uint8_t> body) noexcept {
   chain_catch_up_.keep(c, now, wait);
   if (config_.role != Role::gateway && chain_.reanchor(c.position(), c.value)) {
     ++chain_reanchored_;
-    keep_chain_value();
+    keep_chain_value(true);
   }
   schedule();
 }
 
-void MeshNode::keep_chain_value() noexcept {
+void MeshNode::keep_chain_value(bool moved_by_checkpoint) noexcept {
+  static_assert(sizeof(node::RecordNvState::chain_value) == beacon_chain_value_size);
   // Once a day of rounds (the gateway's checkpoint interval): a write a day, and a node
   // rebooted at any time still checks the next beacon from what it kept, 6.6 days of
   // rounds within reach to spare. A write that fails is tried at the next beacon.
   if (config_.role == Role::gateway) return;
   const std::uint64_t due = records_nv_.chain_position + chain_position(config_.chain_checkpoint_rounds, 0);
-  if (chain_.trusted_position() < due) return;
+  if (!moved_by_checkpoint && chain_.trusted_position() < due) return;
   node::RecordNvState next = records_nv_;
   next.chain_position = chain_.trusted_position();
   std::copy(chain_.trusted().begin(), chain_.trusted().end(), next.chain_value.begin());
