@@ -242,14 +242,16 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   // these echoes are all that carries the announcement on, relay to relay, and one lost
   // echo across a lossy link cut off the rest of a 60-node line (seed 1: 21 nodes, 8 s of
   // repair).
-  if (fresh_wave && wave_.following() && wave_.assignment().relay && wave_.assignment().level >= 2) {
+  if (fresh_wave && wave_.following() && wave_.assignment().relay && wave_.assignment().level >= 1) {
     for (const std::uint64_t twentieths : {5U, 12U}) {
       FloodSlot* echo = free_slot();
       if (echo == nullptr) break;
       MeshHeader once = h;
       once.ttl = 0;
-      const std::uint64_t at = wave_.announcement().t0_us + (wave_.assignment().level - 2ULL) * wave_.period_us() +
-                               wave_.period_us() * twentieths / 20;
+      // Period level − 2: for a relay of level 1 the last period of the announcement's lead.
+      const std::uint64_t period = wave_.period_us();
+      const std::uint64_t begins = wave_.announcement().t0_us + (wave_.assignment().level - 1ULL) * period;
+      const std::uint64_t at = (begins > period ? begins - period : 0) + period * twentieths / 20;
       fill_slot(*echo, once, body, local_of(at));
       ++announcement_echoes_;
     }
