@@ -56,9 +56,11 @@ nlohmann::json to_json(const RunReport& r) {
     j["operate"].push_back({{"window", window_names[i]},
                             {"readings_sent", w.sent},
                             {"readings_delivered", w.delivered},
-                            {"delivery_ratio", w.delivery_ratio()},
+                            // A ratio over no readings is no figure: null, not 0 (which reads as all lost).
+                            {"delivery_ratio", w.sent == 0 ? json(nullptr) : json(w.delivery_ratio())},
                             {"uplink_frames", w.uplink_frames},
-                            {"uplink_frames_per_delivered_reading", w.uplink_frames_per_reading()},
+                            {"uplink_frames_per_delivered_reading",
+                             w.delivered == 0 ? json(nullptr) : json(w.uplink_frames_per_reading())},
                             {"uplinks_abandoned", w.uplinks_abandoned},
                             {"readings_from_cut_off_nodes", w.cut_off}});
   }
@@ -180,9 +182,13 @@ std::string summary_table(const RunReport& r) {
   for (std::size_t i = 0; i < readings_windows; ++i) {
     if (!window_ran(r, i)) continue;
     const ReadingsWindow& w = r.readings[i];
+    const std::string cut_off = w.cut_off == 0 ? std::string() : "; " + std::to_string(w.cut_off) + " more from nodes cut off";
+    if (w.sent == 0) {
+      row(window_rows[i], "none sent by nodes a path joins to the gateway" + cut_off);
+      continue;
+    }
     row(window_rows[i], std::to_string(w.delivered) + " / " + std::to_string(w.sent) + " (" + num(100 * w.delivery_ratio(), 1) +
-                            " %), " + num(w.uplink_frames_per_reading(), 1) + " uplink frames each" +
-                            (w.cut_off == 0 ? std::string() : "; " + std::to_string(w.cut_off) + " more from nodes cut off"));
+                            " %), " + num(w.uplink_frames_per_reading(), 1) + " uplink frames each" + cut_off);
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));

@@ -1833,6 +1833,28 @@ TEST(Simulator, ReadingsOfNodesCutOffByFailuresAreCountedApart) {
   EXPECT_EQ(to_json(r)["operate"][1]["readings_from_cut_off_nodes"], r.readings[1].cut_off);
 }
 
+// A window whose readings all came from nodes the failures cut off (the line example at
+// seed 33: its one rebooted node was behind a failed one) delivered nothing because nothing
+// was sent: the report says so, instead of a delivery ratio of 0 (which read as all lost).
+TEST(RunReport, AWindowWithNoReadingToCarryHasNoRatio) {
+  RunReport r;
+  auto& w = r.readings[reboot_window];
+  w.cut_off = 2;
+  w.uplink_frames = 96;
+  const auto j = to_json(r)["operate"];
+  ASSERT_EQ(j.size(), 3U);  // the two windows that always run, and this one
+  EXPECT_EQ(j[2]["window"], "after_reboots");
+  EXPECT_TRUE(j[2]["delivery_ratio"].is_null());
+  EXPECT_TRUE(j[2]["uplink_frames_per_delivered_reading"].is_null());
+  EXPECT_EQ(j[2]["readings_from_cut_off_nodes"], 2);
+  const std::string table = summary_table(r);
+  EXPECT_NE(table.find("none sent by nodes a path joins to the gateway; 2 more from nodes cut off"), std::string::npos) << table;
+  EXPECT_EQ(table.find("0 / 0"), std::string::npos) << table;
+  w.sent = 4;
+  w.delivered = 3;
+  EXPECT_DOUBLE_EQ(to_json(r)["operate"][2]["delivery_ratio"].get<double>(), 0.75);
+}
+
 // A node the back office did not hear from is asked again, by a routed record; one that
 // took no part in the survey answers with the neighbours it hears and no counts, so the
 // planner can still place it.
