@@ -237,13 +237,16 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
   // A relay says the announcement again, one hop only, in the period before its part of
   // the wave begins: a node listening to it that missed every copy of the flood gets a
   // last chance when it needs it, instead of sitting the wave out and fetching the whole
-  // image by repair. Twice, a quarter and three fifths into that period (away from the
-  // boundaries where the neighbours tune to their wave channels): where the flood died,
-  // these echoes are all that carries the announcement on, relay to relay, and one lost
-  // echo across a lossy link cut off the rest of a 60-node line (seed 1: 21 nodes, 8 s of
-  // repair).
+  // image by repair. Twice, at a random point of the first and of the second half of that
+  // period, away from its ends (where the neighbours tune to their wave channels): where
+  // the flood died, these echoes are all that carries the announcement on, relay to relay,
+  // and one lost echo across a lossy link cut off the rest of a 60-node line (seed 1: 21
+  // nodes, 8 s of repair). At fixed points of the period every relay of a level said it at
+  // the same microsecond, too close for carrier sense: where several share listeners
+  // (grid example, seed 70) all the echoes collided, and a relay of level 7 that had
+  // missed the flood sat the wave out with the three relays below it.
   if (fresh_wave && wave_.following() && wave_.assignment().relay && wave_.assignment().level >= 1) {
-    for (const std::uint64_t twentieths : {5U, 12U}) {
+    for (const std::uint64_t from_twentieths : {3U, 11U}) {
       FloodSlot* echo = free_slot();
       if (echo == nullptr) break;
       MeshHeader once = h;
@@ -251,7 +254,9 @@ void MeshNode::handle_downlink(const MeshHeader& h, std::span<const std::uint8_t
       // Period level − 2: for a relay of level 1 the last period of the announcement's lead.
       const std::uint64_t period = wave_.period_us();
       const std::uint64_t begins = wave_.announcement().t0_us + (wave_.assignment().level - 1ULL) * period;
-      const std::uint64_t at = (begins > period ? begins - period : 0) + period * twentieths / 20;
+      const std::uint64_t window = period * 6 / 20;
+      const std::uint64_t at = (begins > period ? begins - period : 0) + period * from_twentieths / 20 +
+                               platform_.random_u32() % std::max<std::uint64_t>(window, 1);
       fill_slot(*echo, once, body, local_of(at));
       ++announcement_echoes_;
     }
