@@ -46,6 +46,11 @@ struct MeshConfig {
   // that way's parent's copy, or this long after the round's first copy, whichever first
   // (MeshNode::beacon_copy_near_enough()).
   std::uint64_t beacon_proof_wait_us = 500'000;
+  // A node that passed a beacon on and hears no neighbour farther from the gateway pass it
+  // on in turn passes it on again, up to this many times a round (MeshNode::watch_pass_on()):
+  // where a single link carries the flood on, one lost copy ended the round for everything
+  // beyond it.
+  std::uint8_t beacon_repeats = 2;
   // Flood windows (flood_window.hpp). A node keeps a tag opening round w only while its
   // clock is at least the margin short of round w's start (a stolen node learns the key
   // when round w's beacon leaves the gateway, and clocks set by beacons agree to

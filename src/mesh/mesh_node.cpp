@@ -444,6 +444,7 @@ void MeshNode::on_wake() noexcept {
     }
     next_sync_request_at_ = now + wait + backoff_us(0, 1000);
   }
+  repeat_unechoed_beacon(now);
   if (wave_.next_send_us() <= global_us()) send_wave_fragment();
   check_chain_reach();
   maybe_join(now);
@@ -519,6 +520,7 @@ std::size_t MeshNode::build_tokens(std::uint64_t now, std::span<std::uint8_t> to
       n = encode_beacon(h, b, message);
       beacon_sent_round_ = round_;
       beacon_sent_hops_ = b.chain_hops;
+      watch_pass_on();
     }
   }
   if (n == 0 && (n = build_checkpoint_message(now, message)) != 0) type = MessageType::checkpoint;
@@ -638,6 +640,7 @@ void MeshNode::schedule() noexcept {
   if (config_.role != Role::gateway && (!net_.synced() || !fine_synced_ || newer_key_heard_)) at(next_sync_request_at_);
   at(catch_up_.due_us());
   if (beacon_pending_) at(beacon_due_us_);
+  if (beacon_repeat_at_us_ != 0) at(beacon_repeat_at_us_);
   // A join waits for time, a parent and a free slot; each arrives with a frame or a slot's
   // own deadline, which schedule() again. Counting the join's time before then would wake
   // the node over and over for a record it cannot send yet.

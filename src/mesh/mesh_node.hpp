@@ -244,6 +244,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] std::uint64_t sync_frames_sent() const noexcept { return sync_frames_; }
   // Wave announcements said once more, one hop, before this relay's part of the wave.
   [[nodiscard]] std::uint32_t announcement_echoes() const noexcept { return announcement_echoes_; }
+  // Beacons passed on again because no farther neighbour was heard passing them on.
+  [[nodiscard]] std::uint32_t beacon_repeats() const noexcept { return beacon_repeats_; }
   [[nodiscard]] std::uint32_t uplinks_abandoned() const noexcept { return uplinks_abandoned_; }
   // Join records this node has originated (the first, and one after each change of parent).
   [[nodiscard]] std::uint32_t joins_sent() const noexcept { return joins_sent_; }
@@ -315,6 +317,8 @@ class MeshNode final : private net::TokenHandler {
   [[nodiscard]] bool gateway_may_send_unchecked_flood() noexcept;
   // Whether the copy this node would pass on shows no more hops than it counts.
   [[nodiscard]] bool beacon_copy_near_enough() const noexcept;
+  void watch_pass_on() noexcept;
+  void repeat_unechoed_beacon(std::uint64_t now) noexcept;
   void follow_gradient() noexcept;
   void handle_uplink(node::NodeId sender, std::uint8_t sender_hops, const MeshHeader& h,
                      std::span<const std::uint8_t> body) noexcept;
@@ -465,6 +469,14 @@ class MeshNode final : private net::TokenHandler {
   std::uint64_t beacon_last_call_us_ = 0;  // passed on by then whatever copy it holds
   std::uint32_t beacon_sent_round_ = 0;    // the round of the last copy this node sent
   std::uint8_t beacon_sent_hops_ = 0xFF;   // and the hops it showed
+  // Watching for a farther neighbour to pass this node's copy on (watch_pass_on()): the
+  // round watched, the local time of the next repeat (0: none due), the repeats made in
+  // it, and the round of the last copy heard from a farther neighbour.
+  std::uint32_t beacon_watch_round_ = 0;
+  std::uint64_t beacon_repeat_at_us_ = 0;
+  std::uint8_t beacon_repeats_made_ = 0;
+  std::uint32_t farther_copy_round_ = 0;
+  std::uint32_t beacon_repeats_ = 0;  // over the node's life, for the report
   std::uint16_t seq_ = 0;
   std::uint64_t tx_ready_at_ = 0;
   std::uint64_t routed_quiet_until_ = 0;  // local time; see build_tokens()

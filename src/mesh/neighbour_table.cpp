@@ -80,6 +80,12 @@ bool NeighbourTable::is_parent_of_someone(node::NodeId self, std::uint32_t round
   return false;
 }
 
+bool NeighbourTable::has_farther(std::uint8_t hops, std::uint32_t round) const noexcept {
+  for (const auto& n : entries_)
+    if (live(n, round) && n.hops != 0xFF && n.hops > hops) return true;
+  return false;
+}
+
 node::NodeId NeighbourTable::best_source(node::NodeId parent, std::uint16_t have, std::uint32_t round,
                                          std::uint32_t skip_rank) const noexcept {
   // Rank candidates: complete holders (parent first, then fewer hops), then partial holders

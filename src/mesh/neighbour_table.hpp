@@ -88,6 +88,9 @@ class NeighbourTable {
     return way(round, self, current, false);
   }
   [[nodiscard]] bool is_parent_of_someone(node::NodeId self, std::uint32_t round) const noexcept;
+  // A live neighbour whose headers count more hops than `hops`: one a flood passed on by
+  // this node still has to reach.
+  [[nodiscard]] bool has_farther(std::uint8_t hops, std::uint32_t round) const noexcept;
   // A live neighbour holding the complete blob (parent first, then fewest hops); or the
   // one with the most chunks above `have`; no_node when none.
   [[nodiscard]] node::NodeId best_source(node::NodeId parent, std::uint16_t have, std::uint32_t round,

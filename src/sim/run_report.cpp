@@ -32,6 +32,8 @@ nlohmann::json to_json(const RunReport& r) {
                     {"error_max_us", r.sync_error_max_us},
                     {"error_mean_us", r.sync_error_mean_us},
                     {"beacon_times_refused", r.beacon_times_refused},
+                    {"beacon_frames", r.beacon_frames},
+                    {"beacon_repeats", r.beacon_repeats},
                     {"network_age_days", r.network_age_days},
                     {"chain_checkpoints",
                      {{"sent", r.chain_checkpoints_sent},

@@ -103,6 +103,9 @@ struct RunReport {
   double sync_error_max_us = 0, sync_error_mean_us = 0;
   // Genuine beacons whose time nodes would not take (docs/wire-format.md §6.5), so far.
   std::uint64_t beacon_times_refused = 0;
+  // Beacon copies passed on, and of them the repeats of nodes that heard no farther
+  // neighbour pass their copy on (MeshNode::watch_pass_on()), so far.
+  std::uint64_t beacon_frames = 0, beacon_repeats = 0;
   // Flood windows (mesh/flood_window.hpp): rounds the gateway opened for the floods no
   // relay can check, and such floods that nodes did not carry on for want of an open
   // window, in all and within the attack windows (there, the stolen node's forgeries).

@@ -327,6 +327,8 @@ void Simulator::sample_sync() {
     ++sync_error_samples_;
   }
   report_.beacon_times_refused = sum_over_nodes([](const mesh::MeshNode& m) { return m.beacon_times_refused(); });
+  report_.beacon_frames = sum_over_nodes([](const mesh::MeshNode& m) { return m.sent_of(mesh::MessageType::beacon); });
+  report_.beacon_repeats = sum_over_nodes([](const mesh::MeshNode& m) { return m.beacon_repeats(); });
   report_.flood_windows_opened = nodes_[0]->mesh->windows_opened();
   report_.unchecked_floods_not_carried = unchecked_floods_not_carried();
   report_.unchecked_floods_held_released = unchecked_floods_held_released();

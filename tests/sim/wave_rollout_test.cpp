@@ -133,7 +133,10 @@ TEST(WaveRollout, ARelayDyingMidWaveOnlyDelaysItsListeners) {
 // A join record that falls due while a firmware wave runs waits for the wave, and then goes
 // out at a moment drawn within the join spread after it, not as the wave ends: at 3,000
 // nodes every join the wave had held back went out at once and kept the mesh's uplinks
-// storming for seconds.
+// storming for seconds. The test looks for that burst: joins in the wave's last instant
+// (the first half second after it) and a large share within two seconds. (A share of a
+// tenth within two seconds, counted in whole joins, failed at 3 of 29 when the beacon
+// repeats moved this seed's run: they went out 0.9, 1.4 and 1.9 s after the wave.)
 TEST(WaveRollout, JoinsTheWaveHeldBackGoOutSpreadAfterIt) {
   Scenario s = wave_scenario(150, 4);
   s.firmware.blob_kib = 32;    // a wave of some 10 s
@@ -154,12 +157,15 @@ TEST(WaveRollout, JoinsTheWaveHeldBackGoOutSpreadAfterIt) {
     for (std::uint32_t i = 0; i < sim.node_count(); ++i) n += sim.node(i).mesh->joins_sent() - at_end[i];
     return n;
   };
-  sim.run_for(2'000'000);
+  sim.run_for(500'000);
+  const std::uint32_t first_half_second = joined_since_end();
+  sim.run_for(1'500'000);
   const std::uint32_t first_two_seconds = joined_since_end();
   sim.run_for(130'000'000);
   const std::uint32_t after = joined_since_end();
   ASSERT_GE(after, 20U) << "joins sent after the wave";
-  EXPECT_LE(first_two_seconds, after / 10) << first_two_seconds << " of " << after << " in the first two seconds";
+  EXPECT_LE(first_half_second, 1U) << first_half_second << " of " << after << " in the first half second";
+  EXPECT_LE(first_two_seconds * 100, after * 15) << first_two_seconds << " of " << after << " in the first two seconds";
 }
 
 }  // namespace
