@@ -1653,6 +1653,13 @@ TEST_F(RoutedNode, WavePartsAreSealedRecordsAndOldOrForgedOnesChangeNothing) {
   EXPECT_EQ(node.wave().assignment().level, 4);
 }
 
+// An example scenario of scenarios/ at a seed of its own.
+Scenario example_scenario(const std::string& name, std::uint64_t seed) {
+  Scenario s = load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/" + name + ".toml");
+  s.seed = seed;
+  return s;
+}
+
 // One run of a 150-node mesh through every phase but the attacks, shared by the tests
 // of what its rollout did (the run is deterministic; the tests only read it, or feed the
 // back office records it must refuse).
@@ -1703,9 +1710,7 @@ TEST_F(SmallMeshRollout, RelaysSayTheAnnouncementOnceMore) {
 // wave out; repair took 160 s more (43 × the time bound instead of 4.3 ×). Its upstream,
 // a relay of level 1, now says the announcement again just before t0.
 TEST(Simulator, ARelayThatMissedTheFloodStillGetsTheAnnouncementBeforeItsHeader) {
-  Scenario s = load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/grid_rollout.toml");
-  s.seed = 44;
-  Simulator sim(s);
+  Simulator sim(example_scenario("grid_rollout", 44));
   const auto r = sim.run();
   EXPECT_EQ(r.rollout.wave_missed_announcement, 0U);
   EXPECT_DOUBLE_EQ(r.rollout.coverage, 1.0);
@@ -1718,9 +1723,7 @@ TEST(Simulator, ARelayThatMissedTheFloodStillGetsTheAnnouncementBeforeItsHeader)
 // one lost across the hole left 21 nodes outside the wave, fetching the image by repair for
 // 8 s, and the report did not even count them as having missed it.
 TEST(Simulator, EchoesCarryTheAnnouncementWhereTheFloodDied) {
-  Scenario s = load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/line_self_healing.toml");
-  s.seed = 1;
-  Simulator sim(s);
+  Simulator sim(example_scenario("line_self_healing", 1));
   const auto r = sim.run();
   EXPECT_EQ(r.rollout.wave_missed_announcement, 0U);
   EXPECT_EQ(r.rollout.nodes_complete_after_wave, r.rollout.nodes_targeted);
@@ -1840,9 +1843,7 @@ TEST(Simulator, ReadingsOfNodesCutOffByFailuresAreCountedApart) {
 // their dead parent, since neighbours age out by rounds, and 23 of the 108 readings after
 // the failures were lost (78.7 %).
 TEST(Simulator, BeaconRoundsCrossTheHolesOfAThinLine) {
-  Scenario s = load_scenario(std::string(MESHSEC_SOURCE_DIR) + "/scenarios/line_self_healing.toml");
-  s.seed = 20;
-  Simulator sim(s);
+  Simulator sim(example_scenario("line_self_healing", 20));
   const auto r = sim.run();
   ASSERT_EQ(r.failed_nodes, 5U);
   ASSERT_GT(r.readings[1].sent, 0U);
