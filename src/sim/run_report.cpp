@@ -13,6 +13,9 @@ constexpr std::array<const char*, readings_windows> window_rows{"readings delive
                                                                 "readings from rebooted nodes"};
 
 // The attack and reboot windows exist only when their phases ran.
+// A figure that may be none: null in report.json.
+nlohmann::json figure(std::optional<double> value) { return value ? nlohmann::json(*value) : nlohmann::json(nullptr); }
+
 bool window_ran(const RunReport& r, std::size_t window) {
   const ReadingsWindow& w = r.readings[window];
   return (window != attack_window && window != reboot_window) || w.sent + w.cut_off > 0;
@@ -58,11 +61,9 @@ nlohmann::json to_json(const RunReport& r) {
     j["operate"].push_back({{"window", window_names[i]},
                             {"readings_sent", w.sent},
                             {"readings_delivered", w.delivered},
-                            // A ratio over no readings is no figure: null, not 0 (which reads as all lost).
-                            {"delivery_ratio", w.sent == 0 ? json(nullptr) : json(w.delivery_ratio())},
+                            {"delivery_ratio", figure(w.delivery_ratio())},
                             {"uplink_frames", w.uplink_frames},
-                            {"uplink_frames_per_delivered_reading",
-                             w.delivered == 0 ? json(nullptr) : json(w.uplink_frames_per_reading())},
+                            {"uplink_frames_per_delivered_reading", figure(w.uplink_frames_per_reading())},
                             {"uplinks_abandoned", w.uplinks_abandoned},
                             {"readings_from_cut_off_nodes", w.cut_off}});
   }
@@ -185,12 +186,13 @@ std::string summary_table(const RunReport& r) {
     if (!window_ran(r, i)) continue;
     const ReadingsWindow& w = r.readings[i];
     const std::string cut_off = w.cut_off == 0 ? std::string() : "; " + std::to_string(w.cut_off) + " more from nodes cut off";
-    if (w.sent == 0) {
+    const auto ratio = w.delivery_ratio();
+    if (!ratio) {
       row(window_rows[i], "none sent by nodes a path joins to the gateway" + cut_off);
       continue;
     }
-    row(window_rows[i], std::to_string(w.delivered) + " / " + std::to_string(w.sent) + " (" + num(100 * w.delivery_ratio(), 1) +
-                            " %), " + num(w.uplink_frames_per_reading(), 1) + " uplink frames each" + cut_off);
+    row(window_rows[i], std::to_string(w.delivered) + " / " + std::to_string(w.sent) + " (" + num(100 * *ratio, 1) +
+                            " %), " + num(w.uplink_frames_per_reading().value_or(0), 1) + " uplink frames each" + cut_off);
   }
   if (!r.readings_note.empty()) row("readings", r.readings_note);
   row("failed nodes", std::to_string(r.failed_nodes));

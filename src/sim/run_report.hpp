@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,11 +81,14 @@ struct ReadingsWindow {
   // acknowledgements included), and uplinks given up after every retry.
   std::uint64_t uplink_frames = 0;
   std::uint64_t uplinks_abandoned = 0;
-  [[nodiscard]] double delivery_ratio() const noexcept {
-    return sent == 0 ? 0.0 : static_cast<double>(delivered) / static_cast<double>(sent);
+  // A ratio over no readings is no figure (0 would read as all lost): none.
+  [[nodiscard]] std::optional<double> delivery_ratio() const noexcept {
+    if (sent == 0) return std::nullopt;
+    return static_cast<double>(delivered) / static_cast<double>(sent);
   }
-  [[nodiscard]] double uplink_frames_per_reading() const noexcept {
-    return delivered == 0 ? 0.0 : static_cast<double>(uplink_frames) / static_cast<double>(delivered);
+  [[nodiscard]] std::optional<double> uplink_frames_per_reading() const noexcept {
+    if (delivered == 0) return std::nullopt;
+    return static_cast<double>(uplink_frames) / static_cast<double>(delivered);
   }
 };
 inline constexpr std::size_t readings_windows = 4;
